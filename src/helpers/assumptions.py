@@ -1,0 +1,91 @@
+"""The assumptions and caveats log: every modelling assumption in the pack config, with its source and owner.
+
+The Analysis Function's quality assurance guidance (the Aqua Book, and govcookiecutter's
+``docs/aqa/assumptions_caveats.md``) asks that each assumption is logged with its value, its source, who owns it
+and a quality rating, so that users know how far to trust the results. Assumptions priced in money (a locum day
+rate) are commercial information (Local Government Act 1972, Schedule 12A, paragraph 3), so they are listed apart
+for the notebook to put in a cell tagged ``exempt``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from helpers.pack.config import Assumption, PackConfig
+
+_QUALITY_ORDER = {"high": 0, "medium": 1, "low": 2}
+
+#: What each quality rating means (after the Aqua Book's RAG-style confidence grading, written in words).
+QUALITY_MEANING: dict[str, str] = {
+    "high": "from legislation, published statistics or local records checked this year",
+    "medium": "from published research or contracts that may not match local practice exactly",
+    "low": "a local estimate not yet checked against data; results that use it are less certain",
+}
+
+
+def is_commercial(key: str, assumption: Assumption) -> bool:
+    """True for a money assumption (key ending ``_gbp`` or a unit in pounds): exempt from the public pack."""
+    unit = assumption.unit.lower()
+    return key.lower().endswith("_gbp") or "gbp" in unit or "£" in unit or "pound" in unit
+
+
+def name(key: str) -> str:
+    """``"ep_hours_per_assessment"`` → ``"EP hours per assessment"`` (glossary abbreviations in capitals)."""
+    from helpers.glossary import TERMS
+
+    words = [w.upper() if w.upper() in TERMS else w for w in key.split("_")]
+    text = " ".join(words)
+    return text[0].upper() + text[1:]
+
+
+def table(config: PackConfig, *, commercial: bool) -> pd.DataFrame:
+    """The assumptions as a table, lowest quality first; ``commercial`` picks the money ones or the others."""
+    ordered = sorted(config.assumptions.items(), key=lambda kv: (-_QUALITY_ORDER[kv[1].quality], kv[0]))
+    rows = [
+        {"Assumption": name(key), "Value": a.value, "Unit": a.unit,
+         "What it is": a.description, "Source": a.source, "Owner": a.owner,
+         "Quality": f"{a.quality.capitalize()}: {QUALITY_MEANING[a.quality]}"}
+        for key, a in ordered if is_commercial(key, a) == commercial
+    ]
+    return pd.DataFrame(rows, columns=["Assumption", "Value", "Unit", "What it is", "Source", "Owner", "Quality"])
+
+
+def quality_sentence(config: PackConfig) -> str:
+    """``"The pack uses 6 assumptions: 1 rated high quality, 4 medium and 1 low."`` (commercial ones included)."""
+    n = len(config.assumptions)
+    if n == 0:
+        return "This pack's config lists no modelling assumptions."
+    counts = {q: sum(a.quality == q for a in config.assumptions.values()) for q in ("high", "medium", "low")}
+    low = [name(k) for k, a in config.assumptions.items() if a.quality == "low"]
+    text = (f"The pack uses {n} modelling assumption{'s' if n != 1 else ''}: {counts['high']} rated high quality, "
+            f"{counts['medium']} medium and {counts['low']} low.")
+    if low:
+        many = len(low) > 1
+        text += (f" Check the low-rated one{'s' if many else ''} ({', '.join(low)}) before relying on results "
+                 f"that use {'them' if many else 'it'}.")
+    return text
+
+
+def caveats(config: PackConfig) -> list[str]:
+    """Plain-English caveats that apply to the whole pack, chosen from what the config says about its inputs."""
+    out = []
+    if config.synthetic:
+        out.append("The data in this pack are synthetic: made up for demonstration. They describe no real council "
+                   "or child, and no conclusion should be drawn from them.")
+    out.append("The Department for Education publishes its figures once a year, about six months after the year "
+               "ends, and may revise them later; the pack uses the latest release it was given.")
+    if config.inputs.sen2 is None:
+        out.append("No local case data were supplied, so monthly and up-to-date measures (open cases, weeks "
+                   "overdue, monthly timeliness) are not available in this pack.")
+    else:
+        out.append("Monthly figures come from the council's own case extract. They can differ slightly from the "
+                   "published figures because records are corrected after the annual return.")
+    if config.inputs.workforce is None:
+        out.append("No educational psychologist staffing data were supplied, so workforce measures are not "
+                   "available in this pack.")
+    out.append("Forecasts and scenarios show what would happen if the stated assumptions held; they are not "
+               "predictions, and their ranges show the uncertainty from past variation only.")
+    out.append(f"To protect children's privacy, counts from 1 to {config.disclosure.threshold - 1} from the "
+               f"council's own case data are shown as 'fewer than {config.disclosure.threshold}' in the public "
+               "version, and other cells are hidden where a total would reveal them.")
+    return out

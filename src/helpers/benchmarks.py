@@ -1,0 +1,522 @@
+"""Benchmarking an LA against England, its region, its statistical neighbours and any custom group.
+
+Inputs are the ``ees`` table (one row per year, geography and area; ``area_code`` is DfE's 3-digit LA number for
+LAs, stable across ONS code changes, so a series joins across Buckinghamshire's or Somerset's new codes).
+
+Rules, with their sources:
+
+* **Ratio of sums.** A group's value is Σ numerators / Σ denominators over its members with both known, never
+  an average of percentages (modelling_methods.md §7.2; how DfE publishes regional and England figures). England
+  and the region use DfE's published National/Regional row when it has both counts, which is that same ratio
+  over every LA; the sum over member LAs is used otherwise. LAs with DfE ``x`` (NaN) are left out of a group
+  and counted in ``members_missing``. The neighbours' median and range are shown alongside.
+* **Intervals.** Proportions: Wilson score interval (statsmodels). Counts: Byar's approximation to the exact
+  Poisson interval (PHEindicatormethods R/utils.R), used for growth with the base year taken as known.
+* **LAIT rank and quartile band**, as DfE's Local Authority Interactive Tool shows them
+  (dfe-analytical-services/local-authority-interactive-tool, R/fn_analysis.R ``calculate_quartile_band`` and
+  ``calculate_rank`` @ 9135ada1, R/lait_modules/mod_la_lvl_table.R): quartiles are R's ``quantile()`` (type 7,
+  numpy's default) of every LA's latest value; rank 1 is the best LA given the indicator's polarity, ties take
+  the lowest rank; band A is the best quartile: for "higher is better", A = above the 75th percentile, B = above
+  the median up to the 75th, C = above the 25th up to the median, D = from the minimum up to the 25th; for
+  "lower is better" the order reverses (A = minimum up to the 25th percentile). LAIT ranks the published figures
+  (percentages to 1 d.p.), so values are rounded to ``decimals`` first. Indicators with no polarity get no rank
+  or band ("not applicable" in LAIT).
+* **Rank intervals** by simulation (Marshall & Spiegelhalter 1998; modelling_methods.md §7.3): draw each LA's
+  proportion from Beta(x + ½, n − x + ½), rank every draw, report the median rank and the 2.5-97.5 percentile
+  ranks. These are pointwise intervals and somewhat anticonservative when LAs are close.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+from statsmodels.stats.proportion import proportion_confint
+
+Kind = Literal["proportion", "growth"]
+ENGLAND_CODE = "E92000001"
+LA_LEVEL = "Local authority"
+
+
+@dataclass(frozen=True)
+class Measure:
+    """An indicator built from counts in the ``ees`` table.
+
+    ``proportion``: 100 × numerator / Σ denominator columns. ``growth``: the change in percent of one count on the
+    year before, 100 × (count_t / count_{t−1} − 1), so a group's growth is Σ count_t / Σ count_{t−1} − 1 over the
+    LAs with both years. ``higher_is_better`` is None when neither direction is better (no rank or band).
+    """
+
+    id: str
+    label: str
+    numerator: str
+    denominator: tuple[str, ...]
+    kind: Kind
+    higher_is_better: bool | None
+
+
+MEASURES: dict[str, Measure] = {m.id: m for m in (
+    Measure("timeliness", "EHC plans issued within 20 weeks, excluding exception cases (%)",
+            "plans_issued_within_20_weeks_ex", ("plans_issued_ex",), "proportion", True),
+    Measure("refusal_rate", "Requests for assessment refused, as a share of decisions made (%)",
+            "requests_decided_not_to_assess", ("requests_decided_to_assess", "requests_decided_not_to_assess"),
+            "proportion", None),
+    Measure("requests_growth", "Change in requests for assessment on the year before (%)",
+            "requests_received", ("requests_received",), "growth", None),
+    Measure("plans_growth", "Change in EHC plans in place on the year before (%)",
+            "plans_in_place", ("plans_in_place",), "growth", None),
+    Measure("tribunal_share", "Requests linked to a tribunal, as a share of requests received (%)",
+            "requests_tribunal_related", ("requests_received",), "proportion", None),
+)}
+
+
+def measure_values(ees: pd.DataFrame, measure: Measure) -> pd.DataFrame:
+    """Numerator, denominator and value of ``measure`` for every area and year in the ``ees`` table.
+
+    Returns columns ``year, geographic_level, area_code, area_name, region_code, numerator, denominator, value``
+    (value in percent). Value is NaN where a count is missing (DfE ``x``/``z``) or the denominator is 0. For a
+    growth measure the denominator is the same area's count a year earlier, matched on ``area_code``.
+    """
+    keys = ["year", "geographic_level", "area_code", "area_name", "region_code"]
+    for col in (measure.numerator, *measure.denominator):
+        if col not in ees.columns:
+            raise KeyError(f"the ees table has no column {col!r} needed for {measure.id}")
+    out = ees[keys].copy()
+    out["numerator"] = ees[measure.numerator].astype(float)
+    if measure.kind == "growth":
+        before = ees[["year", "area_code", measure.numerator]].copy()
+        before["year"] = before["year"] + 1
+        before = before.rename(columns={measure.numerator: "denominator"})
+        out = out.merge(before, on=["year", "area_code"], how="left")
+        out["denominator"] = out["denominator"].astype(float)
+    else:
+        out["denominator"] = ees[list(measure.denominator)].astype(float).sum(axis=1, min_count=len(
+            measure.denominator))
+    known = out["numerator"].notna() & out["denominator"].notna() & (out["denominator"] > 0)
+    out.loc[~known, ["numerator", "denominator"]] = np.nan
+    ratio = out["numerator"] / out["denominator"]
+    out["value"] = 100 * (ratio - 1 if measure.kind == "growth" else ratio)
+    return out.reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Group:
+    """A comparator: its display name, kind, member LAs (3-digit area codes) and published DfE row, if any."""
+
+    name: str
+    kind: Literal["la", "england", "region", "neighbours", "custom"]
+    members: tuple[str, ...]
+    published_code: str | None = None
+    level: str | None = None
+
+
+def comparator_groups(ees: pd.DataFrame, la_code: str, *, neighbours: list[str] | tuple[str, ...] = (),
+                      custom: list[str] | tuple[str, ...] = (),
+                      custom_name: str = "Custom comparator group") -> list[Group]:
+    """The LA itself, England, the LA's region, its statistical neighbours and a custom group (if listed).
+
+    ``la_code``, ``neighbours`` and ``custom`` are 3-digit ``area_code`` values (see
+    :func:`helpers.sources.neighbours.neighbours_for`). The region is the LA's ``region_code`` in its latest year.
+    """
+    las = ees[ees["geographic_level"] == LA_LEVEL]
+    own = las[las["area_code"] == la_code].sort_values("year")
+    if own.empty:
+        raise KeyError(f"LA {la_code} is not in the ees table")
+    latest = own.iloc[-1]
+    region_code = latest["region_code"]
+    region_name = latest["region_name"]
+    all_las = tuple(sorted(las["area_code"].unique()))
+    region_las = tuple(sorted(las.loc[las["region_code"] == region_code, "area_code"].unique()))
+    groups = [Group(str(latest["area_name"]), "la", (la_code,)),
+              Group("England", "england", all_las, ENGLAND_CODE, "National"),
+              Group(str(region_name), "region", region_las, str(region_code), "Regional")]
+    if neighbours:
+        groups.append(Group("Statistical neighbours", "neighbours", tuple(neighbours)))
+    if custom:
+        groups.append(Group(custom_name, "custom", tuple(custom)))
+    return groups
+
+
+def wilson_interval(numerator: float | np.ndarray, denominator: float | np.ndarray,
+                    level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval for a proportion, as proportions (statsmodels ``proportion_confint``)."""
+    lo, hi = proportion_confint(numerator, denominator, alpha=1 - level, method="wilson")
+    return np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
+
+
+def byar_interval(count: float | np.ndarray, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Byar's interval for a Poisson count (PHEindicatormethods R/utils.R ``byars_lower``/``byars_upper``).
+
+    lower = O·(1 − 1/(9O) − z/(3√O))³; upper = (O+1)·(1 − 1/(9(O+1)) + z/(3√(O+1)))³; lower is 0 when O = 0.
+    Hand-written because neither scipy nor statsmodels offers Byar's method; PHE uses it for counts and rates.
+    """
+    o = np.asarray(count, dtype=float)
+    z = stats.norm.ppf(1 - (1 - level) / 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lower = np.where(o > 0, o * (1 - 1 / (9 * o) - z / (3 * np.sqrt(o))) ** 3, 0.0)
+    upper = (o + 1) * (1 - 1 / (9 * (o + 1)) + z / (3 * np.sqrt(o + 1))) ** 3
+    return lower, upper
+
+
+def _interval(kind: Kind, numerator: np.ndarray, denominator: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """95% interval of a value in percent: Wilson for proportions, Byar on the latest count for growth."""
+    if kind == "proportion":
+        lo, hi = wilson_interval(numerator, denominator)
+        return 100 * lo, 100 * hi
+    lo, hi = byar_interval(numerator)
+    return 100 * (lo / denominator - 1), 100 * (hi / denominator - 1)
+
+
+def group_values(values: pd.DataFrame, groups: list[Group], measure: Measure,
+                 years: list[int] | None = None) -> pd.DataFrame:
+    """Each group's value per year as a ratio of sums, with its 95% interval and the spread of its members.
+
+    Parameters
+    ----------
+    values : output of :func:`measure_values`.
+    groups : from :func:`comparator_groups`.
+    measure : the measure ``values`` was built from (decides the interval).
+    years : years to report (default every year in ``values``).
+
+    Returns
+    -------
+    One row per (year, group): ``year, group, kind, numerator, denominator, value, ci_lower, ci_upper,
+    members, members_reporting, members_missing, member_median, member_min, member_max`` (values in percent;
+    ``members`` counts the group's LAs present in the release that year). The member spread is given for
+    multi-LA groups only.
+    """
+    years = sorted(values["year"].unique()) if years is None else years
+    la_rows = values[values["geographic_level"] == LA_LEVEL].set_index(["year", "area_code"])
+    rows = []
+    for year in years:
+        for g in groups:
+            idx = [(year, code) for code in g.members if (year, code) in la_rows.index]
+            members = la_rows.loc[idx] if idx else la_rows.iloc[0:0]
+            reporting = members.dropna(subset=["numerator", "denominator"])
+            x, n = float(reporting["numerator"].sum()), float(reporting["denominator"].sum())
+            if g.published_code is not None:
+                pub = values[(values["year"] == year) & (values["area_code"] == g.published_code)
+                             & (values["geographic_level"] == g.level)].dropna(subset=["numerator", "denominator"])
+                if len(pub):
+                    x, n = float(pub["numerator"].iloc[0]), float(pub["denominator"].iloc[0])
+            if n > 0:
+                ratio = x / n
+                value = 100 * (ratio - 1 if measure.kind == "growth" else ratio)
+                lo, hi = (float(v[0]) for v in _interval(measure.kind, np.array([x]), np.array([n])))
+            else:
+                x = n = value = lo = hi = np.nan
+            spread = reporting["value"] if g.kind != "la" else pd.Series(dtype=float)
+            rows.append({
+                "year": int(year), "group": g.name, "kind": g.kind,
+                "numerator": x, "denominator": n, "value": value, "ci_lower": lo, "ci_upper": hi,
+                "members": len(idx), "members_reporting": len(reporting),
+                "members_missing": len(idx) - len(reporting),
+                "member_median": spread.median() if len(spread) else np.nan,
+                "member_min": spread.min() if len(spread) else np.nan,
+                "member_max": spread.max() if len(spread) else np.nan,
+            })
+    return pd.DataFrame(rows)
+
+
+def _published(values: pd.Series, decimals: int | None) -> pd.Series:
+    return values.round(decimals) if decimals is not None else values
+
+
+def lait_rank(values: pd.Series, higher_is_better: bool, *, decimals: int | None = 1) -> pd.Series:
+    """LAIT national rank: 1 = best given polarity, ties share the lowest rank, missing values get no rank.
+
+    As R ``rank(-values, ties.method = "min")`` for "higher is better" (``rank(values, ...)`` otherwise) in LAIT
+    ``calculate_rank``; values rounded to ``decimals`` first, as LAIT ranks the published figures.
+    """
+    v = _published(values.astype(float), decimals)
+    return (-v if higher_is_better else v).rank(method="min", na_option="keep")
+
+
+def lait_quartiles(values: pd.Series, *, decimals: int | None = 1) -> pd.Series:
+    """The 0%, 25%, 50%, 75% and 100% quantiles of every LA's value (R ``quantile``, type 7), NaN ignored."""
+    v = _published(values.astype(float), decimals).dropna()
+    probs = [0, 0.25, 0.5, 0.75, 1]
+    return pd.Series(np.quantile(v, probs), index=["0%", "25%", "50%", "75%", "100%"], name="quartile")
+
+
+def lait_bands(values: pd.Series, higher_is_better: bool, *, decimals: int | None = 1) -> pd.Series:
+    """LAIT quartile band A-D for every LA (A = best quartile given polarity; missing value -> missing band).
+
+    Bands are closed above: for "lower is better", A = [min, Q25], B = (Q25, Q50], C = (Q50, Q75],
+    D = (Q75, max]; for "higher is better", D = [min, Q25], C = (Q25, Q50], B = (Q50, Q75], A = (Q75, max]
+    (LAIT ``calculate_quartile_band``).
+    """
+    v = _published(values.astype(float), decimals)
+    q = lait_quartiles(values, decimals=decimals)
+    order = ["D", "C", "B", "A"] if higher_is_better else ["A", "B", "C", "D"]
+    choices = [v <= q["25%"], v <= q["50%"], v <= q["75%"], v <= q["100%"]]
+    out = pd.Series(np.select(choices, order, default="").astype(object), index=values.index, name="band")
+    out[v.isna()] = None
+    return out
+
+
+def rank_intervals(numerator: pd.Series, denominator: pd.Series, *, higher_is_better: bool = True,
+                   draws: int = 4000, level: float = 0.95, seed: int = 20250626) -> pd.DataFrame:
+    """Monte Carlo rank intervals for proportions (rank 1 = best), one row per area with both counts known.
+
+    Each draw samples every area's proportion from Beta(x + ½, n − x + ½) (Jeffreys posterior) and ranks the
+    areas; returns ``median_rank``, ``rank_lower``, ``rank_upper`` (the (1−level)/2 and (1+level)/2 percentiles
+    of the drawn ranks), ``p_top_quartile`` and ``p_bottom_quartile`` (share of draws ranked in the best or worst
+    quarter of areas) and ``areas`` (how many were ranked). Seeded, so a re-run gives the same numbers.
+    """
+    x = numerator.astype(float)
+    n = denominator.astype(float)
+    ok = x.notna() & n.notna() & (n > 0)
+    x, n = x[ok].to_numpy(), n[ok].to_numpy()
+    rng = np.random.default_rng(seed)
+    sample = rng.beta(x + 0.5, n - x + 0.5, size=(draws, len(x)))
+    key = -sample if higher_is_better else sample
+    ranks = key.argsort(axis=1).argsort(axis=1) + 1
+    areas = len(x)
+    tail = (1 - level) / 2
+    return pd.DataFrame({
+        "median_rank": np.median(ranks, axis=0),
+        "rank_lower": np.floor(np.quantile(ranks, tail, axis=0)),
+        "rank_upper": np.ceil(np.quantile(ranks, 1 - tail, axis=0)),
+        "p_top_quartile": (ranks <= areas / 4).mean(axis=0),
+        "p_bottom_quartile": (ranks > 3 * areas / 4).mean(axis=0),
+        "areas": areas,
+    }, index=numerator.index[ok])
+
+
+def la_position(values: pd.DataFrame, la_code: str, year: int, measure: Measure, *,
+                seed: int = 20250626) -> dict[str, object]:
+    """Where one LA sits among all LAs in a year: value, LAIT rank and band, quartiles and rank interval.
+
+    Returns a mapping with ``value``, ``rank``, ``of`` (LAs ranked), ``band``, ``quartiles`` (Series),
+    ``rank_lower``, ``rank_upper``, ``median_rank``, ``p_top_quartile``, ``p_bottom_quartile``. Rank, band and
+    intervals are None for a measure with no polarity or an LA with no value that year.
+    """
+    las = values[(values["geographic_level"] == LA_LEVEL) & (values["year"] == year)].set_index("area_code")
+    value = float(las.at[la_code, "value"]) if la_code in las.index else np.nan
+    out: dict[str, object] = {"value": value, "rank": None, "of": int(las["value"].notna().sum()),
+                              "band": None, "quartiles": lait_quartiles(las["value"]) if las["value"].notna().any()
+                              else None, "rank_lower": None, "rank_upper": None, "median_rank": None,
+                              "p_top_quartile": None, "p_bottom_quartile": None}
+    if measure.higher_is_better is None or np.isnan(value):
+        return out
+    out["rank"] = int(lait_rank(las["value"], measure.higher_is_better)[la_code])
+    out["band"] = lait_bands(las["value"], measure.higher_is_better)[la_code]
+    if measure.kind == "proportion":
+        ri = rank_intervals(las["numerator"], las["denominator"], higher_is_better=measure.higher_is_better,
+                            seed=seed)
+        for key in ("rank_lower", "rank_upper", "median_rank", "p_top_quartile", "p_bottom_quartile"):
+            out[key] = float(ri.at[la_code, key])
+    return out
+
+
+def la_values(values: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Every LA with both counts known in ``year``: the points of a funnel plot (area_code, area_name, counts,
+    value)."""
+    rows = values[(values["geographic_level"] == LA_LEVEL) & (values["year"] == year)]
+    rows = rows.dropna(subset=["numerator", "denominator"])
+    return rows[["area_code", "area_name", "numerator", "denominator", "value"]].reset_index(drop=True)
+
+
+def latest_year(values: pd.DataFrame, la_code: str) -> int | None:
+    """The latest year in which the LA has a value (None if it never has one)."""
+    own = values[(values["geographic_level"] == LA_LEVEL) & (values["area_code"] == la_code)].dropna(
+        subset=["value"])
+    return int(own["year"].max()) if len(own) else None
+
+
+def summary_table(ees: pd.DataFrame, groups: list[Group], measures: list[Measure]) -> pd.DataFrame:
+    """One row per measure, for the LA's latest year with data: the LA, each comparator group, the neighbours'
+    range, and LAIT rank and band (where the measure has a polarity). Values in percent; display-ready columns.
+
+    Measures the LA has no value for (e.g. tribunal-related requests before DfE collected them) are left out.
+    """
+    la_group = next(g for g in groups if g.kind == "la")
+    la_code = la_group.members[0]
+    rows = []
+    for m in measures:
+        values = measure_values(ees, m)
+        year = latest_year(values, la_code)
+        if year is None:
+            continue
+        table = group_values(values, groups, m, years=[year]).set_index("group")
+        pos = la_position(values, la_code, year, m)
+        row: dict[str, object] = {"Measure": m.label, "Year": str(year)}
+        for g in groups:
+            row[g.name] = table.at[g.name, "value"]
+        nb = [g for g in groups if g.kind == "neighbours"]
+        if nb:
+            lo, hi = table.at[nb[0].name, "member_min"], table.at[nb[0].name, "member_max"]
+            row["Neighbours' range"] = "–" if np.isnan(lo) else f"{lo:.1f} to {hi:.1f}"
+        row["LAIT rank (1 = best)"] = (f"{pos['rank']} of {pos['of']}" if pos["rank"] is not None
+                                       else "Not applicable")
+        row["LAIT quartile band"] = pos["band"] if pos["band"] is not None else "Not applicable"
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def position_sentence(la_name: str, pos: dict[str, object], measure: Measure, year: int) -> str:
+    """Plain English: the LA's LAIT rank with its simulated interval and its quartile band."""
+    if pos["rank"] is None:
+        return f"{la_name} has no figure for {year}, so it cannot be ranked."
+    best = "highest" if measure.higher_is_better else "lowest"
+    band_text = {"A": "the best quarter of councils", "B": "the second-best quarter of councils",
+                 "C": "the second-worst quarter of councils", "D": "the worst quarter of councils"}
+    text = (f"In {year} {la_name} ranked {_ordinal(int(pos['rank']))} of {pos['of']} councils "
+            f"(1st = the {best} figure), which is quartile band {pos['band']} in DfE's Local Authority Interactive "
+            f"Tool (LAIT): {band_text[str(pos['band'])]}.")
+    if pos["rank_lower"] is not None:
+        lo, hi = int(pos["rank_lower"]), int(pos["rank_upper"])
+        text += (f" Allowing for chance variation in each council's figure, its rank could plausibly be anywhere "
+                 f"from {_ordinal(lo)} to {_ordinal(hi)} (95% interval), so small differences in rank mean little.")
+    return text
+
+
+def group_members(groups: list[Group], names: pd.Series) -> pd.DataFrame:
+    """Display table of each comparator group and its member councils (``names`` maps area_code to name)."""
+    rows = []
+    for g in groups:
+        if g.kind == "la":
+            continue
+        if g.kind in ("england", "region"):
+            who = f"All {len(g.members)} councils" + (" in the region" if g.kind == "region" else "")
+        else:
+            who = ", ".join(str(names.get(c, c)) for c in g.members)
+        rows.append({"Group": g.name, "Councils": who,
+                     "How the figure is worked out": "DfE's published figure" if g.published_code
+                     else "Sum of the councils' counts"})
+    return pd.DataFrame(rows)
+
+
+def band_table(quartiles: pd.Series, measure: Measure) -> pd.DataFrame:
+    """LAIT's "up to and including" thresholds per band, in the order A (best) to D."""
+    q = quartiles
+    if measure.higher_is_better:
+        rows = [("A", f"above {q['75%']:.1f}", f"{q['100%']:.1f}"), ("B", f"above {q['50%']:.1f}", f"{q['75%']:.1f}"),
+                ("C", f"above {q['25%']:.1f}", f"{q['50%']:.1f}"), ("D", f"from {q['0%']:.1f}", f"{q['25%']:.1f}")]
+    else:
+        rows = [("A", f"from {q['0%']:.1f}", f"{q['25%']:.1f}"), ("B", f"above {q['25%']:.1f}", f"{q['50%']:.1f}"),
+                ("C", f"above {q['50%']:.1f}", f"{q['75%']:.1f}"), ("D", f"above {q['75%']:.1f}", f"{q['100%']:.1f}")]
+    return pd.DataFrame(rows, columns=["Band", "From", "Up to and including"])
+
+
+def trend_table(ees: pd.DataFrame, groups: list[Group], measures: list[Measure]) -> pd.DataFrame:
+    """Every group's value per year for each measure (long: measure, year, group, kind, value, ci_lower,
+    ci_upper), for small multiples."""
+    frames = []
+    for m in measures:
+        values = measure_values(ees, m)
+        known = values.dropna(subset=["value"])
+        if known.empty:
+            continue
+        table = group_values(values, groups, m, years=sorted(known["year"].unique()))
+        frames.append(table.assign(measure=m.label)[["measure", "year", "group", "kind", "value", "ci_lower",
+                                                     "ci_upper"]])
+    return pd.concat(frames, ignore_index=True)
+
+
+def trends_alt(trends: pd.DataFrame, measures: list[Measure], la_name: str) -> str:
+    """Alt text for the small multiples: what the LA's line does in each panel, and where England ended."""
+    from helpers import narrative
+
+    parts = [f"Small multiple line charts, one per measure, of {la_name}, England, the region and comparator "
+             "groups."]
+    for m in measures:
+        panel = trends[trends["measure"] == m.label]
+        own = panel[panel["kind"] == "la"].set_index("year")["value"]
+        england = panel[panel["kind"] == "england"].dropna(subset=["value"])
+        text = narrative.describe_series(own, unit="%", label=f"{la_name}: {m.label.replace(' (%)', '')}",
+                                         chart="Panel")
+        if len(england):
+            text = text.rstrip(".") + f"; England {narrative.fmt(england['value'].iloc[-1], '%')} in " \
+                                      f"{int(england['year'].iloc[-1])}."
+        parts.append(text)
+    return " ".join(parts)
+
+
+def neighbour_table(values: pd.DataFrame, year: int, codes: list[str], points: pd.DataFrame) -> pd.DataFrame:
+    """The LA and its neighbours in ``year``: value, LAIT rank and band among all LAs, and funnel labels.
+
+    ``points`` is the funnel frame with ``area_code``, ``significance`` and ``allowing_for_variation``.
+    """
+    las = values[(values["geographic_level"] == LA_LEVEL) & (values["year"] == year)].set_index("area_code")
+    rank = lait_rank(las["value"], True)
+    band = lait_bands(las["value"], True)
+    labels = points.set_index("area_code")
+    rows = []
+    for code in codes:
+        known = code in las.index and not np.isnan(las.at[code, "value"])
+        rows.append({
+            "Council": las.at[code, "area_name"] if code in las.index else code,
+            "Plans issued": las.at[code, "denominator"] if code in las.index else np.nan,
+            "% within 20 weeks": las.at[code, "value"] if code in las.index else np.nan,
+            "LAIT rank (1 = best)": f"{int(rank[code])} of {int(rank.notna().sum())}" if known else "No figure",
+            "LAIT quartile band": band[code] if known else "–",
+            "Against England": labels.at[code, "significance"] if code in labels.index else "–",
+            "Allowing for variation between councils": labels.at[code, "allowing_for_variation"]
+            if code in labels.index else "–",
+        })
+    return pd.DataFrame(rows)
+
+
+def metrics(ees: pd.DataFrame, groups: list[Group], measures: list[Measure], la_code: str, *,
+            position: dict[str, object], year: int, funnel_label: str | None,
+            funnel_label_wide: str | None) -> dict[str, dict[str, object]]:
+    """The page's metrics-JSON records (docs/architecture.md "Metrics JSON"): each measure's latest LA value with
+    England, region and neighbours' figures, plus the 20-week rank, rank interval, LAIT band and funnel position."""
+    from helpers import funnel, narrative
+
+    out: dict[str, dict[str, object]] = {}
+    names = {g.kind: g.name for g in groups}
+    la_name = names["la"]
+    for m in measures:
+        values = measure_values(ees, m)
+        latest = latest_year(values, la_code)
+        if latest is None:
+            continue
+        table = group_values(values, groups, m, years=[latest]).set_index("kind")
+        before = group_values(values, groups[:1], m, years=[latest - 1]).set_index("kind")
+        value = table.at["la", "value"]
+        record: dict[str, object] = {
+            "value": value, "unit": "%", "label": m.label.replace(" (%)", ""), "period": str(latest),
+            "previous": before.at["la", "value"] if len(before) else None,
+            "england": table.at["england", "value"], "region": table.at["region", "value"],
+            "neighbours": table.at["neighbours", "value"] if "neighbours" in table.index else None,
+            "benchmark": narrative.compare(value, table.at["england", "value"], "England", "%"),
+        }
+        if m.higher_is_better is not None:
+            record["higher_is_better"] = m.higher_is_better
+        out[f"{m.id}_pct"] = record
+    if "timeliness_pct" in out and position["rank"] is not None:
+        out["timeliness_pct"]["finding"] = narrative.sentence(
+            f"{la_name} issued {narrative.fmt(position['value'], '%')} of plans within 20 weeks in {year}, "
+            f"LAIT quartile band {position['band']} (rank {position['rank']} of {position['of']})")
+        out["timeliness_rank"] = {
+            "value": position["rank"], "unit": "count", "period": str(year), "higher_is_better": False,
+            "label": "National rank for plans issued within 20 weeks (1 = best, as in LAIT)",
+            "of": position["of"], "band": position["band"], "rank_interval": [position["rank_lower"],
+                                                                               position["rank_upper"]],
+            "finding": position_sentence(la_name, position, MEASURES["timeliness"], year),
+        }
+        nb = out["timeliness_pct"].get("neighbours")
+        if nb is not None and not np.isnan(float(nb)):  # type: ignore[arg-type]
+            out["timeliness_neighbours_pct"] = {
+                "value": nb, "unit": "%", "period": str(year), "higher_is_better": True,
+                "label": "Statistical neighbours' plans issued within 20 weeks (all their plans together)"}
+    if funnel_label is not None and "timeliness_pct" in out:
+        out["timeliness_funnel"] = {
+            "value": out["timeliness_pct"]["value"], "unit": "%", "period": str(year), "higher_is_better": True,
+            "label": "Plans issued within 20 weeks: position on the funnel plot against England",
+            "funnel_position": funnel_label, "allowing_for_variation": funnel_label_wide,
+            "special_cause": bool(funnel_label_wide and funnel_label_wide.endswith("(0.001)")),
+            "finding": narrative.sentence(f"{la_name} is {funnel.PLAIN_ENGLISH[funnel_label]}"),
+        }
+    return out

@@ -1,0 +1,186 @@
+"""Charts and tables for the pack: Analysis Function style, alt text, the data behind every chart, CSV downloads.
+
+Every chart goes through :func:`show_chart`, which emits one accessible ``<figure>``: the PNG with meaningful alt
+text, a visible title, the data as a real table in a ``<details>`` element, and a CSV download link. Output is
+HTML (not a raw image) so nbconvert never substitutes its "No description has been provided" placeholder.
+PNG bytes are deterministic: fixed DPI, bundled DejaVu Sans font, no timestamp metadata.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import re
+from pathlib import Path
+from typing import Iterable
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from helpers.pack import context  # noqa: E402
+
+#: Analysis Function categorical palette (afcharts); all ≥ 3:1 contrast on white.
+PALETTE: list[str] = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
+#: Marker per series so colour is never the only channel.
+MARKERS: list[str] = ["o", "s", "^", "D", "v", "P"]
+LINESTYLES: list[str] = ["-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1))]  # type: ignore[list-item]
+DPI = 110
+
+
+def use_style() -> None:
+    """Apply the afcharts Matplotlib style with a fixed, bundled font for byte-identical figures."""
+    import afcharts
+
+    plt.style.use(str(Path(afcharts.__file__).parent / "afcharts.mplstyle"))
+    plt.rcParams.update({
+        "font.family": "DejaVu Sans",
+        "font.size": 12,
+        "axes.titlesize": 13,
+        "axes.titleweight": "bold",
+        "figure.figsize": (8.5, 4.6),
+        "figure.dpi": DPI,
+        "savefig.dpi": DPI,
+        "svg.hashsalt": "send-evidence-pack",
+        "axes.prop_cycle": plt.cycler(color=PALETTE),
+        "xtick.labelsize": 11,
+        "ytick.labelsize": 11,
+        "legend.fontsize": 11,
+    })
+
+
+def slug(text: str) -> str:
+    """File-name-safe lower-case slug."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "chart"
+
+
+def png_bytes(fig: plt.Figure) -> bytes:
+    """The figure as PNG with no metadata that varies between runs."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
+    plt.close(fig)
+    return buf.getvalue()
+
+
+def _fmt(value: object) -> str:
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA or value is pd.NaT:
+        return "–"
+    if isinstance(value, (bool, np.bool_)):
+        return "Yes" if value else "No"
+    if isinstance(value, (int, np.integer)):
+        return f"{int(value):,}"
+    if isinstance(value, (float, np.floating)):
+        return f"{int(value):,}" if float(value).is_integer() and abs(value) >= 1000 else f"{value:,.1f}"
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%d %b %Y")
+    return str(value)
+
+
+def _suppressed(data: pd.DataFrame, counts: Iterable[str] | None) -> pd.DataFrame:
+    ctx = context.current()
+    cols = list(counts or [])
+    if not cols or ctx is None or not ctx.suppress_small_counts:
+        return data
+    from helpers import disclosure
+
+    return disclosure.suppress(data, cols, threshold=ctx.config.disclosure.threshold)
+
+
+def table_html(data: pd.DataFrame, caption: str, *, row_header: bool = True, link: str | None = None) -> str:
+    """An accessible HTML table: ``<caption>``, column headers with ``scope``, first column as row headers."""
+    cols = list(data.columns)
+    head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in cols)
+    rows = []
+    for values in data.itertuples(index=False, name=None):
+        cells = []
+        for i, v in enumerate(values):
+            text = html.escape(_fmt(v))
+            num = ' class="num"' if isinstance(v, (int, float, np.integer, np.floating)) else ""
+            cells.append(f'<th scope="row">{text}</th>' if (i == 0 and row_header) else f"<td{num}>{text}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    dl = f' <a class="download" href="{html.escape(link)}">Download this table (CSV)</a>' if link else ""
+    return (f'<table class="data-table"><caption>{html.escape(caption)}{dl}</caption>'
+            f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+
+
+def _write_csv(data: pd.DataFrame, name: str) -> str | None:
+    ctx = context.current()
+    if ctx is None:
+        return None
+    file = f"{ctx.notebook}-{slug(name)}.csv"
+    data.to_csv(ctx.downloads / file, index=False, lineterminator="\n")
+    return f"downloads/{file}"
+
+
+def _display(markup: str) -> None:
+    from IPython.display import HTML, display
+
+    display(HTML(markup))
+
+
+def show_chart(fig: plt.Figure, *, title: str, alt: str, data: pd.DataFrame, name: str | None = None,
+               child_level_counts: Iterable[str] | None = None, note: str | None = None) -> str:
+    """Emit a chart as an accessible figure with its alt text, data table and CSV download; return the HTML.
+
+    ``title`` is the headline (what the chart shows, in words); ``alt`` describes the picture for screen readers;
+    ``child_level_counts`` names columns of ``data`` counted from child-level data, suppressed in public builds.
+    """
+    if len(alt.split()) < 6:
+        raise ValueError(f"alt text must describe the chart in a sentence, got {alt!r}")
+    shown = _suppressed(data, child_level_counts)
+    link = _write_csv(shown, name or title)
+    encoded = base64.b64encode(png_bytes(fig)).decode("ascii")
+    note_html = f'<p class="chart-note">{html.escape(note)}</p>' if note else ""
+    markup = (
+        '<figure class="chart">'
+        f'<figcaption class="chart-title">{html.escape(title)}</figcaption>'
+        f'<img src="data:image/png;base64,{encoded}" alt="{html.escape(alt)}">'
+        f"{note_html}"
+        f'<details class="chart-data"><summary>Show the data behind this chart</summary>'
+        f"{table_html(shown, 'Data for: ' + title, link=link)}</details>"
+        "</figure>"
+    )
+    _display(markup)
+    return markup
+
+
+def show_table(data: pd.DataFrame, *, caption: str, name: str | None = None,
+               child_level_counts: Iterable[str] | None = None, row_header: bool = True) -> str:
+    """Emit a table with caption, header cells and a CSV download; small child-level counts suppressed if public."""
+    shown = _suppressed(data, child_level_counts)
+    link = _write_csv(shown, name or caption)
+    markup = table_html(shown, caption, row_header=row_header, link=link)
+    _display(markup)
+    return markup
+
+
+def say(text: str, *, kind: str = "text") -> None:
+    """Emit a generated plain-English paragraph (escaped). ``kind="headline"`` styles it as the page headline."""
+    _display(f'<p class="{html.escape(kind)}">{html.escape(text)}</p>')
+
+
+def say_list(items: Iterable[str]) -> None:
+    """Emit generated sentences as a bulleted list (escaped)."""
+    _display("<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>")
+
+
+def label_line_ends(ax: plt.Axes, lines: dict[str, tuple[float, float]], *, fmt: str = "{label}") -> None:
+    """Label each series at its last point so the legend is not colour-only (``{label: (x, y)}``)."""
+    ys = sorted(lines.items(), key=lambda kv: kv[1][1])
+    lo, hi = ax.get_ylim()
+    gap = (hi - lo) * 0.05
+    placed: list[float] = []
+    for label, (x, y) in ys:
+        ypos = y
+        while any(abs(ypos - p) < gap for p in placed):
+            ypos += gap
+        placed.append(ypos)
+        ax.annotate(fmt.format(label=label), xy=(x, ypos), xytext=(8, 0), textcoords="offset points",
+                    va="center", fontsize=10.5, color="#0B0C0C", annotation_clip=False)
+
+
+use_style()

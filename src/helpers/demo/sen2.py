@@ -1,0 +1,348 @@
+"""Synthetic demo LA "Northby" (LEA 999): a SEN2 person-level XML and a matching EP workforce CSV.
+
+Everything here is invented: no real child, school or council. The story the data tell, for the demo pack:
+
+* requests for EHC needs assessment grow about 10% a year from October 2021 to September 2025, with fewer in
+  August (schools closed) and December;
+* the educational psychology (EP) service loses staff from mid-2022, is at its weakest in early 2024 (about 7
+  FTE in post against 13 funded, partly covered by locums) and recovers through 2025;
+* plans take longer to issue when EP capacity is low (the median wait rises from about 17 to about 25 weeks),
+  so the share issued within 20 weeks falls in 2023–2024 and recovers in 2025;
+* about a quarter of requests are refused, a few are withdrawn, about 6% of plans have a 20-week exception,
+  and requests still in progress at the period end (30 September 2025) are open cases;
+* a handful of records break guidance rules (missing outcome dates, a blank Week20) so the data-quality page
+  has something to report.
+
+:func:`write_demo` is deterministic: the same seed gives byte-identical files (fixed header time stamp; gzip
+written with no file name and mtime 0). One synthetic person carries the :data:`CANARIES` values so a privacy
+test can prove no child-level detail reaches the pack.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import io
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import numpy as np
+import pandas as pd
+
+from helpers import cases as cases_module
+from helpers.sources import sen2
+
+LA_NAME = "Northby"
+LEA = "999"
+START = dt.date(2021, 10, 1)
+PERIOD_END = dt.date(2025, 9, 30)
+FULL_YEARS: tuple[int, ...] = (2022, 2023, 2024)
+"""Calendar years fully covered by the synthetic data (for the DfE-style annual totals)."""
+GZIP_OVER_BYTES = 2_000_000
+"""The XML is written gzip-compressed (``.xml.gz``) when larger than this."""
+
+CANARIES: dict[str, str] = {
+    "upn": "A99999999999C",
+    "surname": "Canarysurname",
+    "forename": "Canaryforename",
+    "birth_date": "2012-02-29",
+    "postcode": "ZZ99 9CY",
+}
+"""Values carried by one synthetic person; none may appear anywhere in a built pack."""
+
+_SURNAMES = ("Ashdown", "Brackley", "Colbourne", "Dunmore", "Elsworth", "Fernhill", "Garside", "Holloway",
+             "Ingleby", "Jessop", "Kettering", "Lindley", "Marwood", "Northcott", "Oakhurst", "Pendle",
+             "Quarrie", "Redfern", "Saltmarsh", "Thornbury", "Upton", "Varley", "Westwood", "Yardley")
+_FORENAMES = ("Alex", "Bailey", "Casey", "Drew", "Ellis", "Frankie", "Harper", "Jordan", "Kit", "Logan",
+              "Morgan", "Noah", "Olly", "Parker", "Quinn", "Riley", "Sam", "Taylor", "Zara", "Robin")
+_ETHNICITY = (("WBRI", 0.70), ("WOTH", 0.05), ("MWBC", 0.04), ("MOTH", 0.03), ("APKN", 0.04), ("AIND", 0.03),
+              ("BAFR", 0.03), ("BCRB", 0.02), ("CHNE", 0.01), ("OOTH", 0.02), ("NOBT", 0.03))
+_NEEDS = (("ASD", 0.32), ("SEMH", 0.20), ("SLCN", 0.18), ("MLD", 0.08), ("SPLD", 0.05), ("SLD", 0.04),
+          ("PD", 0.04), ("HI", 0.02), ("VI", 0.01), ("PMLD", 0.02), ("DS", 0.01), ("OTH", 0.03))
+_SEASON = {1: 1.05, 2: 1.05, 3: 1.15, 4: 0.95, 5: 1.10, 6: 1.15, 7: 1.10, 8: 0.45, 9: 1.00, 10: 1.10,
+           11: 1.10, 12: 0.80}
+"""Relative monthly request volumes: fewer in August (schools closed) and December."""
+
+
+def _months() -> pd.DatetimeIndex:
+    return pd.date_range(START, PERIOD_END, freq="MS")
+
+
+def _capacity_story(months: pd.DatetimeIndex) -> pd.DataFrame:
+    """Monthly EP staffing: establishment, in post (falls to ~7 FTE early 2024, then recovers), locums."""
+    t = np.arange(len(months), dtype=float)  # 0 = Oct 2021
+    establishment = np.where(months < pd.Timestamp("2023-04-01"), 12.0, 13.0)
+    # in post: 11 FTE, losing staff from mid-2022 to a low of ~7 in Feb 2024 (month 28), back to ~11.6
+    dip = np.clip((t - 8) / 20, 0, 1) * 4.0
+    recovery = np.clip((t - 28) / 19, 0, 1) * 4.6
+    in_post = np.round(11.0 - dip + recovery, 1)
+    locum = np.where((t >= 18) & (t <= 36), 2.0, 0.5)
+    return pd.DataFrame({"month": months, "establishment_fte": establishment, "eps_in_post_fte": in_post,
+                         "locum_fte": locum})
+
+
+def _pick(rng: np.random.Generator, table: tuple[tuple[str, float], ...]) -> str:
+    codes, weights = zip(*table, strict=True)
+    p = np.asarray(weights) / sum(weights)
+    return str(rng.choice(codes, p=p))
+
+
+def _date(d: pd.Timestamp | dt.date) -> str:
+    return pd.Timestamp(d).strftime("%Y-%m-%d")
+
+
+def _requests(rng: np.random.Generator, staffing: pd.DataFrame) -> pd.DataFrame:
+    """Synthetic requests with outcomes and dates (one row each), as at :data:`PERIOD_END`."""
+    end = pd.Timestamp(PERIOD_END)
+    capacity = dict(zip(staffing["month"], staffing["eps_in_post_fte"] + staffing["locum_fte"], strict=True))
+    rows = []
+    for i, month in enumerate(staffing["month"]):
+        expected = 56.0 * 1.10 ** (i / 12) * _SEASON[month.month]
+        days_in_month = month.days_in_month
+        for _ in range(int(round(expected * (1 + rng.normal(0, 0.04))))):
+            received = month + pd.Timedelta(days=int(rng.integers(0, days_in_month)))
+            rows.append({"received": received})
+    reqs = pd.DataFrame(rows).sort_values("received", kind="stable").reset_index(drop=True)
+    n = len(reqs)
+    u = rng.random(n)
+    outcome = np.where(u < 0.04, "W", np.where(u < 0.29, "N", "Y"))
+    decision_days = np.clip(rng.normal(36, 7, n), 12, 70).round().astype(int)
+    reqs["request_outcome"] = outcome
+    reqs["decision"] = reqs["received"] + pd.to_timedelta(decision_days, unit="D")
+    reqs.loc[outcome == "W", "decision"] = pd.NaT
+    pending = (outcome != "W") & (reqs["decision"] > end)
+    reqs.loc[pending, "request_outcome"] = "A"
+    reqs.loc[pending, "decision"] = pd.NaT
+    # assessment: plan 90%, no plan 7%, withdrawn 3%; weeks to issue lengthen as EP capacity falls
+    cap = reqs["decision"].dt.to_period("M").dt.start_time.map(capacity).to_numpy(dtype=float)
+    median_days = 118 + 260 * np.clip(1 - cap / 11.5, 0, None)
+    exception = rng.random(n) < 0.06
+    stuck = rng.random(n) < 0.04  # complex cases that wait months longer (they make up most overdue cases)
+    issue_days = np.round(np.exp(rng.normal(np.log(np.nan_to_num(median_days, nan=118)), 0.17)) + 30 * exception
+                          + stuck * rng.integers(60, 220, n))
+    a = rng.random(n)
+    assessed = reqs["request_outcome"] == "Y"
+    reqs["assessment_outcome"] = np.where(~assessed, "", np.where(a < 0.03, "W", np.where(a < 0.10, "N", "Y")))
+    reqs["assessment_date"] = reqs["received"] + pd.to_timedelta(
+        np.where(reqs["assessment_outcome"] == "N", np.round(rng.normal(100, 8, n)), issue_days), unit="D")
+    reqs.loc[reqs["assessment_outcome"].isin(["W", ""]), "assessment_date"] = pd.NaT
+    later = assessed & reqs["assessment_date"].notna() & (reqs["assessment_date"] > end)
+    # still in progress at the period end: a decision to issue may be made without the plan yet issued
+    decided_to_issue = later & (reqs["assessment_outcome"] == "Y") & (
+        reqs["assessment_date"] - end <= pd.Timedelta(days=21))
+    reqs.loc[later & ~decided_to_issue, "assessment_outcome"] = "A"
+    reqs.loc[later, "assessment_date"] = pd.NaT
+    reqs["week20"] = exception & (reqs["assessment_outcome"] == "Y")
+    reqs["age"] = np.clip(np.round(rng.gamma(4.0, 2.1, n)), 1, 19).astype(int)
+    return reqs
+
+
+def _person_xml(rng: np.random.Generator, requests: list[dict], canary: bool) -> str:
+    """One synthetic Person element (2025 layout)."""
+    first = requests[0]
+    birth = first["received"] - pd.Timedelta(days=int(first["age"] * 365.25 + rng.integers(0, 365)))
+    if canary:
+        surname, forename, birth_text = CANARIES["surname"], CANARIES["forename"], CANARIES["birth_date"]
+        upn, postcode = CANARIES["upn"], CANARIES["postcode"]
+    else:
+        surname = str(rng.choice(_SURNAMES))
+        forename = str(rng.choice(_FORENAMES))
+        birth_text = _date(birth)
+        upn = "A" + "".join(str(d) for d in rng.integers(0, 10, 12))
+        postcode = f"ZZ99 {rng.integers(1, 10)}{chr(65 + rng.integers(0, 26))}{chr(65 + rng.integers(0, 26))}"
+    young = first["age"] < 5 and rng.random() < 0.5 and not canary
+    ident = "<UPNunknown>UN1</UPNunknown>" if young else f"<UPN>{upn}</UPN>"
+    lines = [
+        "    <Person>",
+        f"      <Surname>{escape(surname)}</Surname>",
+        f"      <Forename>{escape(forename)}</Forename>",
+        f"      <PersonBirthDate>{birth_text}</PersonBirthDate>",
+        f"      <Sex>{'M' if rng.random() < 0.70 else 'F'}</Sex>",
+        f"      <Ethnicity>{_pick(rng, _ETHNICITY)}</Ethnicity>",
+        f"      <PostCode>{postcode}</PostCode>",
+        f"      {ident}",
+    ]
+    for req in requests:
+        lines += _request_xml(rng, req)
+    lines.append("    </Person>")
+    return "\n".join(lines)
+
+
+def _request_xml(rng: np.random.Generator, req: dict) -> list[str]:
+    end = pd.Timestamp(PERIOD_END)
+    out = ["      <Requests>",
+           f"        <ReceivedDate>{_date(req['received'])}</ReceivedDate>",
+           f"        <RequestSource>{_pick(rng, (('1', .45), ('2', .40), ('3', .08), ('4', .04), ('5', .03)))}"
+           "</RequestSource>",
+           "        <RYA>0</RYA>"]
+    if pd.notna(req["decision"]) and not req.get("drop_outcome_date"):
+        out.append(f"        <RequestOutcomeDate>{_date(req['decision'])}</RequestOutcomeDate>")
+    out.append(f"        <RequestOutcome>{req['request_outcome']}</RequestOutcome>")
+    refused = req["request_outcome"] == "N"
+    out.append(f"        <RequestMediation>{int(refused and rng.random() < 0.08)}</RequestMediation>")
+    out.append(f"        <RequestTribunal>{int(refused and rng.random() < 0.04)}</RequestTribunal>")
+    if req["assessment_outcome"]:
+        out.append("        <Assessment>")
+        out.append(f"          <AssessmentOutcome>{req['assessment_outcome']}</AssessmentOutcome>")
+        if pd.notna(req["assessment_date"]):
+            out.append(f"          <AssessmentOutcomeDate>{_date(req['assessment_date'])}</AssessmentOutcomeDate>")
+        out += ["          <AssessmentMediation>0</AssessmentMediation>",
+                "          <AssessmentTribunal>0</AssessmentTribunal>",
+                "          <OtherMediation>0</OtherMediation>",
+                "          <OtherTribunal>0</OtherTribunal>"]
+        issued = req["assessment_outcome"] == "Y" and pd.notna(req["assessment_date"])
+        if issued and not req.get("drop_week20"):
+            out.append(f"          <Week20>{int(req['week20'])}</Week20>")
+        if issued:
+            urn = f"{rng.integers(100000, 150000)}"
+            out += ["          <NamedPlan>",
+                    f"            <StartDate>{_date(req['assessment_date'])}</StartDate>",
+                    "            <PlanDetail>",
+                    f"              <URN>{urn}</URN>",
+                    "              <PlacementRank>1</PlacementRank>",
+                    "              <SENunitIndicator>0</SENunitIndicator>",
+                    "              <ResourcedProvisionIndicator>0</ResourcedProvisionIndicator>",
+                    "            </PlanDetail>",
+                    f"            <PB>{int(rng.random() < 0.08)}</PB>",
+                    "          </NamedPlan>"]
+        out.append("        </Assessment>")
+        if issued:
+            start = pd.Timestamp(req["assessment_date"])
+            out += ["        <ActivePlans>",
+                    "          <PlacementDetail>",
+                    f"            <URN>{urn}</URN>",
+                    "            <PlacementRank>1</PlacementRank>",
+                    f"            <EntryDate>{_date(start)}</EntryDate>",
+                    "            <SENunitIndicator>0</SENunitIndicator>",
+                    "            <ResourcedProvisionIndicator>0</ResourcedProvisionIndicator>",
+                    "          </PlacementDetail>",
+                    "          <SENneed>",
+                    f"            <SENtype>{_pick(rng, _NEEDS)}</SENtype>",
+                    "            <SENtypeRank>1</SENtypeRank>",
+                    "          </SENneed>"]
+            review = start + pd.DateOffset(months=11)
+            if review + pd.Timedelta(days=14) <= end:
+                out += [f"          <ReviewMeeting>{_date(review)}</ReviewMeeting>",
+                        "          <ReviewOutcome>M</ReviewOutcome>",
+                        f"          <LastReview>{_date(review + pd.Timedelta(days=14))}</LastReview>"]
+            out.append("        </ActivePlans>")
+    out.append("      </Requests>")
+    return out
+
+
+def _xml(rng: np.random.Generator, reqs: pd.DataFrame) -> bytes:
+    """The whole return: persons in order of their first request; about 8% of refused children ask again."""
+    records = reqs.to_dict("records")
+    people: list[list[dict]] = []
+    taken = set()
+    for i, rec in enumerate(records):
+        if i in taken:
+            continue
+        person = [rec]
+        if rec["request_outcome"] == "N" and rng.random() < 0.3:
+            # a second request for the same child 6-12 months later, if one exists in the data
+            target = rec["received"] + pd.Timedelta(days=int(rng.integers(180, 365)))
+            later = [j for j in range(i + 1, min(i + 400, len(records)))
+                     if j not in taken and records[j]["received"] >= target]
+            if later:
+                taken.add(later[0])
+                records[later[0]]["age"] = rec["age"] + 1
+                person.append(records[later[0]])
+        people.append(person)
+    # a few records that break guidance rules, for the data-quality page
+    refused = [p[0] for p in people if p[0]["request_outcome"] == "N"]
+    for rec in refused[5:8]:
+        rec["drop_outcome_date"] = True
+    issued = [p[0] for p in people if p[0]["assessment_outcome"] == "Y" and pd.notna(p[0]["assessment_date"])]
+    for rec in issued[10:12]:
+        rec["drop_week20"] = True
+    canary_at = len(people) // 3
+    body = [_person_xml(rng, person, canary=(n == canary_at)) for n, person in enumerate(people, start=1)]
+    head = f"""<?xml version="1.0" encoding="UTF-8"?>
+<!-- SYNTHETIC DATA. Every person, date and school in this file is invented by helpers.demo.sen2 for the
+     fictional local authority "{LA_NAME}" (LEA {LEA}). No real child or young person is described. -->
+<Message>
+  <Header>
+    <CollectionDetails>
+      <Collection>SEN2</Collection>
+      <Year>2025</Year>
+      <ReferenceDate>{_date(PERIOD_END)}</ReferenceDate>
+    </CollectionDetails>
+    <Source>
+      <SourceLevel>L</SourceLevel>
+      <LEA>{LEA}</LEA>
+      <SoftwareCode>SyntheticDemo</SoftwareCode>
+      <Release>1.0</Release>
+      <SerialNo>001</SerialNo>
+      <DateTime>{_date(PERIOD_END)}T17:00:00</DateTime>
+      <DMO>Y</DMO>
+      <DCO>Y</DCO>
+      <DSCO>R</DSCO>
+    </Source>
+  </Header>
+  <Persons>
+"""
+    return (head + "\n".join(body) + "\n  </Persons>\n</Message>\n").encode("utf-8")
+
+
+def _workforce(rng: np.random.Generator, staffing: pd.DataFrame, reqs: pd.DataFrame) -> pd.DataFrame:
+    """Monthly EP workforce rows matching the capacity story; advice requests = assessments agreed that month."""
+    agreed = reqs.loc[reqs["request_outcome"] == "Y", "decision"].dt.to_period("M").dt.start_time
+    received = agreed.value_counts().reindex(staffing["month"], fill_value=0).to_numpy()
+    capacity = (staffing["eps_in_post_fte"] + staffing["locum_fte"]).to_numpy()
+    ratio = np.clip(capacity / 11.5, 0.55, 1.0)
+    completed = np.minimum(received, np.round(received * (0.82 + 0.18 * ratio))).astype(int)
+    within = np.round(completed * np.clip(1.25 * ratio - 0.35, 0.2, 0.9)).astype(int)
+    change = np.diff(staffing["eps_in_post_fte"].to_numpy(), prepend=staffing["eps_in_post_fte"].iloc[0])
+    turnover = (rng.random(len(staffing)) < 0.15).astype(float)
+    joiners = np.round(np.clip(change, 0, None) + turnover, 1)
+    leavers = np.round(np.clip(-change, 0, None) + turnover, 1)
+    locum_spend = np.round(staffing["locum_fte"].to_numpy() * 21 * 650)
+    return pd.DataFrame({
+        "period_end": (staffing["month"] + pd.offsets.MonthEnd(0)).dt.strftime("%Y-%m-%d"),
+        "establishment_fte": staffing["establishment_fte"],
+        "eps_in_post_fte": staffing["eps_in_post_fte"],
+        "locum_fte": staffing["locum_fte"],
+        "vacancies_fte": np.round(np.clip(staffing["establishment_fte"] - staffing["eps_in_post_fte"], 0, None), 1),
+        "joiners_fte": joiners,
+        "leavers_fte": leavers,
+        "trainees": np.where(staffing["month"] >= pd.Timestamp("2023-09-01"), 4, 3),
+        "advice_requests_received": received,
+        "advice_completed": completed,
+        "advice_completed_within_6_weeks": within,
+        "locum_spend_gbp": locum_spend.astype(int),
+    })
+
+
+def write_demo(out_dir: Path, seed: int) -> pd.DataFrame:
+    """Write ``sen2_northby.xml`` (``.xml.gz`` when over :data:`GZIP_OVER_BYTES`) and ``ep_workforce_northby.csv``.
+
+    Returns the DfE-style annual totals for the fully covered calendar years :data:`FULL_YEARS` (columns
+    ``year`` and :data:`helpers.cases.HEADLINE_KEYS`), computed by reading the written XML back with
+    :func:`helpers.sources.sen2.read` and applying :func:`helpers.cases.dfe_headlines`, so the synthetic DfE
+    release and the synthetic SEN2 file agree by construction.
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    staffing = _capacity_story(_months())
+    reqs = _requests(rng, staffing)
+    xml = _xml(rng, reqs)
+    plain, packed = out_dir / "sen2_northby.xml", out_dir / "sen2_northby.xml.gz"
+    if len(xml) > GZIP_OVER_BYTES:
+        buffer = io.BytesIO()
+        with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0, compresslevel=9) as gz:
+            gz.write(xml)
+        packed.write_bytes(buffer.getvalue())
+        plain.unlink(missing_ok=True)
+        sen2_path = packed
+    else:
+        plain.write_bytes(xml)
+        packed.unlink(missing_ok=True)
+        sen2_path = plain
+    workforce = _workforce(rng, staffing, reqs)
+    (out_dir / "ep_workforce_northby.csv").write_bytes(workforce.to_csv(index=False, lineterminator="\n")
+                                                        .encode("utf-8"))
+    tables = sen2.read(sen2_path)
+    totals = [cases_module.dfe_headlines(tables, year) for year in FULL_YEARS]
+    return pd.DataFrame(totals, columns=["year", *cases_module.HEADLINE_KEYS])

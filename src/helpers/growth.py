@@ -1,0 +1,542 @@
+"""Growth in EHCP requests, assessments and plans: growth rates, trend models, forecasts, back-tests, scenarios.
+
+Councils describe "the exponential increase in numbers of requests"; this module measures it and projects it
+honestly, following ``modelling_methods.md`` §3 (statsmodels GLM and ETS) and Hyndman & Athanasopoulos, *Forecasting:
+principles and practice* (FPP3 §13.7, short series):
+
+* growth rates and compound annual growth (CAGR);
+* two trend models for a short annual count series, each with at most three parameters besides its noise scale:
+  a log-linear count model (Poisson GLM with a quasi-Poisson scale, or negative binomial NB2, whichever has the
+  lower AICc) and a damped-trend exponential smoothing model ETS(A,Ad,N) on log counts; the model with the lower
+  AICc is used (:func:`choose_model`);
+* prediction intervals for *future counts* (not only for the mean): by simulation for the count model, which has
+  no closed form, and analytic (statsmodels) for ETS;
+* rolling-origin back-tests with error (MAPE) and interval coverage, against a random-walk-with-drift benchmark;
+* demand scenarios converted to assessments and Educational Psychologist (EP) hours;
+* the monthly local series (from SEN2) with an STL seasonal decomposition and a 12-month forecast.
+
+The 2020 COVID dip is treated as a one-year pulse (option (a) in ``modelling_methods.md`` §3.4): a 2020 indicator
+in the count model, and for ETS (which cannot take a regressor) 2020 replaced by the geometric mean of 2019 and 2021
+(the value a pulse leaves behind), counted as one extra parameter when models are compared.
+
+Forecast frames are tidy: one row per (``year``, ``level``) with ``mean``, ``lower``, ``upper`` and ``model``.
+All functions are pure: no I/O, no printing, no plotting.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+from scipy import stats
+from statsmodels.tools.eval_measures import aicc as _aicc
+from statsmodels.tools.sm_exceptions import ConvergenceWarning
+from statsmodels.tsa.arima.model import ARIMA
+from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+from statsmodels.tsa.seasonal import STL
+
+#: The pandemic year, modelled as a one-off pulse (requests dipped; timeliness rules were relaxed May–Sep 2020).
+COVID_YEAR = 2020
+#: First full calendar year of the EHCP system: plans began in September 2014 and 2014–2015 counts mix new plans
+#: with statements (DfE SEN2 release notes), so trends start in 2016 (the January 2016 census for plans in place).
+FIRST_FULL_YEAR = 2016
+#: Prediction-interval levels shown on the page ("likely range").
+LEVELS: tuple[float, ...] = (0.8, 0.95)
+#: Fewest annual points a trend model is fitted to (two parameters plus at least one residual degree of freedom).
+MIN_YEARS = 3
+#: Cap on a simulated log count (e^25 ≈ 7e10), so a heavy-tailed parameter draw cannot overflow the sampler.
+_MAX_LOG_COUNT = 25.0
+#: Fewest months for an STL decomposition: two full seasonal cycles.
+MIN_MONTHS = 24
+
+LOGLINEAR = "log-linear"
+DAMPED = "damped trend"
+DRIFT = "drift (benchmark)"
+
+
+# --- growth rates ----------------------------------------------------------------------------------------------
+
+def annual_series(ees: pd.DataFrame, area_code: str, measure: str, *, first_year: int = FIRST_FULL_YEAR
+                  ) -> pd.Series:
+    """One area's annual values of ``measure`` from the DfE table, indexed by year: the latest unbroken run.
+
+    Years before ``first_year`` (default :data:`FIRST_FULL_YEAR`), or with no value (``x``/``z`` in the release,
+    or before the measure existed), are dropped, and only the most recent run of consecutive years is kept,
+    because the trend models assume equally spaced years.
+    """
+    rows = ees.loc[(ees["area_code"] == area_code) & (ees["year"] >= first_year), ["year", measure]].dropna()
+    series = rows.set_index("year")[measure].astype(float).sort_index()
+    series.index = series.index.astype(int)
+    if series.empty:
+        return series
+    breaks = np.flatnonzero(np.diff(series.index.to_numpy()) != 1)
+    start = breaks[-1] + 1 if len(breaks) else 0
+    return series.iloc[start:].rename(measure)
+
+
+def annual_growth(series: pd.Series) -> pd.DataFrame:
+    """Year-on-year growth: ``year``, ``value``, ``growth`` (fraction; NaN for the first year or a gap)."""
+    s = series.sort_index().astype(float)
+    years = s.index.to_numpy()
+    prev = s.shift(1).where(np.r_[False, np.diff(years) == 1])
+    return pd.DataFrame({"year": years, "value": s.to_numpy(), "growth": (s / prev - 1).to_numpy()})
+
+
+def cagr(series: pd.Series, start: int | None = None, end: int | None = None) -> float:
+    """Compound annual growth rate between two years: (value_end / value_start) ** (1 / (end - start)) - 1.
+
+    Defaults to the first and last years of ``series``. Only the two end points matter, which is why the page
+    shows it beside a fitted trend that uses every year.
+    """
+    start = int(series.index.min()) if start is None else start
+    end = int(series.index.max()) if end is None else end
+    if end <= start:
+        raise ValueError(f"CAGR needs end > start, got {start}–{end}")
+    first, last = float(series.loc[start]), float(series.loc[end])
+    return (last / first) ** (1.0 / (end - start)) - 1.0
+
+
+def indexed(values: pd.DataFrame, base_year: int) -> pd.DataFrame:
+    """Each group's series as an index, base year = 100, so areas of any size can share one chart.
+
+    ``values``: tidy ``year``, ``group``, ``value``. Returns the same with ``index`` added; groups without a value
+    in the base year are dropped.
+    """
+    base = values.loc[values["year"] == base_year].set_index("group")["value"]
+    out = values.loc[values["group"].isin(base.index)].copy()
+    out["index"] = 100.0 * out["value"] / out["group"].map(base)
+    return out.reset_index(drop=True)
+
+
+def comparator_totals(ees: pd.DataFrame, measure: str, groups: Mapping[str, list[str]]) -> pd.DataFrame:
+    """Yearly totals of ``measure`` for named groups of areas (``{"Statistical neighbours": [area codes]}``).
+
+    A group's value is the sum over its members (ratio of sums, ``modelling_methods.md`` §7.2), counted only in
+    years where every member has a value, so a missing neighbour never looks like a fall. Returns tidy
+    ``year``, ``group``, ``value``, ``areas``.
+    """
+    frames = []
+    for name, codes in groups.items():
+        rows = ees.loc[ees["area_code"].isin(codes), ["year", "area_code", measure]]
+        by_year = rows.groupby("year")[measure].agg(["sum", "count"])
+        complete = by_year.loc[by_year["count"] == len(set(codes))]
+        frames.append(pd.DataFrame({"year": complete.index.astype(int), "group": name,
+                                    "value": complete["sum"].to_numpy(float), "areas": complete["count"].to_numpy()}))
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=["year", "group", "value", "areas"])
+
+
+# --- trend models -----------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TrendFit:
+    """A fitted annual trend model.
+
+    ``model``: :data:`LOGLINEAR`, :data:`DAMPED` or :data:`DRIFT`; ``family``: ``"poisson"`` (quasi-Poisson scale)
+    or ``"negative binomial"`` for the log-linear model; ``growth``: the fitted annual growth (fraction) for the
+    next year; ``aicc``: on the count scale, comparable across models (NaN for the drift benchmark);
+    ``n_params``: parameters counted in the AICc; ``dispersion``: quasi-Poisson φ or NB2 α; ``covid_year``: the
+    year treated as a pulse, or None.
+    """
+
+    model: str
+    series: pd.Series
+    result: Any
+    growth: float
+    aicc: float
+    n_params: int
+    family: str | None = None
+    dispersion: float = float("nan")
+    covid_year: int | None = None
+
+
+def _check_series(series: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    s = series.sort_index()
+    years = s.index.to_numpy(int)
+    y = s.to_numpy(float)
+    if len(y) < MIN_YEARS:
+        raise ValueError(f"a trend needs at least {MIN_YEARS} years, got {len(y)}")
+    if np.any(np.diff(years) != 1):
+        raise ValueError(f"a trend needs consecutive years, got {list(years)}")
+    if not np.all(np.isfinite(y)) or np.any(y <= 0):
+        raise ValueError("a trend needs positive counts in every year")
+    return years, y
+
+
+def _design(years: np.ndarray, base: int, covid_year: int | None) -> np.ndarray:
+    """Intercept, years since ``base``, and (when ``covid_year`` is given) a pulse indicator for that year."""
+    cols = [np.ones(len(years)), (years - base).astype(float)]
+    if covid_year is not None:
+        cols.append((years == covid_year).astype(float))
+    return np.column_stack(cols)
+
+
+def _fit_negbin(y: np.ndarray, X: np.ndarray, start: np.ndarray) -> Any:
+    """NB2 maximum-likelihood fit (statsmodels ``NegativeBinomial``), or None when it does not give a usable fit.
+
+    On Poisson-like data α̂ runs to 0 and the information matrix is singular; the Poisson model is then the right
+    one anyway, so that case (and any failed optimisation) returns None rather than a warning.
+    """
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        nb = sm.NegativeBinomial(y, X, loglike_method="nb2").fit(
+            start_params=np.r_[start, 0.01], disp=0, maxiter=1000, method="lbfgs")
+        try:
+            cov = np.asarray(nb.cov_params())
+        except (ValueError, np.linalg.LinAlgError):
+            return None
+    usable = (nb.mle_retvals["converged"] and np.isfinite(nb.llf) and nb.params[-1] > 1e-8
+              and np.all(np.isfinite(cov)) and np.all(np.diag(cov) > 0))
+    return nb if usable else None
+
+
+def fit_loglinear(series: pd.Series, *, covid_year: int = COVID_YEAR) -> TrendFit:
+    """Log-linear count trend, log E[Y_t] = β₀ + β₁(t − t₀) [+ β₂·1(t = 2020)]; growth = e^β₁ − 1.
+
+    ``modelling_methods.md`` §3.1. Poisson and negative binomial (NB2, Var = μ + αμ²) are both fitted by maximum
+    likelihood and the one with the lower AICc is kept; NB2 is only tried when the Poisson fit is over-dispersed
+    (Pearson X²/(n − p) > 1) and NB2 leaves at least two residual degrees of freedom. When Poisson is kept its standard errors use the quasi-Poisson scale φ̂ = Pearson X²/(n − p)
+    (floored at 1), because annual counts are nearly always more variable than Poisson. The 2020 indicator is
+    included when 2020 is in the series and a residual degree of freedom remains.
+    """
+    years, y = _check_series(series)
+    covid = bool(np.any(years == covid_year)) and len(y) >= 4
+    X = _design(years, int(years[0]), covid_year if covid else None)
+    p = X.shape[1]
+    poisson = sm.GLM(y, X, family=sm.families.Poisson()).fit()
+    phi = max(1.0, float(poisson.pearson_chi2 / max(len(y) - p, 1)))
+    best = ("poisson", poisson, _aicc(poisson.llf, len(y), p), phi)
+    if phi > 1.0 and len(y) - (p + 1) >= 2:
+        nb = _fit_negbin(y, X, poisson.params)
+        nb_aicc = _aicc(nb.llf, len(y), p + 1) if nb is not None else np.inf
+        if nb is not None and nb_aicc < best[2]:
+            best = ("negative binomial", nb, nb_aicc, float(nb.params[-1]))
+    family, result, aicc, dispersion = best
+    if family == "poisson":
+        result = sm.GLM(y, X, family=sm.families.Poisson()).fit(scale=phi)
+    return TrendFit(LOGLINEAR, series.sort_index().astype(float), result, float(np.expm1(result.params[1])),
+                    float(aicc), p + (family == "negative binomial"), family, dispersion, covid_year if covid else None)
+
+
+def _covid_adjusted(years: np.ndarray, y: np.ndarray, covid_year: int) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Log series with the pulse year replaced by the geometric mean of its neighbours (dropped if it is last)."""
+    logy = np.log(y)
+    where = np.flatnonzero(years == covid_year)
+    if not len(where) or where[0] == 0:
+        return years, logy, False
+    i = where[0]
+    if i == len(y) - 1:
+        return years[:-1], logy[:-1], True
+    logy = logy.copy()
+    logy[i] = 0.5 * (logy[i - 1] + logy[i + 1])
+    return years, logy, True
+
+
+def fit_damped(series: pd.Series, *, covid_year: int = COVID_YEAR) -> TrendFit:
+    """Damped-trend exponential smoothing ETS(A,Ad,N) on log counts (statsmodels ``ETSModel``).
+
+    ``modelling_methods.md`` §3.2; FPP3 §8.2 (damped trends suit horizons beyond 2–3 years). Free parameters:
+    α, β, φ (plus σ); the initial level and trend are set from the first two points as in R
+    ``forecast::holt(initial = "simple")`` rather than estimated, to keep the parameter count down on short
+    series. AICc is on the count scale: the log-scale likelihood minus Σ log yₜ (the Jacobian of the log), so it
+    can be compared with the count model. Needs two residual degrees of freedom for AICc.
+    """
+    years, y = _check_series(series)
+    _, logy, covid = _covid_adjusted(years, y, covid_year)
+    k = 4 + int(covid)  # α, β, φ, σ (+ the 2020 pulse)
+    if len(logy) - k - 1 < 2:
+        raise ValueError(f"damped-trend ETS needs at least {k + 3} years, got {len(logy)}")
+    model = ETSModel(pd.Series(logy, index=pd.RangeIndex(len(logy))), error="add", trend="add",
+                     damped_trend=True, initialization_method="known",
+                     initial_level=float(logy[0]), initial_trend=float(logy[1] - logy[0]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        result = model.fit(disp=False)
+    llf_counts = float(result.llf) - float(np.sum(logy))
+    next_step = float(result.phi * result.states["trend"].iloc[-1])
+    return TrendFit(DAMPED, series.sort_index().astype(float), result,
+                    float(np.expm1(next_step)), float(_aicc(llf_counts, len(logy), k)), k, None,
+                    float("nan"), covid_year if covid else None)
+
+
+def fit_drift(series: pd.Series) -> TrendFit:
+    """Random walk with drift on log counts, ARIMA(0,1,0) with a constant: the benchmark every model must beat.
+
+    FPP3 §5.2 ("drift method"); fitted with statsmodels ``ARIMA(order=(0, 1, 0), trend="t")``.
+    """
+    years, y = _check_series(series)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        result = ARIMA(np.log(y), order=(0, 1, 0), trend="t").fit()
+    return TrendFit(DRIFT, series.sort_index().astype(float), result, float(np.expm1(result.params[0])),
+                    float("nan"), 2)
+
+
+def choose_model(series: pd.Series, *, covid_year: int = COVID_YEAR) -> TrendFit:
+    """The trend model with the lowest AICc: log-linear count model or damped-trend ETS.
+
+    FPP3 §13.7: AICc approximates one-step out-of-sample error and, on short series, favours models with few
+    parameters; damped ETS is only a candidate when the series is long enough for its AICc.
+    """
+    fits = [fit_loglinear(series, covid_year=covid_year)]
+    try:
+        fits.append(fit_damped(series, covid_year=covid_year))
+    except ValueError:
+        pass
+    return min(fits, key=lambda f: f.aicc)
+
+
+# --- forecasts --------------------------------------------------------------------------------------------------
+
+def _tidy(model: str, years: np.ndarray, mean: np.ndarray, bounds: dict[float, tuple[np.ndarray, np.ndarray]]
+          ) -> pd.DataFrame:
+    rows = [pd.DataFrame({"year": years, "mean": mean, "lower": lo, "upper": hi, "level": level, "model": model})
+            for level, (lo, hi) in bounds.items()]
+    return pd.concat(rows, ignore_index=True).sort_values(["level", "year"], ignore_index=True)
+
+
+def simulate_loglinear(fit: TrendFit, years: np.ndarray, *, n_sims: int = 10_000, seed: int = 0) -> np.ndarray:
+    """Simulated future counts from a log-linear fit, shape (n_sims, len(years)).
+
+    ``modelling_methods.md`` §3.1: draw β* ~ N(β̂, Σ̂) (parameter uncertainty; multivariate t with n − p degrees
+    of freedom for quasi-Poisson, whose scale is estimated), μ* = exp(X β*), then a count y* ~ NB2(μ*, α̂) or, for
+    quasi-Poisson, a gamma–Poisson count with variance φ̂μ* (Poisson when φ̂ = 1). Hand written because
+    statsmodels gives intervals for the mean only. Uncertainty in NB2's α̂ is not propagated, and with few years
+    the residual autocorrelation is under-estimated (Turner et al. 2020), so the back-test reports real coverage.
+    """
+    rng = np.random.default_rng(seed)
+    base = int(fit.series.index.min())
+    X = _design(np.asarray(years), base, fit.covid_year)
+    params = np.asarray(fit.result.params)
+    cov = np.asarray(fit.result.cov_params())
+    p = X.shape[1]
+    beta = rng.multivariate_normal(params[:p], cov[:p, :p], size=n_sims, method="cholesky")
+    if fit.family == "poisson":
+        # quasi-Poisson: φ is estimated from n − p residual degrees of freedom, so β is multivariate t, not normal
+        df = max(len(fit.series) - p, 1)
+        beta = params[:p] + (beta - params[:p]) * np.sqrt(df / rng.chisquare(df, size=(n_sims, 1)))
+    mu = np.exp(np.clip(beta @ X.T, None, _MAX_LOG_COUNT))
+    if fit.family == "negative binomial":
+        alpha = max(fit.dispersion, 1e-12)
+        lam = rng.gamma(shape=1.0 / alpha, scale=alpha * mu)
+    elif fit.dispersion > 1.0:
+        excess = fit.dispersion - 1.0
+        lam = rng.gamma(shape=mu / excess, scale=excess)
+    else:
+        lam = mu
+    return rng.poisson(lam).astype(float)
+
+
+def forecast(fit: TrendFit, horizon: int = 3, *, levels: tuple[float, ...] = LEVELS, n_sims: int = 10_000,
+             seed: int = 0) -> pd.DataFrame:
+    """Forecast the next ``horizon`` years with prediction intervals for the counts themselves.
+
+    Returns tidy ``year``, ``mean``, ``lower``, ``upper``, ``level``, ``model``. Log-linear: ``mean`` = exp(x'β̂),
+    limits are quantiles of :func:`simulate_loglinear`. Damped ETS and drift: statsmodels' analytic intervals on the
+    log scale, exponentiated; ``mean`` is bias-adjusted, exp(m + v/2) (FPP3 §5.6), because exp(m) is a median.
+    """
+    last = int(fit.series.index.max())
+    years = np.arange(last + 1, last + horizon + 1)
+    if fit.model == LOGLINEAR:
+        sims = simulate_loglinear(fit, years, n_sims=n_sims, seed=seed)
+        X = _design(years, int(fit.series.index.min()), fit.covid_year)
+        mean = np.exp(X @ np.asarray(fit.result.params)[:X.shape[1]])
+        bounds = {lv: (np.quantile(sims, (1 - lv) / 2, axis=0), np.quantile(sims, (1 + lv) / 2, axis=0))
+                  for lv in levels}
+        return _tidy(fit.model, years, mean, bounds)
+    if fit.model == DAMPED:
+        n = int(fit.result.nobs)
+        skipped = len(fit.series) - n  # 1 when a final 2020 was left out of the fit
+        pred = fit.result.get_prediction(start=n + skipped, end=n + skipped + horizon - 1)
+        m = np.asarray(pred.predicted_mean, float)
+        sd = np.sqrt(np.asarray(pred.forecast_variance, float))
+    else:
+        pred = fit.result.get_forecast(horizon)
+        m = np.asarray(pred.predicted_mean, float)
+        sd = np.sqrt(np.asarray(pred.var_pred_mean, float))
+    bounds = {}
+    for lv in levels:
+        z = stats.norm.ppf((1 + lv) / 2)
+        bounds[lv] = (np.exp(m - z * sd), np.exp(m + z * sd))
+    return _tidy(fit.model, years, np.exp(m + sd**2 / 2), bounds)
+
+
+def forecast_table(series: pd.Series, fc: pd.DataFrame) -> pd.DataFrame:
+    """Past values and a forecast side by side, one row per year, for the data table behind a fan chart.
+
+    Columns: ``year``, ``actual`` (NaN in forecast years), ``forecast`` (NaN in past years) and, for each level
+    in ``fc``, ``lower_80``/``upper_80`` etc.
+    """
+    past = pd.DataFrame({"year": series.index.astype(int), "actual": series.to_numpy(float)})
+    wide = fc.loc[fc["level"] == fc["level"].min(), ["year", "mean"]].rename(columns={"mean": "forecast"})
+    for level, part in fc.groupby("level"):
+        pct = round(level * 100)
+        wide = wide.merge(part[["year", "lower", "upper"]].rename(
+            columns={"lower": f"lower_{pct}", "upper": f"upper_{pct}"}), on="year")
+    return pd.concat([past, wide], ignore_index=True)
+
+
+# --- back-testing -----------------------------------------------------------------------------------------------
+
+def backtest(series: pd.Series, *, horizon: int = 2, min_train: int = 5, levels: tuple[float, ...] = LEVELS,
+             covid_year: int = COVID_YEAR, n_sims: int = 4_000) -> pd.DataFrame:
+    """Rolling-origin back-test (FPP3 §5.10): fit to the first years, forecast the next ``horizon``, move on a year.
+
+    E.g. fit to 2014–2019 and forecast 2020–2021, then fit to 2014–2020 and forecast 2021–2022, and so on. The
+    chosen model (AICc at each origin), the log-linear and damped models, and the drift benchmark are all run.
+    Returns one row per (model, origin, year, level): ``model``, ``origin`` (last fitted year), ``year``,
+    ``horizon``, ``actual``, ``mean``, ``lower``, ``upper``, ``level``, ``covered``, ``ape`` (absolute % error).
+    """
+    s = series.sort_index().astype(float)
+    years = s.index.to_numpy(int)
+    rows = []
+    for cut in range(min_train, len(s)):
+        train = s.iloc[:cut]
+        fits: dict[str, TrendFit] = {}
+        chosen = choose_model(train, covid_year=covid_year)
+        fits["chosen model"] = chosen
+        fits[LOGLINEAR] = fit_loglinear(train, covid_year=covid_year)
+        try:
+            fits[DAMPED] = fit_damped(train, covid_year=covid_year)
+        except ValueError:
+            pass
+        fits[DRIFT] = fit_drift(train)
+        h = min(horizon, len(s) - cut)
+        for name, fit in fits.items():
+            fc = forecast(fit, h, levels=levels, n_sims=n_sims, seed=cut)
+            fc["model"] = name
+            fc["origin"] = int(years[cut - 1])
+            rows.append(fc)
+    out = pd.concat(rows, ignore_index=True)
+    out["actual"] = out["year"].map(s)
+    out["horizon"] = out["year"] - out["origin"]
+    out["covered"] = (out["actual"] >= out["lower"]) & (out["actual"] <= out["upper"])
+    out["ape"] = 100.0 * (out["actual"] - out["mean"]).abs() / out["actual"]
+    return out[["model", "origin", "year", "horizon", "actual", "mean", "lower", "upper", "level", "covered", "ape"]]
+
+
+def backtest_summary(backtest_rows: pd.DataFrame) -> pd.DataFrame:
+    """Per model: ``forecasts``, ``mape`` (mean absolute % error), and ``coverage_80``/``coverage_95`` (% of actual
+    values inside the 80%/95% ranges; a well-calibrated model scores near 80 and 95)."""
+    first_level = backtest_rows["level"].min()
+    point = backtest_rows.loc[backtest_rows["level"] == first_level]
+    out = point.groupby("model", sort=False).agg(forecasts=("ape", "size"), mape=("ape", "mean")).reset_index()
+    for level in sorted(backtest_rows["level"].unique()):
+        cov = backtest_rows.loc[backtest_rows["level"] == level].groupby("model", sort=False)["covered"].mean()
+        out[f"coverage_{round(level * 100)}"] = out["model"].map(100.0 * cov)
+    return out
+
+
+# --- scenarios --------------------------------------------------------------------------------------------------
+
+def conversion_rate(requests: pd.Series, assessed: pd.Series, *, years: int = 3) -> float:
+    """Share of requests the LA decided to assess, as a ratio of sums over the last ``years`` years with both.
+
+    From the DfE release: ``requests_decided_to_assess / requests_received``. A ratio of sums, not a mean of
+    yearly rates (``modelling_methods.md`` §7.2), over three years to steady a small LA's rate.
+    """
+    both = pd.concat([requests, assessed], axis=1, keys=["r", "a"]).dropna().sort_index().tail(years)
+    if both.empty or both["r"].sum() <= 0:
+        return float("nan")
+    return float(both["a"].sum() / both["r"].sum())
+
+
+def scenarios(series: pd.Series, trend: pd.DataFrame, *, conversion: float, hours_per_assessment: float,
+              extra: Mapping[str, float | None] | None = None) -> pd.DataFrame:
+    """Requests, assessments and EP assessment hours per year under demand scenarios.
+
+    * "Trend continues": the forecast ``mean`` in ``trend`` (from :func:`forecast`), with its 80% range;
+    * "Growth halves": from the latest actual, each year grows by half the trend's growth for that year;
+    * "Growth stops": requests stay at the latest actual;
+    * ``extra``: named growth rates per year (fraction) from the pack config; ``None`` means the trend.
+    Assessments = requests × ``conversion`` (the LA's own rate, :func:`conversion_rate`); EP hours =
+    assessments × ``hours_per_assessment`` (a pack-config assumption). Returns tidy ``scenario``, ``year``,
+    ``requests``, ``requests_lower``, ``requests_upper`` (trend only), ``assessments``, ``ep_hours``.
+    """
+    latest = float(series.sort_index().iloc[-1])
+    t = trend.loc[trend["level"] == trend["level"].min()].sort_values("year")
+    years = t["year"].to_numpy(int)
+    mean = t["mean"].to_numpy(float)
+    steps = mean / np.r_[latest, mean[:-1]] - 1.0
+    h = np.arange(1, len(years) + 1)
+    paths: dict[str, np.ndarray] = {
+        "Trend continues": mean,
+        "Growth halves": latest * np.cumprod(1.0 + steps / 2.0),
+        "Growth stops": np.full(len(years), latest),
+    }
+    for name, rate in (extra or {}).items():
+        paths[name] = mean if rate is None else latest * (1.0 + rate) ** h
+    frames = []
+    for name, requests in paths.items():
+        is_trend = name == "Trend continues"
+        frames.append(pd.DataFrame({
+            "scenario": name, "year": years, "requests": requests,
+            "requests_lower": t["lower"].to_numpy(float) if is_trend else np.nan,
+            "requests_upper": t["upper"].to_numpy(float) if is_trend else np.nan,
+        }))
+    out = pd.concat(frames, ignore_index=True)
+    out["assessments"] = out["requests"] * conversion
+    out["ep_hours"] = out["assessments"] * hours_per_assessment
+    return out
+
+
+# --- monthly local series ---------------------------------------------------------------------------------------
+
+def _monthly(series: pd.Series) -> pd.Series:
+    s = series.sort_index().astype(float)
+    if len(s) < MIN_MONTHS:
+        raise ValueError(f"seasonal decomposition needs at least {MIN_MONTHS} months, got {len(s)}")
+    return pd.Series(s.to_numpy(), index=pd.PeriodIndex(pd.DatetimeIndex(s.index), freq="M"), name=s.name)
+
+
+def _stl(s: pd.Series) -> Any:
+    """Robust STL with a periodic seasonal pattern, as R ``stl(s.window = "periodic")`` (window 10n + 1, degree 0).
+
+    With only a few years each month's sub-series has 2–4 points, and the default 7-point seasonal smoother would
+    absorb all the noise into the "seasonal" pattern; one fixed pattern is what a short series supports.
+    """
+    return STL(s, period=12, seasonal=10 * len(s) + 1, seasonal_deg=0, robust=True).fit()
+
+
+def monthly_decomposition(series: pd.Series) -> pd.DataFrame:
+    """STL decomposition of a monthly count series into trend, a fixed seasonal pattern and the remainder.
+
+    Cleveland et al. (1990), statsmodels ``STL``. Separates the seasonal pattern (e.g. requests peaking in term
+    time) from the underlying trend. ``series``: indexed by month start. Returns ``period``, ``observed``,
+    ``trend``, ``seasonal``, ``remainder``.
+    """
+    s = _monthly(series)
+    res = _stl(s)
+    return pd.DataFrame({"period": s.index.to_timestamp(), "observed": s.to_numpy(), "trend": res.trend.to_numpy(),
+                         "seasonal": res.seasonal.to_numpy(), "remainder": res.resid.to_numpy()})
+
+
+def monthly_forecast(series: pd.Series, horizon: int = 12, *, levels: tuple[float, ...] = LEVELS) -> pd.DataFrame:
+    """Forecast the next ``horizon`` months: STL seasonal adjustment + damped-trend ETS on the adjusted series.
+
+    The method of statsmodels ``STLForecast`` (FPP3 §5.7): the STL seasonal component of the last year is
+    carried forward (seasonal naive) and added to an ETS(A,Ad,N) forecast of the seasonally adjusted series. Done
+    here with ``STL`` and ``ETSModel`` directly so the seasonal pattern is the periodic one of :func:`_stl` and the
+    intervals are ETSModel's prediction intervals. The intervals leave out seasonal uncertainty. Lower limits are floored at 0. Returns tidy ``period``, ``mean``, ``lower``, ``upper``,
+    ``level``, ``model``.
+    """
+    s = _monthly(series)
+    seasonal = _stl(s).seasonal
+    adjusted = (s - seasonal).reset_index(drop=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        ets = ETSModel(adjusted, error="add", trend="add", damped_trend=True).fit(disp=False)
+    pred = ets.get_prediction(start=len(s), end=len(s) + horizon - 1)
+    ahead = seasonal.to_numpy()[-12:][np.arange(horizon) % 12]
+    periods = pd.period_range(s.index[-1] + 1, periods=horizon, freq="M").to_timestamp()
+    frames = []
+    for level in levels:
+        f = pred.summary_frame(alpha=1 - level)
+        frames.append(pd.DataFrame({"period": periods, "mean": f["mean"].to_numpy() + ahead,
+                                    "lower": np.maximum(f["pi_lower"].to_numpy() + ahead, 0.0),
+                                    "upper": f["pi_upper"].to_numpy() + ahead,
+                                    "level": level, "model": "STL + damped trend"}))
+    return pd.concat(frames, ignore_index=True)

@@ -1,0 +1,1 @@
+"""The build: config, notebook DAG, papermill execution, nbconvert rendering, manifest, CLI."""

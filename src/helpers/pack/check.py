@@ -1,0 +1,36 @@
+"""``evidence-pack check``: validate the config and read every input through its reader, without notebooks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from helpers.pack.config import PackConfig
+
+
+def check_inputs(cfg: PackConfig) -> dict[str, Any]:
+    """Read and validate every configured input; raise InputError on the first problem; return a summary."""
+    from helpers.sources import ees
+
+    release = ees.read_release(cfg.inputs.ees)
+    la = ees.find_la(release.table, cfg.la, file=cfg.source_path or "config")
+    years = release.table["year"]
+    summary: dict[str, Any] = {
+        "la": f"{la.name} (code {la.code}, DfE number {la.old_code}, {la.region_name})",
+        "ees": f"{len(release.table):,} rows, years {int(years.min())}–{int(years.max())}",
+    }
+    if cfg.inputs.sen2 is not None:
+        from helpers.sources import sen2
+
+        tables = sen2.read(cfg.inputs.sen2, reference_date=cfg.period_end)
+        summary["sen2"] = f"{len(tables.persons):,} persons, {len(tables.requests):,} requests"
+    if cfg.inputs.workforce is not None:
+        from helpers.sources import workforce
+
+        staff = workforce.read(cfg.inputs.workforce)
+        summary["workforce"] = f"{len(staff):,} periods"
+    if cfg.inputs.neighbours is not None:
+        from helpers.sources import neighbours
+
+        table = neighbours.read(cfg.inputs.neighbours)
+        summary["neighbours"] = f"{table['la_code'].nunique():,} LAs in the neighbours list"
+    return summary

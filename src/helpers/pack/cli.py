@@ -1,0 +1,103 @@
+"""The ``evidence-pack`` command: ``build``, ``check``, ``list-las``.
+
+Exit codes: 0 success; 1 a notebook failed (message names notebook, cell and error); 2 bad config or input (one
+message naming the file, place, field and what was expected). Never a traceback for a user mistake.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Sequence
+
+from helpers.errors import BuildError, InputError
+from helpers.pack.config import VARIANTS
+
+
+def _progress(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from helpers.pack.build import Builder
+    from helpers.pack.config import load_pack
+
+    cfg = load_pack(args.config)
+    variants = [args.variant] if args.variant else list(cfg.variants)
+    only = [o for item in (args.only or []) for o in item.split(",") if o]
+    if args.all_las:
+        from helpers.pack.batch import build_all_las
+
+        build_all_las(args.config, jobs=args.jobs, force=args.force, executor=args.executor,
+                      scheduler=args.scheduler, progress=_progress)
+        return 0
+    for variant in variants:
+        Builder(args.config, variant=variant, only=only or None, jobs=args.jobs, force=args.force,
+                pdf=not args.no_pdf, progress=_progress).run()
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from helpers.pack.check import check_inputs
+    from helpers.pack.config import load_pack
+
+    cfg = load_pack(args.config)
+    for key, value in check_inputs(cfg).items():
+        print(f"{key}: {value}")
+    print("config and inputs are valid")
+    return 0
+
+
+def cmd_list_las(args: argparse.Namespace) -> int:
+    from helpers.sources import ees
+
+    table = ees.list_las(ees.read_release([Path(p) for p in args.data]))
+    for row in table.itertuples(index=False):
+        print(f"{row.old_code}\t{row.code}\t{row.name}\t{row.region_name}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="evidence-pack", description="Build the SEND evidence pack.")
+    sub = p.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="run the notebooks and render the pack into reports/<pack>/")
+    b.add_argument("config", help="pack config, e.g. config/demo.yaml")
+    b.add_argument("--only", action="append", metavar="NOTEBOOK",
+                   help="build only these notebooks (and 00_data_quality); repeat or comma-separate")
+    b.add_argument("--variant", choices=VARIANTS, help="build one variant (default: those in the config)")
+    b.add_argument("--jobs", type=int, default=os.cpu_count(), help="notebooks run at once (default: cores)")
+    b.add_argument("--force", action="store_true", help="rebuild everything, ignoring the cache")
+    b.add_argument("--no-pdf", action="store_true", help="skip printing pack.pdf")
+    b.add_argument("--all-las", action="store_true", help="build a public DfE-only pack for every LA")
+    b.add_argument("--executor", choices=("local", "dask"), default="local", help="where --all-las runs")
+    b.add_argument("--scheduler", help="Dask scheduler address for --executor dask")
+    b.set_defaults(func=cmd_build)
+    c = sub.add_parser("check", help="validate the config and every input without running notebooks")
+    c.add_argument("config")
+    c.set_defaults(func=cmd_check)
+    ls = sub.add_parser("list-las", help="list the LAs (codes and names) found in DfE release files")
+    ls.add_argument("data", nargs="+", help="release zip(s) or folder(s)")
+    ls.set_defaults(func=cmd_list_las)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except InputError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 2
+    except BuildError as exc:
+        print(f"build failed: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted: the previous pack is unchanged", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,261 @@
+"""The pack config: one YAML file per pack, validated into a typed model.
+
+LA codes are always strings (papermill's ``-p`` and YAML both turn ``886`` into an int, so ints are converted
+back). Relative paths are resolved against the project root (the nearest folder above the config file that holds
+``pyproject.toml``), falling back to the config file's own folder, so ``make pack`` and a hand-run papermill agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from helpers.errors import InputError
+
+Variant = Literal["public", "restricted", "reviewer"]
+VARIANTS: tuple[str, ...] = ("public", "restricted", "reviewer")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _as_code(value: Any) -> Any:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return str(value)
+    return value
+
+
+class LAConfig(_Model):
+    """The local authority the pack is about. Give at least one of code, old_code or name."""
+
+    code: str | None = Field(None, description="current 9-character ONS code, e.g. E10000016")
+    old_code: str | None = Field(None, description="DfE 3-digit LA number, e.g. 886 (stable across code changes)")
+    name: str | None = None
+
+    _as_code = field_validator("code", "old_code", mode="before")(classmethod(lambda cls, v: _as_code(v)))
+
+    @field_validator("code")
+    @classmethod
+    def _check_code(cls, v: str | None) -> str | None:
+        if v is not None and not (len(v) == 9 and v[0] == "E" and v[1:].isdigit()):
+            raise ValueError(f"expected a 9-character code such as E10000016, got {v!r}")
+        return v
+
+    @field_validator("old_code")
+    @classmethod
+    def _check_old_code(cls, v: str | None) -> str | None:
+        if v is not None and not (v.isdigit() and len(v) == 3):
+            raise ValueError(f"expected a 3-digit DfE LA number such as '886', got {v!r}")
+        return v
+
+    @model_validator(mode="after")
+    def _one_given(self) -> "LAConfig":
+        if not (self.code or self.old_code or self.name):
+            raise ValueError("give the LA's code, old_code or name")
+        return self
+
+
+class Inputs(_Model):
+    """Input files. ``ees`` lists DfE release zips or folders; where years overlap the later-published wins."""
+
+    ees: list[Path] = Field(min_length=1)
+    sen2: Path | None = None
+    workforce: Path | None = None
+    neighbours: Path | None = Field(None, description="DfE statistical neighbours list (long CSV)")
+
+    @field_validator("ees", mode="before")
+    @classmethod
+    def _listify(cls, v: Any) -> Any:
+        return [v] if isinstance(v, (str, Path)) else v
+
+
+class Comparators(_Model):
+    """Who the LA is compared with. ``neighbours`` lists codes directly and overrides the neighbours file."""
+
+    neighbours: list[str] = Field(default_factory=list)
+    custom: list[str] = Field(default_factory=list)
+    custom_name: str = "Custom comparator group"
+
+    @field_validator("neighbours", "custom", mode="before")
+    @classmethod
+    def _codes(cls, v: Any) -> Any:
+        return [_as_code(x) for x in v] if isinstance(v, list) else v
+
+
+class Assumption(_Model):
+    """A modelling assumption, logged on the assumptions page (Analysis Function QA guidance)."""
+
+    value: float
+    unit: str
+    description: str
+    source: str
+    owner: str = "Performance team"
+    quality: Literal["high", "medium", "low"] = "medium"
+
+
+class ActionArea(_Model):
+    """One area of the Written Statement of Action / priority action plan."""
+
+    id: str
+    title: str
+    metric: str | None = Field(None, description="'<notebook>.<metric>' from a metrics JSON; None = local evidence")
+    baseline: float | None = None
+    baseline_label: str | None = None
+    target: float | None = None
+    due: dt.date | None = None
+    higher_is_better: bool = True
+    evidence: str | None = Field(None, description="notebook that holds the evidence, e.g. 02_timeliness")
+    note: str | None = None
+
+
+class Scenario(_Model):
+    """A demand scenario: growth in requests per year, as a fraction (0.1 = 10% a year)."""
+
+    name: str
+    growth_per_year: float | None = Field(None, description="None = continue the fitted trend")
+
+
+class Disclosure(_Model):
+    threshold: int = Field(5, ge=1, le=100, description="counts from 1 to threshold-1 are suppressed in public builds")
+
+
+class PackConfig(_Model):
+    """The whole pack config (see config/README.md for every key)."""
+
+    pack: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", description="pack name; output goes to reports/<pack>/")
+    title: str
+    synthetic: bool = False
+    la: LAConfig
+    period_end: dt.date
+    inputs: Inputs
+    comparators: Comparators = Comparators()
+    targets: dict[str, float] = Field(default_factory=dict)
+    assumptions: dict[str, Assumption] = Field(default_factory=dict)
+    scenarios: list[Scenario] = Field(default_factory=list)
+    disclosure: Disclosure = Disclosure()
+    action_plan: list[ActionArea] = Field(default_factory=list)
+    variants: list[Variant] = Field(default_factory=lambda: ["public"])
+    notebooks: list[str] | None = Field(None, description="subset of notebooks to build; default all")
+
+    source_path: Path | None = None
+    root: Path | None = None
+
+    def assumption(self, key: str) -> float:
+        """The value of a named assumption (clear error if the config lacks it)."""
+        if key not in self.assumptions:
+            raise InputError(self.source_path or "config", "a modelling assumption is missing",
+                             field=f"assumptions.{key}", expected="a value with unit, description and source")
+        return self.assumptions[key].value
+
+    def target(self, key: str, default: float | None = None) -> float | None:
+        return self.targets.get(key, default)
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML loader that leaves dates as text, so pydantic validates them and names the key at fault."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def project_root(start: Path) -> Path:
+    """The nearest folder at or above ``start`` holding pyproject.toml; ``start`` itself if none."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / "pyproject.toml").exists():
+            return folder
+    return start
+
+
+def _resolve(root: Path, p: Path | None) -> Path | None:
+    if p is None:
+        return None
+    p = Path(p).expanduser()
+    return p if p.is_absolute() else (root / p).resolve()
+
+
+def _friendly(exc: ValidationError, file: Path, raw: dict[str, Any]) -> InputError:
+    err = exc.errors()[0]
+    loc = ".".join(str(x) for x in err["loc"])
+    if err["type"] == "extra_forbidden":
+        key = str(err["loc"][-1])
+        parent = raw
+        for part in err["loc"][:-1]:
+            parent = parent.get(part, {}) if isinstance(parent, dict) else {}
+        model: type[BaseModel] = PackConfig
+        for part in err["loc"][:-1]:
+            field = model.model_fields.get(str(part))
+            ann = getattr(field, "annotation", None) if field else None
+            model = ann if isinstance(ann, type) and issubclass(ann, BaseModel) else model
+        close = difflib.get_close_matches(key, list(model.model_fields), n=1)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        return InputError(file, f"unknown key{hint}", where=f"key '{loc}'",
+                          expected="one of " + ", ".join(k for k in model.model_fields if k not in ("source_path", "root")))
+    msg = err["msg"].removeprefix("Value error, ")
+    return InputError(file, msg, where=f"key '{loc}'", found=err.get("input") if err["type"] != "missing" else None)
+
+
+def load_pack(path: str | Path, *, check_inputs: bool = True) -> PackConfig:
+    """Read and validate a pack config; raise :class:`InputError` with the key at fault.
+
+    With ``check_inputs`` every input path must exist.
+    """
+    file = Path(path)
+    if not file.exists():
+        raise InputError(file, "pack config not found", expected="a YAML file such as config/demo.yaml")
+    try:
+        raw = yaml.load(file.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 - safe loader subclass
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
+        raise InputError(file, f"not valid YAML: {getattr(exc, 'problem', exc)}", where=where) from None
+    except UnicodeDecodeError:
+        raise InputError(file, "not UTF-8 text", expected="a YAML file saved as UTF-8") from None
+    if not isinstance(raw, dict):
+        raise InputError(file, "the config must be a mapping of keys to values", found=type(raw).__name__)
+    root = project_root(file.parent)
+    try:
+        cfg = PackConfig.model_validate({**raw, "source_path": file.resolve(), "root": root})
+    except ValidationError as exc:
+        raise _friendly(exc, file, raw) from None
+    inputs = cfg.inputs
+    resolved = Inputs(
+        ees=[_resolve(root, p) for p in inputs.ees],  # type: ignore[misc]
+        sen2=_resolve(root, inputs.sen2),
+        workforce=_resolve(root, inputs.workforce),
+        neighbours=_resolve(root, inputs.neighbours),
+    )
+    cfg = cfg.model_copy(update={"inputs": resolved})
+    if check_inputs:
+        for name, value in resolved:
+            for p in value if isinstance(value, list) else [value]:
+                if p is not None and not Path(p).exists():
+                    raise InputError(file, "input file not found", where=f"key 'inputs.{name}'", found=str(p))
+    return cfg
+
+
+def input_files(cfg: PackConfig) -> dict[str, list[Path]]:
+    """Every input file by role (folders expanded to their files), for hashing into the manifest and cache."""
+    out: dict[str, list[Path]] = {}
+    for name, value in cfg.inputs:
+        paths = value if isinstance(value, list) else [value]
+        files: list[Path] = []
+        for p in paths:
+            if p is None:
+                continue
+            p = Path(p)
+            files.extend(sorted(f for f in p.rglob("*") if f.is_file()) if p.is_dir() else [p])
+        if files:
+            out[name] = files
+    return out

@@ -1,0 +1,166 @@
+"""What a notebook sees of the pack: config, the LA, validated tables, and where to write metrics.
+
+Every notebook's first code cell after ``parameters`` calls :func:`open_pack`, which validates the parameters and
+the config and fails with one clear message. Child-level SEN2 data is read into memory only (never written into
+the pack folder); notebooks write aggregates and metrics.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from helpers.errors import InputError
+from helpers.pack.config import VARIANTS, PackConfig, load_pack
+
+_CURRENT: "PackContext | None" = None
+
+
+@dataclass(frozen=True)
+class LA:
+    """The pack's local authority as found in the DfE release (old_code is the stable key)."""
+
+    old_code: str
+    code: str
+    name: str
+    region_code: str
+    region_name: str
+
+
+@dataclass
+class PackContext:
+    """Handle passed around a notebook; see :func:`open_pack`."""
+
+    config: PackConfig
+    artefacts: Path
+    variant: str
+    notebook: str
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def public(self) -> bool:
+        """True for the public build: small child-level counts suppressed, exempt cells removed."""
+        return self.variant == "public"
+
+    @property
+    def suppress_small_counts(self) -> bool:
+        """True where small child-level counts are suppressed: public and restricted builds (not reviewer)."""
+        return self.variant in ("public", "restricted")
+
+    @property
+    def pack_dir(self) -> Path:
+        return self.artefacts.parent
+
+    @property
+    def downloads(self) -> Path:
+        """Folder beside the pages where chart and table CSVs are written (linked as ``downloads/<file>``)."""
+        path = self.pack_dir / "downloads"
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def table(self, name: str) -> pd.DataFrame:
+        """A validated table written by ``00_data_quality`` (``<artefacts>/<name>.parquet``)."""
+        if name not in self._cache:
+            path = self.artefacts / f"{name}.parquet"
+            if not path.exists():
+                raise InputError(path, "table not found; run 00_data_quality first (evidence-pack build does this)")
+            self._cache[name] = pd.read_parquet(path)
+        return self._cache[name].copy()
+
+    @property
+    def ees(self) -> pd.DataFrame:
+        """The DfE release as one wide table (see helpers.sources.ees.read_release)."""
+        return self.table("ees")
+
+    @cached_property
+    def la(self) -> LA:
+        from helpers.sources.ees import find_la
+
+        return find_la(self.ees, self.config.la, file=self.config.source_path or "config")
+
+    def cases(self) -> pd.DataFrame | None:
+        """Child-level request/case table from the SEN2 input, in memory only; None when not configured."""
+        if self.config.inputs.sen2 is None:
+            return None
+        if "cases" not in self._cache:
+            from helpers import cases
+            from helpers.sources import sen2
+
+            tables = sen2.read(self.config.inputs.sen2, reference_date=self.config.period_end)
+            self._cache["sen2"] = tables
+            self._cache["cases"] = cases.derive(tables, period_end=self.config.period_end)
+        return self._cache["cases"].copy()
+
+    def sen2_tables(self) -> Any:
+        """The validated SEN2 tables (persons, requests, ...); None when not configured."""
+        if self.cases() is None:
+            return None
+        return self._cache["sen2"]
+
+    def workforce(self) -> pd.DataFrame | None:
+        """EP workforce table from the staffing template; None when not configured."""
+        if self.config.inputs.workforce is None:
+            return None
+        if "workforce" not in self._cache:
+            from helpers.sources import workforce
+
+            self._cache["workforce"] = workforce.read(self.config.inputs.workforce)
+        return self._cache["workforce"].copy()
+
+    def write_metrics(self, metrics: dict[str, Any]) -> Path:
+        """Write this notebook's headline metrics to ``metrics_<notebook>.json`` for the front page."""
+        path = self.artefacts / f"metrics_{self.notebook}.json"
+        path.write_text(json.dumps(_jsonable(metrics), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        return path
+
+    def metrics(self) -> dict[str, dict[str, Any]]:
+        """Every notebook's metrics found in the artefacts folder, keyed by notebook name."""
+        out = {}
+        for path in sorted(self.artefacts.glob("metrics_*.json")):
+            out[path.stem.removeprefix("metrics_")] = json.loads(path.read_text(encoding="utf-8"))
+        return out
+
+
+def _jsonable(value: Any) -> Any:
+    """Numbers and dates as JSON: numpy scalars to Python, NaN to None, dates to ISO strings."""
+    import math
+
+    import numpy as np
+
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        return None if math.isnan(value) else round(value, 10)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def open_pack(pack_config: str | Path, artefacts: str | Path, variant: str = "public",
+              notebook: str = "notebook") -> PackContext:
+    """Validate a notebook's parameters and load its pack; raise :class:`InputError` on a bad value."""
+    global _CURRENT
+    if variant not in VARIANTS:
+        raise InputError("parameters", "unknown build variant", field="variant",
+                         expected=" or ".join(VARIANTS), found=variant)
+    config = load_pack(pack_config)
+    folder = Path(artefacts)
+    if not folder.is_absolute():
+        folder = (config.root or Path.cwd()) / folder
+    folder.mkdir(parents=True, exist_ok=True)
+    _CURRENT = PackContext(config=config, artefacts=folder.resolve(), variant=variant, notebook=notebook)
+    return _CURRENT
+
+
+def current() -> PackContext | None:
+    """The context opened last in this process (used by charts to find the downloads folder and variant)."""
+    return _CURRENT

@@ -1,0 +1,84 @@
+"""Provenance: ``manifest.json`` records what a pack was built from, so a reviewer can reproduce it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib.metadata as md
+import json
+import platform
+import subprocess
+import sys
+from pathlib import Path
+from typing import Iterable
+
+from helpers import __version__
+from helpers.pack.config import PackConfig
+
+#: Packages whose versions are recorded (the analysis stack); everything else is in the lock file.
+KEY_PACKAGES = ("pandas", "numpy", "scipy", "statsmodels", "pandera", "pyarrow", "matplotlib", "seaborn",
+                "afcharts", "papermill", "nbconvert", "nbformat", "nbclient", "ipykernel", "lxml", "pydantic",
+                "gptables", "PyYAML")
+
+
+def git_state(root: Path | None) -> tuple[str | None, bool]:
+    """(commit, dirty) of the project checkout, or (None, False) outside git."""
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True,
+                                timeout=10).stdout.strip() or None
+        status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
+                                capture_output=True, text=True, timeout=10).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None, False
+    return commit, bool(status.strip())
+
+
+def package_versions(names: Iterable[str] = KEY_PACKAGES) -> dict[str, str]:
+    out = {}
+    for name in names:
+        try:
+            out[name] = md.version(name)
+        except md.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def write(pack: Path, cfg: PackConfig, variant: str, tasks: Iterable, inputs: dict[str, str],
+          started: dt.datetime, durations: dict[str, float]) -> Path:
+    """Write ``<pack>/manifest.json``: code version, config, parameters, input hashes, packages, times."""
+    commit, dirty = git_state(cfg.root)
+    root = cfg.root or Path.cwd()
+
+    def rel(p: str) -> str:
+        role, _, path = p.partition(":")
+        path_ = Path(path)
+        return f"{role}:{path_.relative_to(root) if path_.is_relative_to(root) else path_}"
+
+    previous = {}
+    old = pack / "manifest.json"
+    if old.exists():
+        previous = json.loads(old.read_text(encoding="utf-8")).get("notebook_seconds", {})
+    manifest = {
+        "pack": cfg.pack,
+        "variant": variant,
+        "code": {"version": __version__, "git_commit": commit, "git_dirty": dirty},
+        "config_file": str(cfg.source_path.relative_to(root)) if cfg.source_path and cfg.source_path.is_relative_to(root) else str(cfg.source_path),
+        "config": json.loads(cfg.model_dump_json(exclude={"source_path", "root"})),
+        "parameters": {t.name: {"pack_config": "<config_file>", "artefacts": "<pack>/data", "variant": variant}
+                       for t in tasks},
+        "inputs_sha256": {rel(k): v for k, v in sorted(inputs.items())},
+        "packages": package_versions(),
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "started": started.isoformat(timespec="seconds"),
+        "finished": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "notebook_seconds": {**previous, **durations},
+        "executed_this_build": sorted(durations),
+    }
+    config_paths = manifest["config"]["inputs"]
+    for key, value in config_paths.items():
+        if isinstance(value, list):
+            config_paths[key] = [str(Path(v).relative_to(root)) if Path(v).is_relative_to(root) else v for v in value]
+        elif value:
+            config_paths[key] = str(Path(value).relative_to(root)) if Path(value).is_relative_to(root) else value
+    old.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return old

@@ -1,0 +1,167 @@
+"""Pandera schemas for every tidy table: the one place that says what valid data is.
+
+Readers validate with :func:`validate` so that a failure names the file, the row and the column.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaError, SchemaErrors
+
+from helpers.errors import InputError
+
+
+def validate(frame: pd.DataFrame, schema: pa.DataFrameSchema, file: str | Path,
+             row_labels: pd.Series | None = None) -> pd.DataFrame:
+    """Validate ``frame`` against ``schema``; raise :class:`InputError` naming file, row and column.
+
+    ``row_labels`` maps the frame's index to what the user sees (e.g. the CSV line number); by default the
+    index value is reported as the row.
+    """
+    try:
+        return schema.validate(frame, lazy=True)
+    except (SchemaErrors, SchemaError) as exc:
+        cases = getattr(exc, "failure_cases", None)
+        if cases is None or len(cases) == 0:
+            raise InputError(file, str(exc).splitlines()[0]) from None
+        first = cases.iloc[0]
+        index = first.get("index")
+        where = None
+        if index is not None and not pd.isna(index):
+            label = row_labels.loc[index] if row_labels is not None and index in row_labels.index else index
+            where = f"row {label}"
+        check = str(first.get("check"))
+        column = first.get("column")
+        n = len(cases)
+        more = f" ({n} problems in all; this is the first)" if n > 1 else ""
+        raise InputError(file, f"value fails the check {check}{more}", where=where,
+                         field=None if pd.isna(column) else str(column),
+                         found=first.get("failure_case")) from None
+
+
+# --- EES (DfE release) schemas: owned by helpers.sources.ees -------------------------------------------------
+
+#: Geography levels kept from the DfE release, highest first (the order rows are sorted in).
+EES_LEVELS: tuple[str, ...] = ("National", "Regional", "Local authority")
+#: Key and descriptive columns of the wide ``ees`` table (docs/architecture.md "Tables").
+EES_KEYS: tuple[str, ...] = ("year", "geographic_level", "area_code", "area_name", "la_code", "region_code",
+                             "region_name", "source")
+#: Count measures of the ``ees`` table, in column order (counts of children/young people, requests or plans).
+EES_COUNTS: tuple[str, ...] = (
+    "requests_received", "requests_decided_to_assess", "requests_decided_not_to_assess", "requests_withdrawn",
+    "requests_decision_not_made", "requests_decided_within_6_weeks", "requests_decided_over_6_weeks",
+    "requests_mediation_related", "requests_tribunal_related", "assessments_completed", "assessments_plan_issued",
+    "assessments_plan_not_issued", "new_plans", "plans_issued", "plans_issued_within_20_weeks", "plans_issued_ex",
+    "plans_issued_within_20_weeks_ex", "plans_issued_20_to_52_weeks", "plans_issued_20_to_52_weeks_ex",
+    "plans_issued_over_52_weeks", "plans_issued_over_52_weeks_ex", "plans_in_place", "reviews_expected",
+    "reviews_decision_within_4_weeks", "reviews_decision_over_4_weeks", "plans_ceased",
+)
+#: Percentages recomputed from counts: measure -> (numerator, denominator).
+EES_PERCENTAGES: dict[str, tuple[str, str]] = {
+    "pct_within_20_weeks": ("plans_issued_within_20_weeks", "plans_issued"),
+    "pct_within_20_weeks_ex": ("plans_issued_within_20_weeks_ex", "plans_issued_ex"),
+}
+#: Every column of the ``ees`` table in order (percentages sit after the timeliness counts).
+EES_COLUMNS: tuple[str, ...] = (
+    *EES_KEYS, *EES_COUNTS[: EES_COUNTS.index("plans_in_place")], *EES_PERCENTAGES,
+    *EES_COUNTS[EES_COUNTS.index("plans_in_place"):],
+)
+
+_EES_COLUMN_CHECKS: dict[str, pa.Column] = {
+    "year": pa.Column(int, pa.Check.in_range(2000, 2100)),
+    "geographic_level": pa.Column(str, pa.Check.isin(EES_LEVELS)),
+    "area_code": pa.Column(str, pa.Check.str_matches(r"^(E92000001|E12\d{6}|\d{3})$")),
+    "area_name": pa.Column(str, pa.Check.str_length(min_value=1)),
+    "la_code": pa.Column(str, pa.Check.str_matches(r"^E\d{8}$"), nullable=True),
+    "region_code": pa.Column(str, pa.Check.str_matches(r"^E12\d{6}$"), nullable=True),
+    "region_name": pa.Column(str, nullable=True),
+    "source": pa.Column(str, pa.Check.str_length(min_value=1)),
+    **{m: pa.Column(float, pa.Check.ge(0), nullable=True) for m in EES_COUNTS},
+    **{m: pa.Column(float, pa.Check.in_range(0, 100), nullable=True) for m in EES_PERCENTAGES},
+}
+EES = pa.DataFrameSchema(
+    {name: _EES_COLUMN_CHECKS[name] for name in EES_COLUMNS},
+    unique=["year", "geographic_level", "area_code"],
+    strict=True,
+    ordered=True,
+    coerce=False,
+)
+
+# --- SEN2 (person-level) schemas: owned by helpers.sources.sen2 -----------------------------------------------
+# The reader checks code sets and formats item by item (so that a message can name the XML element); these
+# schemas are the contract of the tidy tables it returns: columns, types, keys and code sets.
+
+
+def _text(codes: list[str] | None = None, nullable: bool = True) -> pa.Column:
+    return pa.Column(str, pa.Check.isin(codes) if codes else None, nullable=nullable)
+
+
+def _date(nullable: bool = True) -> pa.Column:
+    return pa.Column(pa.DateTime, nullable=nullable)
+
+
+def _flag() -> pa.Column:
+    return pa.Column("boolean", nullable=True)
+
+
+_SEN2_OUTCOMES = ["Y", "N", "A", "W", "H"]
+_SEN2_KEYS = {"person_id": _text(nullable=False), "request_id": _text(nullable=False)}
+
+SEN2: dict[str, pa.DataFrameSchema] = {
+    "persons": pa.DataFrameSchema({
+        "person_id": pa.Column(str, unique=True, nullable=False), "upn": _text(), "uln": _text(),
+        "upn_unknown": _text(), "surname": _text(), "forename": _text(), "birth_date": _date(nullable=False),
+        "sex": _text(["M", "F", "U"]), "ethnicity": _text(), "postcode": _text()}, strict=True, ordered=True),
+    "requests": pa.DataFrameSchema({
+        "person_id": _text(nullable=False), "request_id": pa.Column(str, unique=True, nullable=False),
+        "received_date": _date(), "request_source": pa.Column("Int64", pa.Check.isin([1, 2, 3, 4, 5]), nullable=True),
+        "rya": _flag(), "request_outcome_date": _date(), "request_outcome": _text(_SEN2_OUTCOMES, nullable=False),
+        "request_mediation": _flag(), "request_tribunal": _flag(), "exported": _text()}, strict=True, ordered=True),
+    "assessments": pa.DataFrameSchema({
+        "person_id": _text(nullable=False), "request_id": pa.Column(str, unique=True, nullable=False),
+        "assessment_outcome": _text(_SEN2_OUTCOMES, nullable=False), "assessment_outcome_date": _date(),
+        "assessment_mediation": _flag(), "assessment_tribunal": _flag(), "other_mediation": _flag(),
+        "other_tribunal": _flag(), "week20": _flag()}, strict=True, ordered=True),
+    "plans": pa.DataFrameSchema({
+        **_SEN2_KEYS, "named": pa.Column("boolean"), "active": pa.Column("boolean"), "start_date": _date(),
+        "cease_date": _date(), "cease_reason": pa.Column("Int64", pa.Check.in_range(1, 9), nullable=True),
+        "plan_res": _text(["A", "B"]), "plan_wbp": _text(["A", "T", "S"]), "pb": _flag(), "oa": _flag(),
+        "dp": _text(["E", "S", "H", "I"]), "transfer_la": _text(), "review_meeting": _date(),
+        "review_outcome": _text(["A", "C", "M"]), "review_draft": _date(), "last_review": _date(),
+        "phase_transfer_due_date": _date(), "phase_transfer_final_date": _date()},
+        unique=["request_id"], strict=True, ordered=True),
+    "placements": pa.DataFrameSchema({
+        **_SEN2_KEYS, "kind": _text(["named", "attended"], nullable=False),
+        "rank": pa.Column("Int64", pa.Check.isin([1, 2])), "urn": _text(), "ukprn": _text(),
+        "sen_setting": _text(), "sen_setting_other": _text(), "sen_unit": _flag(), "resourced_provision": _flag(),
+        "entry_date": _date(), "leaving_date": _date(), "res": _text(["A", "B"]), "wbp": _text(["A", "T", "S"])},
+        strict=True, ordered=True),
+    "needs": pa.DataFrameSchema({
+        **_SEN2_KEYS, "sen_type": _text(nullable=False), "rank": pa.Column("Int64", pa.Check.isin([1, 2]))},
+        strict=True, ordered=True),
+}
+"""Tidy SEN2 tables returned by :func:`helpers.sources.sen2.read` (child-level: memory only)."""
+
+# --- EP workforce schemas: owned by helpers.sources.workforce ---------------------------------------------------
+
+# --- Statistical neighbours schema: owned by helpers.sources.neighbours ------------------------------------------
+
+#: Closeness bands of the DfE/NFER statistical neighbour model (LAIT), after stripping the source's trailing spaces.
+NEIGHBOUR_BANDS: tuple[str, ...] = ("Extremely close", "Very close", "Close", "Somewhat close", "Not close")
+_NINE_CHAR_CODE = r"^E\d{8}$"
+
+NEIGHBOURS = pa.DataFrameSchema(
+    {
+        "la_code": pa.Column(str, pa.Check.str_matches(_NINE_CHAR_CODE)),
+        "la_name": pa.Column(str, pa.Check.str_length(min_value=1)),
+        "SN": pa.Column(int, pa.Check.in_range(1, 10)),
+        "SN_code": pa.Column(str, pa.Check.str_matches(_NINE_CHAR_CODE)),
+        "SN_name": pa.Column(str, pa.Check.str_length(min_value=1)),
+        "SN_prox": pa.Column(str, pa.Check.isin(NEIGHBOUR_BANDS), nullable=True),
+    },
+    strict=False,
+    coerce=False,
+)

@@ -1,0 +1,112 @@
+"""One accessible spreadsheet of every table in the pack, as the Analysis Function's guidance asks.
+
+"Releasing statistics in spreadsheets" (Analysis Function, 2021 onwards) asks for a cover sheet, a contents sheet, a
+notes sheet and one table per sheet with a title and no merged cells, blank rows or colour-only meaning. The
+Analysis Function's own ``gptables`` package implements that guidance, so it is used here rather than writing
+``xlsx`` by hand.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import gptables as gpt
+import pandas as pd
+
+from helpers.errors import InputError
+
+#: Excel's limit on a worksheet name.
+_SHEET_NAME_MAX = 31
+
+
+def _title(path: Path) -> str:
+    """``02_timeliness-monthly-rate.csv`` → ``"02 timeliness: monthly rate"``."""
+    page, _, rest = path.stem.partition("-")
+    page = page.replace("_", " ")
+    return f"{page}: {rest.replace('-', ' ')}" if rest else page
+
+
+def _sheet_names(paths: list[Path]) -> list[str]:
+    """Unique sheet names of at most 31 characters, numbered so the contents list keeps the pack's order."""
+    names = []
+    for i, path in enumerate(paths, start=1):
+        stem = re.sub(r"[^A-Za-z0-9_]+", "_", path.stem).strip("_")
+        names.append(f"T{i:02d}_{stem}"[:_SHEET_NAME_MAX])
+    return names
+
+
+def _cell(value: object) -> object:
+    """A cell as Excel should hold it: numbers as numbers (a suppressed column mixes numbers and words), a missing
+    value as the GSS shorthand ``[x]`` (Analysis Function "Symbols in tables")."""
+    if value is None or (isinstance(value, float) and value != value):
+        return "[x]"
+    if isinstance(value, str):
+        try:
+            return float(value.replace(",", "")) if any(ch.isdigit() for ch in value) else value
+        except ValueError:
+            return value
+    return value
+
+
+def _read(path: Path) -> pd.DataFrame:
+    try:
+        table = pd.read_csv(path)
+    except FileNotFoundError:
+        raise InputError(path, "table file not found") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise InputError(path, f"not a readable CSV table ({type(exc).__name__})",
+                         expected="a UTF-8 CSV with a header row") from None
+    if table.empty:
+        raise InputError(path, "the table has no rows", expected="at least one row of data")
+    return table
+
+
+def write_workbook(csv_paths: list[Path], out: Path, title: str, synthetic: bool) -> Path:
+    """Write every CSV in ``csv_paths`` (in order) into one ``.xlsx`` at ``out`` and return ``out``.
+
+    Sheets: Cover (title, what the workbook holds, the synthetic-data warning when ``synthetic``), Contents
+    (made by ``gptables``), Notes, then one table per CSV named ``T01_<file>`` ... with the table's title from its
+    file name. Small counts already show as "fewer than 5" in a public build's CSVs (note 1).
+    """
+    if not csv_paths:
+        raise InputError(out, "no tables to write", expected="at least one CSV in the downloads folder")
+    paths = [Path(p) for p in csv_paths]
+    notes = pd.DataFrame({
+        "Note number": ["note1", "note2"],
+        "Note text": [
+            "In the public version, counts from 1 to 4 that come from child-level data are shown as 'fewer than 5', "
+            "and a cell that would let a reader work one out from a total is shown as 'not shown'.",
+            "Each table is the data behind one chart or table on the named page of the evidence pack. "
+            "Published Department for Education figures are shown unchanged.",
+        ],
+    })
+    sheets = {}
+    for path, name in zip(paths, _sheet_names(paths), strict=True):
+        table = _read(path)
+        table.columns = [str(c) for c in table.columns]
+        table = table.astype(object).map(_cell)
+        sheets[name] = gpt.GPTable(
+            table=table,
+            table_name=name,
+            title=f"{_title(path)} $$note1$$",
+            subtitles=[f"Source file: {path.name}"],
+            source="SEND evidence pack $$note2$$",
+            instructions="This worksheet contains one table. [x] means the figure is not available.",
+            legend=["[x] = not available"],
+            index_columns={},
+        )
+    intro = ["This workbook holds every table and chart data set in the evidence pack, one table per sheet."]
+    if synthetic:
+        intro.insert(0, "SYNTHETIC DEMONSTRATION DATA: these figures are made up and describe no real council "
+                        "or child.")
+    cover = gpt.Cover(
+        title=title,
+        intro=intro,
+        about=["Each sheet's title names the pack page the table comes from.",
+               "The Notes sheet explains the notes referred to in the tables."],
+    )
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    gpt.write_workbook(filename=str(out), sheets=sheets, cover=cover, notes_table=notes, auto_width=True)
+    return out

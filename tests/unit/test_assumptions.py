@@ -1,0 +1,51 @@
+"""Assumptions log: every config assumption listed once, money assumptions kept apart for the exempt cell."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from helpers import assumptions as a
+from helpers.pack.config import PackConfig
+
+
+def config(**kw) -> PackConfig:
+    base = {
+        "pack": "t", "title": "T", "la": {"name": "Northby"}, "period_end": dt.date(2025, 9, 30),
+        "inputs": {"ees": ["x"]}, "synthetic": True,
+        "assumptions": {
+            "ep_hours_per_assessment": {"value": 17.4, "unit": "hours", "description": "d", "source": "DfE 2019",
+                                        "quality": "medium"},
+            "productive_hours_per_fte_year": {"value": 1100, "unit": "hours", "description": "d", "source": "local",
+                                              "quality": "low", "owner": "PEP"},
+            "locum_day_rate_gbp": {"value": 650, "unit": "GBP per day", "description": "d", "source": "contract"},
+        },
+    }
+    return PackConfig.model_validate({**base, **kw})
+
+
+def test_every_assumption_listed_once_split_by_commercial():
+    cfg = config()
+    public = a.table(cfg, commercial=False)
+    exempt = a.table(cfg, commercial=True)
+    assert public["Assumption"].tolist() == ["Productive hours per FTE year", "EP hours per assessment"]  # low first
+    assert exempt["Assumption"].tolist() == ["Locum day rate GBP"]
+    assert public.loc[0, "Owner"] == "PEP" and public.loc[1, "Owner"] == "Performance team"  # config default
+    assert public.loc[0, "Quality"].startswith("Low:")
+    assert list(public.columns) == ["Assumption", "Value", "Unit", "What it is", "Source", "Owner", "Quality"]
+
+
+def test_quality_sentence_counts_and_names_low_rated():
+    assert a.quality_sentence(config()) == (
+        "The pack uses 3 modelling assumptions: 0 rated high quality, 2 medium and 1 low. Check the low-rated one "
+        "(Productive hours per FTE year) before relying on results that use it.")
+    assert a.quality_sentence(config(assumptions={})) == "This pack's config lists no modelling assumptions."
+
+
+def test_caveats_follow_the_inputs():
+    demo = a.caveats(config(inputs={"ees": ["x"], "sen2": "s.xml"}))
+    assert demo[0].startswith("The data in this pack are synthetic")
+    assert any("council's own case extract" in c for c in demo)
+    real = a.caveats(config(synthetic=False))
+    assert not any("synthetic" in c for c in real)
+    assert any(c.startswith("No local case data were supplied") for c in real)
+    assert any("shown as 'fewer than 5'" in c for c in real)

@@ -1,0 +1,211 @@
+"""helpers.benchmarks: ratio-of-sums comparator groups, Wilson/Byar intervals, LAIT ranks and bands, rank intervals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers import benchmarks as bm
+from helpers.sources import neighbours
+
+
+def _ees() -> pd.DataFrame:
+    """A tiny ees-shaped table: England, two regions, five LAs, 2023 and 2024.
+
+    LA 101 changes its 9-character code between years (as Buckinghamshire did); its 3-digit area_code does not.
+    LA 104 has DfE 'x' (NaN) for timeliness in 2024.
+    """
+    rows = []
+
+    def add(year: int, level: str, code: str, name: str, region: str | None, la_code: str | None,
+            x: float, n: float, req: float, plans: float) -> None:
+        rows.append({"year": year, "geographic_level": level, "area_code": code, "area_name": name,
+                     "la_code": la_code, "region_code": region, "region_name": {"E12000001": "North", "E12000002":
+                                                                               "South"}.get(region or "", None),
+                     "plans_issued_within_20_weeks_ex": x, "plans_issued_ex": n, "requests_received": req,
+                     "requests_decided_to_assess": req * 0.6, "requests_decided_not_to_assess": req * 0.3,
+                     "requests_tribunal_related": np.nan, "plans_in_place": plans})
+
+    for year, k in ((2023, 1.0), (2024, 1.1)):
+        add(year, "Local authority", "101", "Aby", "E12000001", "E10000001" if year == 2023 else "E06000101",
+            10, 20, 100 * k, 1000)
+        add(year, "Local authority", "102", "Bby", "E12000001", "E06000102", 90, 100, 50, 500)
+        add(year, "Local authority", "103", "Cby", "E12000002", "E06000103", 30, 60, 200, 2000 * k)
+        add(year, "Local authority", "104", "Dby", "E12000002", "E06000104",
+            np.nan if year == 2024 else 5, np.nan if year == 2024 else 10, 40, 400)
+        add(year, "Local authority", "105", "Eby", "E12000001", "E06000105", 0, 5, 10, 100)
+        add(year, "Regional", "E12000001", "North", "E12000001", None, 100, 125, 160, 1600)
+        add(year, "National", "E92000001", "England", None, None, 200, 250, 400, 4000)
+    return pd.DataFrame(rows)
+
+
+TIMELINESS = bm.MEASURES["timeliness"]
+
+
+def test_group_is_ratio_of_sums_not_mean_of_percentages() -> None:
+    """Neighbours 101 and 102 in 2024: (10 + 90) / (20 + 100) = 100/120 = 83.33%, not (50% + 90%)/2 = 70%."""
+    ees = _ees()
+    values = bm.measure_values(ees, TIMELINESS)
+    groups = bm.comparator_groups(ees, "103", neighbours=["101", "102"])
+    got = bm.group_values(values, groups, TIMELINESS, years=[2024]).set_index("group")
+    assert got.at["Statistical neighbours", "value"] == pytest.approx(100 / 120 * 100)
+    assert got.at["Statistical neighbours", "member_median"] == pytest.approx(70.0)
+    assert got.at["Statistical neighbours", "member_min"] == pytest.approx(50.0)
+    assert got.at["Cby", "value"] == pytest.approx(50.0)
+
+
+def test_missing_la_values_are_left_out_and_counted() -> None:
+    """Custom group {103, 104} in 2024: 104 is 'x', so the value is 103 alone, 30/60 = 50%, with one missing."""
+    ees = _ees()
+    values = bm.measure_values(ees, TIMELINESS)
+    groups = bm.comparator_groups(ees, "101", custom=["103", "104"], custom_name="Coastal")
+    got = bm.group_values(values, groups, TIMELINESS, years=[2024]).set_index("group")
+    assert got.at["Coastal", "value"] == pytest.approx(50.0)
+    assert got.at["Coastal", "members_missing"] == 1
+    assert got.at["Coastal", "denominator"] == 60
+
+
+def test_england_and_region_use_published_rows_else_sum_of_las() -> None:
+    """England's published row says 200/250 = 80%; North has a published row (100/125 = 80%); South has none,
+    so it is the sum of its LAs with data in 2023: (30 + 5)/(60 + 10) = 50%."""
+    ees = _ees()
+    values = bm.measure_values(ees, TIMELINESS)
+    north = bm.group_values(values, bm.comparator_groups(ees, "101"), TIMELINESS, years=[2023]).set_index("group")
+    assert north.at["England", "value"] == pytest.approx(80.0)
+    assert north.at["North", "value"] == pytest.approx(80.0)
+    south = bm.group_values(values, bm.comparator_groups(ees, "103"), TIMELINESS, years=[2023]).set_index("group")
+    assert south.at["South", "value"] == pytest.approx(50.0)
+    assert south.at["South", "members"] == 2
+
+
+def test_group_wilson_interval_matches_newcombe() -> None:
+    """Newcombe (1998, Stat Med 17:857) Table I, Wilson score method: 81/263 -> 0.2553 to 0.3662."""
+    lo, hi = bm.wilson_interval(81, 263)
+    assert (round(float(lo), 4), round(float(hi), 4)) == (0.2553, 0.3662)
+    lo, hi = bm.wilson_interval(np.array([15, 0, 1]), np.array([148, 20, 29]))
+    assert np.allclose(lo, [0.0624, 0.0, 0.0061], atol=5e-5)
+    assert np.allclose(hi, [0.1605, 0.1611, 0.1718], atol=5e-5)
+
+
+def test_byar_interval_by_hand_and_against_exact_poisson() -> None:
+    """O = 100, z = 1.959964: lower = 100·(1 − 1/900 − z/30)³ = 100·0.9335568³ = 81.362;
+    upper = 101·(1 − 1/909 + z/(3·√101))³ = 101·1.0639073³ = 121.628. Byar approximates the exact (chi-square)
+    Poisson limits, 81.364 and 121.627 for O = 100."""
+    from scipy import stats
+
+    lo, hi = bm.byar_interval(100)
+    assert float(lo) == pytest.approx(81.362, abs=1e-3)
+    assert float(hi) == pytest.approx(121.628, abs=1e-3)
+    counts = np.array([10, 50, 500, 5000])
+    lo, hi = bm.byar_interval(counts)
+    assert np.allclose(lo, stats.chi2.ppf(0.025, 2 * counts) / 2, rtol=2e-3)
+    assert np.allclose(hi, stats.chi2.ppf(0.975, 2 * counts + 2) / 2, rtol=2e-3)
+    assert float(bm.byar_interval(0)[0]) == 0.0
+
+
+def test_growth_is_ratio_of_sums_across_a_code_change() -> None:
+    """Requests 2023 -> 2024: LA 101 100 -> 110 (its 9-character code changed), LA 102 50 -> 50.
+    Group {101, 102}: (110 + 50)/(100 + 50) − 1 = 6.67%; LA 101 alone: +10%."""
+    ees = _ees()
+    measure = bm.MEASURES["requests_growth"]
+    values = bm.measure_values(ees, measure)
+    aby = values[(values.area_code == "101") & (values.year == 2024)]
+    assert aby["value"].iloc[0] == pytest.approx(10.0)
+    assert values[(values.area_code == "101") & (values.year == 2023)]["value"].isna().all()  # no 2022
+    got = bm.group_values(values, bm.comparator_groups(ees, "103", neighbours=["101", "102"]), measure,
+                          years=[2024]).set_index("group")
+    assert got.at["Statistical neighbours", "value"] == pytest.approx((160 / 150 - 1) * 100)
+
+
+def test_refusal_rate_uses_decisions_as_denominator() -> None:
+    """Refused 0.3R of decisions 0.6R + 0.3R = 33.3% for every LA in the synthetic table."""
+    values = bm.measure_values(_ees(), bm.MEASURES["refusal_rate"])
+    assert np.allclose(values["value"], 100 / 3)
+
+
+def test_lait_bands_by_hand() -> None:
+    """Nine LAs at 10, 20, ..., 90. R quantile type 7: Q25 = 30, Q50 = 50, Q75 = 70 (positions 3, 5, 7).
+    Higher is better: (70, 90] -> A = {80, 90}; (50, 70] -> B = {60, 70}; (30, 50] -> C = {40, 50};
+    [10, 30] -> D = {10, 20, 30}. Lower is better: A = {10, 20, 30}, B = {40, 50}, C = {60, 70}, D = {80, 90}."""
+    values = pd.Series([10.0, 20, 30, 40, 50, 60, 70, 80, 90], index=list("abcdefghi"))
+    q = bm.lait_quartiles(values)
+    assert q.tolist() == [10, 30, 50, 70, 90]
+    assert "".join(bm.lait_bands(values, higher_is_better=True)) == "DDDCCBBAA"
+    assert "".join(bm.lait_bands(values, higher_is_better=False)) == "AAABBCCDD"
+
+
+def test_lait_rank_ties_min_and_missing() -> None:
+    values = pd.Series([90.0, 90.0, 80.0, np.nan, 70.0])
+    assert bm.lait_rank(values, higher_is_better=True).tolist()[:3] == [1, 1, 3]
+    assert np.isnan(bm.lait_rank(values, higher_is_better=True)[3])
+    assert bm.lait_rank(values, higher_is_better=False).tolist()[4] == 1
+    assert bm.lait_bands(values, higher_is_better=True).isna().tolist() == [False, False, False, True, False]
+
+
+def test_lait_ranks_the_published_1dp_figure() -> None:
+    """33.34% and 33.26% are both published as 33.3%, so LAIT ranks them equal."""
+    ranks = bm.lait_rank(pd.Series([33.34, 33.26, 20.0]), higher_is_better=True)
+    assert ranks.tolist() == [1, 1, 3]
+
+
+def test_rank_intervals_are_seeded_and_sensible() -> None:
+    """One LA at 990/1000 beats 20 LAs near 50% in every draw: rank 1, interval [1, 1]. A 1-of-2 LA could be
+    anywhere: its interval is wide."""
+    x = pd.Series([990.0] + [500.0 + i for i in range(20)] + [1.0], index=[f"L{i}" for i in range(22)])
+    n = pd.Series([1000.0] * 21 + [2.0], index=x.index)
+    a = bm.rank_intervals(x, n, draws=2000, seed=1)
+    b = bm.rank_intervals(x, n, draws=2000, seed=1)
+    pd.testing.assert_frame_equal(a, b)
+    assert (a.loc["L0", ["rank_lower", "rank_upper", "median_rank"]] == 1).all()
+    assert a.loc["L0", "p_top_quartile"] == 1.0
+    assert a.loc["L21", "rank_upper"] - a.loc["L21", "rank_lower"] >= 15
+    lower = bm.rank_intervals(x, n, higher_is_better=False, draws=2000, seed=1)
+    assert lower.loc["L0", "median_rank"] >= 21  # worst when lower is better
+
+
+def test_la_position_summarises_rank_band_and_interval() -> None:
+    ees = _ees()
+    values = bm.measure_values(ees, TIMELINESS)
+    pos = bm.la_position(values, "102", 2024, TIMELINESS)
+    # 2024 LA values: 50, 90, 50, (x), 0 -> 102 is best of 4
+    assert (pos["value"], pos["rank"], pos["of"], pos["band"]) == (90.0, 1, 4, "A")
+    assert pos["rank_lower"] >= 1 and pos["rank_upper"] <= 4
+    refusal = bm.la_position(bm.measure_values(ees, bm.MEASURES["refusal_rate"]), "102", 2024,
+                             bm.MEASURES["refusal_rate"])
+    assert refusal["rank"] is None and refusal["band"] is None
+
+
+def test_kents_ten_neighbours_from_the_real_file(shared_dir: Path) -> None:
+    """LAIT 2025 list (ees_statistics.md §6): Kent's neighbours, in rank order, become the comparator group."""
+    table = neighbours.read(shared_dir / "reference-data" / "statistical_neighbours_lait_2025.csv")
+    names = table.loc[table["la_code"] == "E10000016", "SN_name"].tolist()
+    assert names == ["Essex", "East Sussex", "Devon", "Bexley", "Suffolk", "Norfolk", "Nottinghamshire",
+                     "West Sussex", "Bedford", "Somerset"]
+
+
+def test_kent_against_neighbours_on_the_real_release(shared_dir: Path, ees_2025: Path) -> None:
+    """Real 2025 release: Kent 2024 timeliness 33.3%, England 46.4% (DATA.md checks); ten neighbours resolved."""
+    ees_reader = pytest.importorskip("helpers.sources.ees")
+    from helpers.pack.config import Comparators, Inputs, LAConfig, PackConfig
+    from helpers.pack.context import LA
+
+    import datetime as dt
+
+    ees = ees_reader.read_release(ees_2025).table
+    cfg = PackConfig(pack="kent", title="Kent", la=LAConfig(code="E10000016", old_code="886"),
+                     period_end=dt.date(2025, 9, 30), inputs=Inputs(
+                         ees=[ees_2025], neighbours=shared_dir / "reference-data" /
+                         "statistical_neighbours_lait_2025.csv"), comparators=Comparators())
+    kent = LA("886", "E10000016", "Kent", "E12000008", "South East")
+    codes = neighbours.neighbours_for(kent, cfg, ees)
+    assert len(codes) == 10
+    values = bm.measure_values(ees, TIMELINESS)
+    groups = bm.comparator_groups(ees, "886", neighbours=codes)
+    got = bm.group_values(values, groups, TIMELINESS, years=[2024]).set_index("kind")
+    assert round(got.at["la", "value"], 1) == 33.3
+    assert round(got.at["england", "value"], 1) == 46.4
+    assert got.at["region", "group"] == "South East"
+    assert got.at["neighbours", "members"] == 10

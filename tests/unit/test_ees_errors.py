@@ -1,0 +1,289 @@
+"""Broken DfE release files give one clear InputError naming file, line and column (never a raw traceback).
+
+Each test builds a small valid release in ``tmp_path`` (the 2025 layout: seven topic files with the real
+column names, a UTF-8 byte-order mark, ``x`` values and an academic-year code in ``caseload.csv``), breaks one
+thing, and checks the message. A hypothesis test mutates the CSV bytes at random: the reader must either load
+valid data or raise InputError.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from helpers.errors import InputError
+from helpers.schemas import EES
+from helpers.sources.ees import read_release
+
+LEAD = ("time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
+        "new_la_code,old_la_code,la_name,breakdown_topic,breakdown")
+AREAS = (
+    ("National", "E92000001,England,,,,,"),
+    ("Regional", "E92000001,England,E12000008,South East,,,"),
+    ("Local authority", "E92000001,England,E12000008,South East,E10000016,886,Kent"),
+    ("Local authority", "E92000001,England,E12000008,South East,E06000035,887,Medway"),
+)
+# file -> (headline label, indicator header, values for England; regions = England, each LA = half)
+FILES: dict[str, tuple[str, str, list[float | str]]] = {
+    "requests.csv": ("All requests for EHC needs assessments",
+                     "requests_received_in_year,requests_decided_to_assess,requests_decided_not_to_assess,"
+                     "requests_decision_not_made,requests_withdrawn,request_not_assess_pc,request_outcome_six_weeks,"
+                     "request_outcome_over_6_weeks,mediation_related_request,tribunal_related_request",
+                     [400, 260, 100, 20, 20, 25, 300, 80, "x", "x"]),
+    "assessments.csv": ("All EHC needs assessments", "assess_in_year,assess_issued,assess_not_issued",
+                        [240, 220, 20]),
+    "newplans.csv": ("New EHC plans", "new_ehc_plans", [220]),
+    "timeliness_20_week.csv": ("All EHC plans issued",
+                               "plans_issued_den,plans_issued_den_ex,plans_issued_within_20_weeks,"
+                               "plans_issued_20_weeks_ex,pc_plans_issued_within_20_weeks,PC_plans_issued_20_weeks_ex,"
+                               "plans_issued_gt20weeks_ltYear,plans_issued_gt20weeks_ltYear_ex,"
+                               "plans_issued_gt_1_year,plans_issued_gt_1_year_ex",
+                               [200, 180, 100, 90, 50, 50, 80, 70, 20, 20]),
+    "caseload.csv": ("All EHC plans", "ehcplans", [2000]),
+    "annual_reviews.csv": ("All annual reviews",
+                           "review_expected,review_meeting_prior_24,review_meeting_prior_24,number_decsion_4weeks,"
+                           "number_decision_gt_4weeks", [1600, 30, 30, 700, 900]),
+    "ceased_plans.csv": ("All ceased EHC plans", "total_ceased", [120]),
+}
+YEARS = (2023, 2024)
+
+
+def csv_text(name: str) -> str:
+    label, header, england = FILES[name]
+    lines = [f"{LEAD},{header}"]
+    for year in YEARS:
+        period = f"{year - 1}{year % 100:02d},Academic year" if name == "caseload.csv" else f"{year},Calendar year"
+        for level, area in AREAS:
+            share = 0.5 if level == "Local authority" else 1.0
+            values = [v if isinstance(v, str) or "pc" in col.lower() else f"{v * share:g}"
+                      for col, v in zip(header.split(","), england, strict=True)]
+            lines.append(f"{period},{level},{area},{label},{label},{','.join(str(v) for v in values)}")
+        if name != "caseload.csv":  # a breakdown row that must be ignored
+            lines.append(f"{period},National,{AREAS[0][1]},Sex,Female,{','.join('1' for _ in header.split(','))}")
+    return "\n".join(lines) + "\n"
+
+
+def write_release(folder: Path, changes: dict[str, bytes] | None = None) -> Path:
+    data = folder / "data"
+    data.mkdir(parents=True)
+    for name in FILES:
+        content = (changes or {}).get(name, b"\xef\xbb\xbf" + csv_text(name).encode("utf-8"))
+        (data / name).write_bytes(content)
+    return folder
+
+
+def write_zip(path: Path, changes: dict[str, bytes] | None = None, skip: tuple[str, ...] = ()) -> Path:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in FILES:
+            if name not in skip:
+                archive.writestr(f"data/{name}",
+                                 (changes or {}).get(name, b"\xef\xbb\xbf" + csv_text(name).encode("utf-8")))
+    return path
+
+
+def edit(name: str, old: str, new: str, count: int = 1) -> dict[str, bytes]:
+    text = csv_text(name)
+    assert old in text
+    return {name: text.replace(old, new, count).encode("utf-8")}
+
+
+def error(path: Path) -> InputError:
+    with pytest.raises(InputError) as err:
+        read_release([path])
+    return err.value
+
+
+def test_small_release_is_valid(tmp_path: Path) -> None:
+    """The builder itself: folder and zip both load, LA values halve England's, x -> NaN, 202324 -> 2024."""
+    table = read_release([write_release(tmp_path / "rel")]).table
+    EES.validate(table)
+    kent = table[(table["area_code"] == "886") & (table["year"] == 2024)].iloc[0]
+    assert kent["plans_issued_ex"] == 90 and kent["pct_within_20_weeks_ex"] == 50
+    assert kent["plans_in_place"] == 1000 and kent["requests_mediation_related"] != kent["requests_mediation_related"]
+    zipped = read_release([write_zip(tmp_path / "rel.zip")]).table
+    assert zipped.drop(columns="source").equals(table.drop(columns="source"))
+
+
+def test_truncated_zip(tmp_path: Path) -> None:
+    path = write_zip(tmp_path / "rel.zip")
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    err = error(path)
+    assert err.file == str(path) and "zip" in err.problem
+
+
+def test_corrupt_zip_member(tmp_path: Path) -> None:
+    path = tmp_path / "rel.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as archive:
+        for name in FILES:
+            archive.writestr(f"data/{name}", csv_text(name))
+    raw = bytearray(path.read_bytes())
+    at = raw.index(b"All EHC plans issued")  # inside the stored timeliness member
+    raw[at:at + 3] = b"XYZ"
+    path.write_bytes(bytes(raw))
+    err = error(path)
+    assert err.file == f"{path}/data/timeliness_20_week.csv" and "damaged" in err.problem
+
+
+def test_zip_without_release_files(tmp_path: Path) -> None:
+    path = tmp_path / "other.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("data/pupils.csv", "a,b\n1,2\n")
+    err = error(path)
+    assert "no DfE" in err.problem and "timeliness_20_week.csv" in err.expected
+
+
+def test_zip_missing_one_topic_file(tmp_path: Path) -> None:
+    err = error(write_zip(tmp_path / "rel.zip", skip=("caseload.csv",)))
+    assert "missing" in err.problem and err.found == "missing caseload.csv"
+
+
+def test_missing_column(tmp_path: Path) -> None:
+    err = error(write_release(tmp_path / "rel", edit("timeliness_20_week.csv", "plans_issued_den_ex,", "")))
+    assert err.file.endswith("data/timeliness_20_week.csv")
+    assert err.field == "plans_issued_den_ex" and err.where == "line 1 (header)"
+
+
+def test_text_in_count_column(tmp_path: Path) -> None:
+    # line 1 header, line 2 England 2023, line 3 South East, line 4 Kent: requests_received_in_year = 200
+    err = error(write_release(tmp_path / "rel", edit("requests.csv", ",200,", ",2OO,")))
+    assert err.file.endswith("data/requests.csv") and err.where == "line 4"
+    assert err.field == "requests_received_in_year" and err.found == "2OO"
+
+
+def test_negative_count(tmp_path: Path) -> None:
+    err = error(write_release(tmp_path / "rel", edit("ceased_plans.csv", ",60\n", ",-60\n")))
+    assert (err.where, err.field, err.problem) == ("line 4", "total_ceased", "a negative count")
+
+
+def test_percentage_over_100(tmp_path: Path) -> None:
+    text = csv_text("timeliness_20_week.csv").splitlines()
+    cells = text[2].split(",")
+    cells[LEAD.count(",") + 1 + 5] = "150.5"  # PC_plans_issued_20_weeks_ex of South East 2023
+    text[2] = ",".join(cells)
+    err = error(write_release(tmp_path / "rel", {"timeliness_20_week.csv": "\n".join(text).encode()}))
+    assert (err.where, err.field, err.problem) == ("line 3", "PC_plans_issued_20_weeks_ex", "a percentage over 100")
+
+
+def test_more_within_20_weeks_than_issued(tmp_path: Path) -> None:
+    text = csv_text("timeliness_20_week.csv").splitlines()
+    cells = text[1].split(",")
+    cells[LEAD.count(",") + 1 + 3] = "190"  # plans_issued_20_weeks_ex > plans_issued_den_ex (180), England 2023
+    text[1] = ",".join(cells)
+    err = error(write_release(tmp_path / "rel", {"timeliness_20_week.csv": "\n".join(text).encode()}))
+    assert err.where == "line 2" and err.field == "plans_issued_20_weeks_ex" and err.found == "190"
+
+
+def test_duplicate_headline_rows(tmp_path: Path) -> None:
+    lines = csv_text("newplans.csv").splitlines()
+    lines.insert(5, lines[3])  # Kent 2023 again
+    err = error(write_release(tmp_path / "rel", {"newplans.csv": ("\n".join(lines) + "\n").encode()}))
+    assert "more than once" in err.problem and err.where == "line 4 and line 6"
+
+
+def test_not_utf8(tmp_path: Path) -> None:
+    raw = csv_text("caseload.csv").replace("Medway", "Medw\u00e4y").encode("latin-1")
+    err = error(write_release(tmp_path / "rel", {"caseload.csv": raw}))
+    assert "UTF-8" in err.problem and err.where == "line 5" and err.file.endswith("caseload.csv")
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    err = error(write_release(tmp_path / "rel", {"assessments.csv": b""}))
+    assert err.problem == "the file is empty" and err.file.endswith("data/assessments.csv")
+
+
+def test_header_only(tmp_path: Path) -> None:
+    header = csv_text("assessments.csv").splitlines()[0] + "\n"
+    err = error(write_release(tmp_path / "rel", {"assessments.csv": header.encode()}))
+    assert "no headline row" in err.problem and err.field == "breakdown"
+
+
+def test_row_with_missing_cells(tmp_path: Path) -> None:
+    lines = csv_text("newplans.csv").splitlines()
+    lines[4] = lines[4].rsplit(",", 1)[0]
+    err = error(write_release(tmp_path / "rel", {"newplans.csv": ("\n".join(lines) + "\n").encode()}))
+    assert err.where == "line 5" and "cells" in err.problem
+
+
+@pytest.mark.parametrize(("old", "new", "field"), [
+    ("2024,Calendar year", "2024/25,Calendar year", "time_period"),
+    ("Local authority,E92000001", "Local Authority District,E92000001", "geographic_level"),
+    (",886,", ",88,", "old_la_code"),
+    ("E10000016", "Kent CC", "new_la_code"),
+])
+def test_bad_keys(tmp_path: Path, old: str, new: str, field: str) -> None:
+    err = error(write_release(tmp_path / "rel", edit("ceased_plans.csv", old, new)))
+    assert err.field == field and err.where.startswith("line ")
+
+
+def test_academic_year_code_must_be_consecutive(tmp_path: Path) -> None:
+    err = error(write_release(tmp_path / "rel", edit("caseload.csv", "202324,", "202326,")))
+    assert err.field == "time_period" and "academic" in err.problem
+
+
+def test_duplicated_column_with_different_values(tmp_path: Path) -> None:
+    """Identical copies of a repeated column are fine (see the builder); differing copies of a used one are not."""
+    text = csv_text("annual_reviews.csv").replace("number_decsion_4weeks,number_decision_gt_4weeks",
+                                                  "number_decsion_4weeks,number_decsion_4weeks")
+    err = error(write_release(tmp_path / "rel", {"annual_reviews.csv": text.encode()}))
+    assert err.field == "number_decsion_4weeks" and "twice" in err.problem
+
+
+def test_missing_release(tmp_path: Path) -> None:
+    err = error(tmp_path / "nowhere.zip")
+    assert err.problem == "DfE release not found"
+
+
+# --- random damage --------------------------------------------------------------------------------------------
+
+VALID = b"\xef\xbb\xbf" + csv_text("timeliness_20_week.csv").encode("utf-8")
+NASTY = st.sampled_from([b"x", b"z", b"", b"-1", b"1e400", b"nan", b"12.5", b"abc", b",", b'"', b"\n", b"\r\n",
+                         b"\xff", b"\xc3", b"999999", b"0", b" ", b"All EHC plans issued", b"2024", b"202425",
+                         b"National", b"E12000008"])
+
+
+@st.composite
+def damaged(draw: st.DrawFn) -> bytes:
+    data = bytearray(VALID)
+    for _ in range(draw(st.integers(1, 3))):
+        at = draw(st.integers(0, len(data)))
+        kind = draw(st.sampled_from(["replace", "insert", "delete", "truncate", "cell", "dupline"]))
+        if kind == "replace" and at < len(data):
+            data[at:at + 1] = draw(NASTY)
+        elif kind == "insert":
+            data[at:at] = draw(st.binary(max_size=4)) if draw(st.booleans()) else draw(NASTY)
+        elif kind == "delete":
+            del data[at:at + draw(st.integers(1, 20))]
+        elif kind == "truncate":
+            del data[at:]
+        elif kind == "cell":
+            lines = bytes(data).split(b"\n")
+            row = draw(st.integers(0, len(lines) - 1))
+            cells = lines[row].split(b",")
+            cells[draw(st.integers(0, len(cells) - 1))] = draw(NASTY)
+            lines[row] = b",".join(cells)
+            data = bytearray(b"\n".join(lines))
+        elif kind == "dupline":
+            lines = bytes(data).split(b"\n")
+            row = draw(st.integers(1, len(lines) - 1))
+            lines.insert(row, lines[row])
+            data = bytearray(b"\n".join(lines))
+    return bytes(data)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(content=damaged())
+def test_random_damage_loads_valid_data_or_raises_input_error(tmp_path_factory: pytest.TempPathFactory,
+                                                              content: bytes) -> None:
+    folder = write_release(tmp_path_factory.mktemp("rel"), {"timeliness_20_week.csv": content})
+    try:
+        release = read_release([folder])
+    except InputError as err:
+        assert err.file and err.problem
+        return
+    EES.validate(release.table)
+    t = release.table
+    assert (t["plans_issued_within_20_weeks_ex"].fillna(0) <= t["plans_issued_ex"].fillna(float("inf"))).all()

@@ -1,0 +1,304 @@
+"""Tests for helpers.growth against published figures, hand calculations and simulated series with known truth."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+
+from helpers import growth
+
+#: England initial requests for an EHC needs assessment, DfE "Education, health and care plans" 2025 release.
+ENGLAND_REQUESTS = pd.Series([55235, 64555, 72423, 82329, 75951, 93302, 114482, 138242, 154489],
+                             index=range(2016, 2025), dtype=float)
+
+
+# --- growth rates -----------------------------------------------------------------------------------------------
+
+def test_cagr_england_2021_to_2023_is_about_21_7_percent():
+    """93,302 (2021) → 138,242 (2023): ratio 1.481662 over 2 years; √1.481662 = 1.217235, so CAGR = 21.72%."""
+    assert growth.cagr(ENGLAND_REQUESTS, 2021, 2023) == pytest.approx(0.2172353, abs=1e-6)
+
+
+def test_annual_growth_england():
+    """114,482 / 93,302 − 1 = 22.70%; 138,242 / 114,482 − 1 = 20.75%; 2020: 75,951 / 82,329 − 1 = −7.75%."""
+    g = growth.annual_growth(ENGLAND_REQUESTS).set_index("year")["growth"]
+    assert np.isnan(g.loc[2016])
+    assert g.loc[2022] == pytest.approx(0.2270048, abs=1e-6)
+    assert g.loc[2023] == pytest.approx(0.2075435, abs=1e-6)
+    assert g.loc[2020] == pytest.approx(75951 / 82329 - 1, abs=1e-9)
+
+
+def test_annual_growth_is_nan_across_a_gap_in_years():
+    g = growth.annual_growth(pd.Series([100.0, 110.0, 150.0], index=[2016, 2017, 2019]))
+    assert np.isnan(g["growth"].iloc[2]) and g["growth"].iloc[1] == pytest.approx(0.1)
+
+
+def test_cagr_needs_a_later_end_year():
+    with pytest.raises(ValueError):
+        growth.cagr(ENGLAND_REQUESTS, 2023, 2023)
+
+
+def test_loglinear_growth_matches_modelling_methods_9_3():
+    """§9.3: log-linear growth on (93,300; 114,500; 138,200) is 21.71% a year (slope 0.19644, by least squares on
+    logs). The Poisson maximum-likelihood slope weights years by their counts, so it may differ by < 0.1 point."""
+    fit = growth.fit_loglinear(pd.Series([93300.0, 114500.0, 138200.0], index=[2021, 2022, 2023]))
+    assert fit.model == growth.LOGLINEAR and fit.family == "poisson"
+    assert fit.growth == pytest.approx(0.2171, abs=0.001)
+    assert fit.covid_year is None  # 2020 not in the series
+
+
+def test_annual_series_keeps_latest_unbroken_run():
+    ees = pd.DataFrame({"year": [2016, 2017, 2019, 2020, 2021, 2021], "area_code": ["886"] * 5 + ["887"],
+                        "requests_received": [10.0, 11.0, 13.0, np.nan, 15.0, 99.0]})
+    ees.loc[len(ees)] = [2022, "886", 16.0]
+    s = growth.annual_series(ees, "886", "requests_received")
+    assert list(s.index) == [2021, 2022] and list(s) == [15.0, 16.0]
+
+
+def test_annual_series_starts_at_first_full_year():
+    """2014 (September–December only) and 2015 (plans mixed with statements) are left out by default."""
+    ees = pd.DataFrame({"year": [2014, 2015, 2016, 2017], "area_code": ["E92000001"] * 4,
+                        "new_plans": [1359.0, 24654.0, 36094.0, 42162.0]})
+    assert list(growth.annual_series(ees, "E92000001", "new_plans").index) == [2016, 2017]
+    assert len(growth.annual_series(ees, "E92000001", "new_plans", first_year=2014)) == 4
+
+
+def test_forecast_table_puts_past_and_future_side_by_side():
+    series = pd.Series([10.0, 12.0], index=[2023, 2024])
+    fc = pd.DataFrame({"year": [2025, 2025], "mean": [14.0, 14.0], "lower": [13.0, 12.0], "upper": [15.0, 16.0],
+                       "level": [0.8, 0.95], "model": "m"})
+    table = growth.forecast_table(series, fc)
+    assert list(table.columns) == ["year", "actual", "forecast", "lower_80", "upper_80", "lower_95", "upper_95"]
+    assert list(table["year"]) == [2023, 2024, 2025] and np.isnan(table["actual"].iloc[2])
+    assert table["upper_95"].iloc[2] == 16.0 and np.isnan(table["forecast"].iloc[0])
+
+
+def test_indexed_and_comparator_totals():
+    """Neighbours A+B: 2019 10+30 = 40, 2020 15+45 = 60 → index 150; 2021 has only A, so it is left out."""
+    ees = pd.DataFrame({"year": [2019, 2019, 2020, 2020, 2021], "area_code": ["A", "B", "A", "B", "A"],
+                        "requests_received": [10.0, 30.0, 15.0, 45.0, 20.0]})
+    totals = growth.comparator_totals(ees, "requests_received", {"Neighbours": ["A", "B"]})
+    assert list(totals["year"]) == [2019, 2020] and list(totals["value"]) == [40.0, 60.0]
+    idx = growth.indexed(totals, 2019)
+    assert list(idx["index"]) == [100.0, 150.0]
+
+
+# --- models on simulated series ---------------------------------------------------------------------------------
+
+def _poisson_series(rng: np.random.Generator, n: int = 10, level: float = 400.0, rate: float = 0.12) -> pd.Series:
+    t = np.arange(n)
+    return pd.Series(rng.poisson(level * (1 + rate) ** t).astype(float), index=2010 + t)
+
+
+def test_recovers_known_growth_rate_on_simulated_poisson_series():
+    """True growth 12% a year; the average estimate over 100 seeds is within 0.3 points of it (the SE of one
+    estimate is about 0.5 points with these counts, so the SE of the average is about 0.05)."""
+    rng = np.random.default_rng(20240601)
+    estimates = [growth.fit_loglinear(_poisson_series(rng)).growth for _ in range(100)]
+    assert np.mean(estimates) == pytest.approx(0.12, abs=0.003)
+
+
+def test_recovers_growth_with_a_covid_dip():
+    """True growth 15%; 2020 is 30% below trend. The 2020 indicator keeps the dip out of the slope."""
+    rng = np.random.default_rng(7)
+    t = np.arange(10)
+    mu = 1000 * 1.15 ** t * np.where(2014 + t == 2020, 0.7, 1.0)
+    fit = growth.fit_loglinear(pd.Series(rng.poisson(mu).astype(float), index=2014 + t))
+    assert fit.covid_year == 2020
+    assert fit.growth == pytest.approx(0.15, abs=0.01)
+
+
+def test_family_choice_follows_dispersion():
+    """Poisson counts keep the Poisson family; counts with 15% multiplicative noise (NB2 α ≈ 0.02, far beyond
+    Poisson at these sizes) choose the negative binomial."""
+    rng = np.random.default_rng(3)
+    assert growth.fit_loglinear(_poisson_series(rng, n=12)).family == "poisson"
+    t = np.arange(12)
+    mu = 5000 * 1.1 ** t * rng.lognormal(0, 0.15, size=12)
+    noisy = pd.Series(rng.poisson(mu).astype(float), index=2010 + t)
+    fit = growth.fit_loglinear(noisy)
+    assert fit.family == "negative binomial" and fit.dispersion > 0.005
+
+
+def test_prediction_interval_coverage_90_percent_on_simulated_series():
+    """Coverage of 90% intervals for the next year's count, over 200 seeds, lies in 85–95%.
+
+    Each seed: 10 years of Poisson counts growing 12% a year from 400, fit, 90% interval for year 11, check the
+    simulated year-11 count. With 200 independent seeds the binomial SD of the coverage is
+    √(0.9 × 0.1 / 200) = 2.1 points, so a calibrated method lands in 85–95% (±2.4 SD) with probability ≈ 98%;
+    the seeds are fixed, so the test is deterministic.
+    """
+    rng = np.random.default_rng(2025)
+    covered = []
+    for seed in range(200):
+        s = _poisson_series(rng, n=11)
+        fc = growth.forecast(growth.fit_loglinear(s.iloc[:10]), 1, levels=(0.9,), n_sims=2000, seed=seed)
+        covered.append(fc["lower"].iloc[0] <= s.iloc[10] <= fc["upper"].iloc[0])
+    assert 0.85 <= np.mean(covered) <= 0.95
+
+
+def test_prediction_interval_coverage_90_percent_on_overdispersed_series():
+    """As above with gamma–Poisson (NB2, α = 0.01: a 10% year-to-year wobble) counts growing 10% from 5,000, the
+    kind of series a large LA has. The negative binomial is chosen and coverage over 200 seeds is in 85–95%."""
+    rng = np.random.default_rng(9)
+    covered, families = [], set()
+    t = np.arange(11)
+    for seed in range(200):
+        mu = 5000 * 1.1 ** t * rng.gamma(1 / 0.01, 0.01, size=11)
+        s = pd.Series(rng.poisson(mu).astype(float), index=2010 + t)
+        fit = growth.fit_loglinear(s.iloc[:10])
+        families.add(fit.family)
+        fc = growth.forecast(fit, 1, levels=(0.9,), n_sims=2000, seed=seed)
+        covered.append(fc["lower"].iloc[0] <= s.iloc[10] <= fc["upper"].iloc[0])
+    assert families == {"negative binomial"}
+    assert 0.85 <= np.mean(covered) <= 0.95
+
+
+def test_forecast_intervals_widen_with_horizon_and_nest():
+    fit = growth.choose_model(ENGLAND_REQUESTS)
+    fc = growth.forecast(fit, 3)
+    assert set(fc.columns) >= {"year", "mean", "lower", "upper", "level", "model"}
+    assert list(fc["year"].unique()) == [2025, 2026, 2027]
+    for level, part in fc.groupby("level"):
+        width = (part["upper"] - part["lower"]).to_numpy()
+        assert np.all(np.diff(width) > 0), level
+        assert np.all(part["lower"] < part["mean"]) and np.all(part["mean"] < part["upper"])
+    p80, p95 = (fc.loc[fc["level"] == lv].reset_index() for lv in (0.8, 0.95))
+    assert np.all(p95["lower"] < p80["lower"]) and np.all(p95["upper"] > p80["upper"])
+
+
+def test_damped_wrapper_equals_direct_ets_model_call():
+    """§9.3: the ETS wrapper's output equals a direct ETSModel call (log scale, simple initial states; the 2020
+    pulse is switched off with ``covid_year``)."""
+    s = pd.concat([pd.Series([40000.0, 45000.0, 52000.0, 60000.0], index=range(2014, 2018)),
+                   pd.Series([70000.0, 79000.0, 86000.0], index=[2018, 2019, 2020])])
+    fit = growth.fit_damped(s, covid_year=1900)
+    logy = np.log(s.to_numpy())
+    direct = ETSModel(pd.Series(logy), error="add", trend="add", damped_trend=True, initialization_method="known",
+                      initial_level=logy[0], initial_trend=logy[1] - logy[0]).fit(disp=False)
+    frame = direct.get_prediction(start=7, end=9).summary_frame(alpha=0.05)
+    ours = growth.forecast(fit, 3).query("level == 0.95")
+    assert np.allclose(ours["lower"], np.exp(frame["pi_lower"]), rtol=1e-6)
+    assert np.allclose(ours["upper"], np.exp(frame["pi_upper"]), rtol=1e-6)
+    assert fit.aicc == pytest.approx(direct.aicc + 2 * logy.sum(), rel=1e-9)  # same k; −2 × log Jacobian
+
+
+def test_aicc_chooses_loglinear_for_exponential_growth():
+    """Constant 10% growth with Poisson noise: the two-parameter count model wins."""
+    rng = np.random.default_rng(11)
+    s = _poisson_series(rng, n=12, level=2000, rate=0.10)
+    assert growth.choose_model(s).model == growth.LOGLINEAR
+
+
+def test_aicc_chooses_damped_trend_when_growth_fades():
+    """Growth starting at 40% and damped by φ = 0.7 a year (log-scale damped trend) with 1% noise: a straight
+    log-linear line misfits badly, so damped ETS has the lower AICc despite its extra parameters."""
+    rng = np.random.default_rng(5)
+    growth_t = 0.4 * 0.7 ** np.arange(12)
+    logy = np.log(1000) + np.cumsum(np.log1p(growth_t)) + rng.normal(0, 0.01, 12)
+    s = pd.Series(np.round(np.exp(logy)), index=range(2010, 2022))
+    chosen = growth.choose_model(s)
+    assert chosen.model == growth.DAMPED
+    assert chosen.aicc < growth.fit_loglinear(s).aicc
+
+
+def test_damped_needs_enough_years():
+    with pytest.raises(ValueError, match="at least"):
+        growth.fit_damped(ENGLAND_REQUESTS.loc[2019:2024])
+
+
+def test_trend_needs_three_consecutive_positive_years():
+    with pytest.raises(ValueError):
+        growth.fit_loglinear(pd.Series([1.0, 2.0], index=[2020, 2021]))
+    with pytest.raises(ValueError):
+        growth.fit_loglinear(pd.Series([1.0, 2.0, 3.0], index=[2018, 2020, 2021]))
+
+
+# --- back-test --------------------------------------------------------------------------------------------------
+
+def test_backtest_rolling_origin_on_exact_growth_has_no_error():
+    """An exact 10% a year series (rounded to whole counts): every model forecasts it within 0.1%, and the first
+    origin is the sixth year (fit 2014–2019, forecast 2020–2021)."""
+    s = pd.Series(np.round(1000 * 1.1 ** np.arange(9)), index=range(2014, 2023))
+    bt = growth.backtest(s, min_train=6, covid_year=1900)
+    first = bt.loc[bt["origin"] == bt["origin"].min()]
+    assert first["origin"].iloc[0] == 2019 and sorted(first["year"].unique()) == [2020, 2021]
+    assert set(bt["horizon"]) == {1, 2}
+    summary = growth.backtest_summary(bt).set_index("model")
+    assert summary.loc["chosen model", "mape"] < 0.1
+    assert summary.loc[growth.LOGLINEAR, "forecasts"] == 2 + 2 + 1  # origins 2019, 2020 (two years each), 2021 (one)
+
+
+def test_backtest_summary_coverage_by_hand():
+    rows = pd.DataFrame({"model": ["m"] * 4, "ape": [10.0, 20.0, 10.0, 20.0], "level": [0.8, 0.8, 0.95, 0.95],
+                         "covered": [True, False, True, True]})
+    out = growth.backtest_summary(rows).set_index("model")
+    assert out.loc["m", "mape"] == 15.0 and out.loc["m", "forecasts"] == 2
+    assert out.loc["m", "coverage_80"] == 50.0 and out.loc["m", "coverage_95"] == 100.0
+
+
+# --- scenarios --------------------------------------------------------------------------------------------------
+
+def test_conversion_rate_is_a_ratio_of_sums_over_three_years():
+    """Last three years: (60 + 70 + 90) / (100 + 100 + 200) = 220 / 400 = 0.55 (not the mean of rates 0.567)."""
+    r = pd.Series([50.0, 100.0, 100.0, 200.0], index=[2020, 2021, 2022, 2023])
+    a = pd.Series([10.0, 60.0, 70.0, 90.0], index=[2020, 2021, 2022, 2023])
+    assert growth.conversion_rate(r, a) == pytest.approx(0.55)
+
+
+def test_scenarios_by_hand():
+    """Latest 1,000; trend 1,100 → 1,210 → 1,331 (10% a year). Halves: 1,050, 1,102.5, 1,157.625. Stops: 1,000.
+    User 5%: same as halves here. Assessments = requests × 0.6; EP hours = assessments × 12."""
+    series = pd.Series([900.0, 1000.0], index=[2023, 2024])
+    trend = pd.DataFrame({"year": [2025, 2026, 2027], "mean": [1100.0, 1210.0, 1331.0],
+                          "lower": [1000.0, 1050.0, 1100.0], "upper": [1200.0, 1400.0, 1600.0], "level": 0.8,
+                          "model": "m"})
+    out = growth.scenarios(series, trend, conversion=0.6, hours_per_assessment=12.0,
+                           extra={"Five per cent": 0.05, "Config trend": None})
+    by = {name: part["requests"].to_numpy() for name, part in out.groupby("scenario")}
+    assert np.allclose(by["Trend continues"], [1100, 1210, 1331])
+    assert np.allclose(by["Growth halves"], [1050, 1102.5, 1157.625])
+    assert np.allclose(by["Growth stops"], [1000, 1000, 1000])
+    assert np.allclose(by["Five per cent"], [1050, 1102.5, 1157.625])
+    assert np.allclose(by["Config trend"], [1100, 1210, 1331])
+    row = out.loc[(out["scenario"] == "Trend continues") & (out["year"] == 2025)].iloc[0]
+    assert row["assessments"] == pytest.approx(660) and row["ep_hours"] == pytest.approx(7920)
+    assert row["requests_lower"] == 1000 and np.isnan(out.loc[out["scenario"] == "Growth stops", "requests_lower"]).all()
+
+
+# --- monthly ----------------------------------------------------------------------------------------------------
+
+def _monthly(n: int = 48, seed: int = 1) -> tuple[pd.Series, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    idx = pd.date_range("2021-01-01", periods=n, freq="MS")
+    pattern = 20 * np.sin(2 * np.pi * (idx.month.to_numpy() - 1) / 12)
+    values = 100 + 0.5 * np.arange(n) + pattern + rng.normal(0, 3, n)
+    return pd.Series(values, index=idx), pattern
+
+
+def test_stl_components_add_up_and_recover_the_seasonal_pattern():
+    """Observed = trend + seasonal + remainder; the seasonal part matches the true ±20 sine to within 3 (noise
+    SD 3, averaged over 4 years)."""
+    s, pattern = _monthly()
+    d = growth.monthly_decomposition(s)
+    assert np.allclose(d["trend"] + d["seasonal"] + d["remainder"], d["observed"])
+    assert np.max(np.abs(d["seasonal"].to_numpy() - pattern)) < 3
+
+
+def test_monthly_forecast_12_months_with_nested_intervals():
+    s, _ = _monthly()
+    fc = growth.monthly_forecast(s)
+    assert len(fc) == 24 and fc["period"].min() == pd.Timestamp("2025-01-01")
+    p80, p95 = (fc.loc[fc["level"] == lv].reset_index() for lv in (0.8, 0.95))
+    assert np.all(p95["lower"] <= p80["lower"]) and np.all(p80["lower"] <= p80["mean"])
+    assert np.all(p80["mean"] <= p80["upper"]) and np.all(p80["upper"] <= p95["upper"])
+    # the trend continues: next January is higher than the last observed January
+    assert p80.loc[p80["period"] == "2025-01-01", "mean"].iloc[0] > s.loc["2024-01-01"] - 6
+
+
+def test_monthly_needs_two_years():
+    s, _ = _monthly(n=20)
+    with pytest.raises(ValueError, match="24 months"):
+        growth.monthly_decomposition(s)
