@@ -34,7 +34,7 @@ check: $(STAMP)
 	$(VENV)/bin/evidence-pack check $(CONFIG)
 
 test: $(STAMP)
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 test-fast: $(STAMP)
 	$(VENV)/bin/pytest -m "not slow and not browser" $(PYTEST_ARGS)

@@ -38,3 +38,45 @@ def ees_2022(shared_dir: Path) -> Path:
     if not path.exists():
         pytest.skip(f"{path} not present")
     return path
+
+
+def copy_project(dest: Path) -> Path:
+    """A throwaway copy of the project's notebooks, configs and demo data (the package itself is installed)."""
+    import shutil
+
+    for name in ("notebooks", "config", "data/demo", "data/reference"):
+        src = ROOT / name
+        if src.exists():
+            shutil.copytree(src, dest / name)
+    shutil.copy2(ROOT / "pyproject.toml", dest / "pyproject.toml")
+    return dest
+
+
+@pytest.fixture(scope="session")
+def demo_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo pack (public variant) built once per test session into a temporary reports folder."""
+    from helpers.pack.build import Builder
+
+    reports = tmp_path_factory.mktemp("reports")
+    Builder(ROOT / "config" / "demo.yaml", reports=reports, progress=lambda m: None).run()
+    return reports / "demo"
+
+
+@pytest.fixture(scope="session")
+def restricted_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from helpers.pack.build import Builder
+
+    reports = tmp_path_factory.mktemp("reports-restricted")
+    Builder(ROOT / "config" / "demo.yaml", variant="restricted", reports=reports, pdf=False,
+            progress=lambda m: None).run()
+    return reports / "demo-restricted"
+
+
+@pytest.fixture(scope="session")
+def reviewer_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from helpers.pack.build import Builder
+
+    reports = tmp_path_factory.mktemp("reports-reviewer")
+    Builder(ROOT / "config" / "demo.yaml", variant="reviewer", reports=reports, pdf=False,
+            progress=lambda m: None).run()
+    return reports / "demo-reviewer"

@@ -89,3 +89,18 @@ def caveats(config: PackConfig) -> list[str]:
                f"council's own case data are shown as 'fewer than {config.disclosure.threshold}' in the public "
                "version, and other cells are hidden where a total would reveal them.")
     return out
+
+
+def summary_metrics(config: PackConfig) -> dict[str, dict[str, object]]:
+    """The page's metrics record (metrics JSON contract): how many assumptions, and how many rated low.
+
+    Counts only: no assumption's value goes into the metrics, so commercial values never leave the exempt cell.
+    """
+    period = f"{config.period_end:%b %Y}"
+    return {
+        "assumptions": {"value": len(config.assumptions), "unit": "count", "period": period,
+                        "label": "Modelling assumptions logged"},
+        "assumptions_low_quality": {"value": sum(a.quality == "low" for a in config.assumptions.values()),
+                                    "unit": "count", "period": period, "higher_is_better": False,
+                                    "label": "Modelling assumptions rated low quality"},
+    }

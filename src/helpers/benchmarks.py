@@ -36,6 +36,8 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
+from helpers import funnel, narrative
+
 Kind = Literal["proportion", "growth"]
 ENGLAND_CODE = "E92000001"
 LA_LEVEL = "Local authority"
@@ -52,6 +54,7 @@ class Measure:
 
     id: str
     label: str
+    short: str
     numerator: str
     denominator: tuple[str, ...]
     kind: Kind
@@ -60,16 +63,18 @@ class Measure:
 
 MEASURES: dict[str, Measure] = {m.id: m for m in (
     Measure("timeliness", "EHC plans issued within 20 weeks, excluding exception cases (%)",
-            "plans_issued_within_20_weeks_ex", ("plans_issued_ex",), "proportion", True),
+            "Plans issued within 20 weeks (%)", "plans_issued_within_20_weeks_ex", ("plans_issued_ex",),
+            "proportion", True),
     Measure("refusal_rate", "Requests for assessment refused, as a share of decisions made (%)",
-            "requests_decided_not_to_assess", ("requests_decided_to_assess", "requests_decided_not_to_assess"),
-            "proportion", None),
+            "Requests refused (% of decisions)", "requests_decided_not_to_assess",
+            ("requests_decided_to_assess", "requests_decided_not_to_assess"), "proportion", None),
     Measure("requests_growth", "Change in requests for assessment on the year before (%)",
-            "requests_received", ("requests_received",), "growth", None),
+            "Growth in requests (%)", "requests_received", ("requests_received",), "growth", None),
     Measure("plans_growth", "Change in EHC plans in place on the year before (%)",
-            "plans_in_place", ("plans_in_place",), "growth", None),
+            "Growth in plans in place (%)", "plans_in_place", ("plans_in_place",), "growth", None),
     Measure("tribunal_share", "Requests linked to a tribunal, as a share of requests received (%)",
-            "requests_tribunal_related", ("requests_received",), "proportion", None),
+            "Tribunal-related requests (% of requests)", "requests_tribunal_related", ("requests_received",),
+            "proportion", None),
 )}
 
 
@@ -387,7 +392,7 @@ def group_members(groups: list[Group], names: pd.Series) -> pd.DataFrame:
         if g.kind == "la":
             continue
         if g.kind in ("england", "region"):
-            who = f"All {len(g.members)} councils" + (" in the region" if g.kind == "region" else "")
+            who = "All councils" + (" in the region" if g.kind == "region" else " in England")
         else:
             who = ", ".join(str(names.get(c, c)) for c in g.members)
         rows.append({"Group": g.name, "Councils": who,
@@ -408,16 +413,22 @@ def band_table(quartiles: pd.Series, measure: Measure) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Band", "From", "Up to and including"])
 
 
-def trend_table(ees: pd.DataFrame, groups: list[Group], measures: list[Measure]) -> pd.DataFrame:
-    """Every group's value per year for each measure (long: measure, year, group, kind, value, ci_lower,
-    ci_upper), for small multiples."""
+def trend_table(ees: pd.DataFrame, groups: list[Group], measures: list[Measure], *,
+                years: int = 8) -> pd.DataFrame:
+    """Every group's value per year for each measure over its last ``years`` years with data (long: measure,
+    year, group, kind, value, ci_lower, ci_upper), for small multiples.
+
+    Eight annual points by default: enough to show a trend (modelling_methods.md §3.4) without reaching back to
+    2014-2015, the first part-year of EHC plans, whose growth rates (several hundred per cent) would flatten
+    every later change.
+    """
     frames = []
     for m in measures:
         values = measure_values(ees, m)
-        known = values.dropna(subset=["value"])
-        if known.empty:
+        known = sorted(values.dropna(subset=["value"])["year"].unique())[-years:]
+        if not known:
             continue
-        table = group_values(values, groups, m, years=sorted(known["year"].unique()))
+        table = group_values(values, groups, m, years=known)
         frames.append(table.assign(measure=m.label)[["measure", "year", "group", "kind", "value", "ci_lower",
                                                      "ci_upper"]])
     return pd.concat(frames, ignore_index=True)
@@ -425,10 +436,8 @@ def trend_table(ees: pd.DataFrame, groups: list[Group], measures: list[Measure])
 
 def trends_alt(trends: pd.DataFrame, measures: list[Measure], la_name: str) -> str:
     """Alt text for the small multiples: what the LA's line does in each panel, and where England ended."""
-    from helpers import narrative
-
-    parts = [f"Small multiple line charts, one per measure, of {la_name}, England, the region and comparator "
-             "groups."]
+    parts = [(f"Small multiple line charts, one per measure, of {la_name}, England, the region and comparator "
+              "groups.")]
     for m in measures:
         panel = trends[trends["measure"] == m.label]
         own = panel[panel["kind"] == "la"].set_index("year")["value"]
@@ -456,7 +465,7 @@ def neighbour_table(values: pd.DataFrame, year: int, codes: list[str], points: p
         known = code in las.index and not np.isnan(las.at[code, "value"])
         rows.append({
             "Council": las.at[code, "area_name"] if code in las.index else code,
-            "Plans issued": las.at[code, "denominator"] if code in las.index else np.nan,
+            "Plans issued": las.at[code, "denominator"] if code in las.index else None,
             "% within 20 weeks": las.at[code, "value"] if code in las.index else np.nan,
             "LAIT rank (1 = best)": f"{int(rank[code])} of {int(rank.notna().sum())}" if known else "No figure",
             "LAIT quartile band": band[code] if known else "–",
@@ -464,7 +473,9 @@ def neighbour_table(values: pd.DataFrame, year: int, codes: list[str], points: p
             "Allowing for variation between councils": labels.at[code, "allowing_for_variation"]
             if code in labels.index else "–",
         })
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    out["Plans issued"] = out["Plans issued"].astype("Int64")
+    return out
 
 
 def metrics(ees: pd.DataFrame, groups: list[Group], measures: list[Measure], la_code: str, *,
@@ -472,8 +483,6 @@ def metrics(ees: pd.DataFrame, groups: list[Group], measures: list[Measure], la_
             funnel_label_wide: str | None) -> dict[str, dict[str, object]]:
     """The page's metrics-JSON records (docs/architecture.md "Metrics JSON"): each measure's latest LA value with
     England, region and neighbours' figures, plus the 20-week rank, rank interval, LAIT band and funnel position."""
-    from helpers import funnel, narrative
-
     out: dict[str, dict[str, object]] = {}
     names = {g.kind: g.name for g in groups}
     la_name = names["la"]
@@ -517,6 +526,8 @@ def metrics(ees: pd.DataFrame, groups: list[Group], measures: list[Measure], la_
             "label": "Plans issued within 20 weeks: position on the funnel plot against England",
             "funnel_position": funnel_label, "allowing_for_variation": funnel_label_wide,
             "special_cause": bool(funnel_label_wide and funnel_label_wide.endswith("(0.001)")),
-            "finding": narrative.sentence(f"{la_name} is {funnel.PLAIN_ENGLISH[funnel_label]}"),
+            "finding": narrative.sentence(
+                f"compared with England's {narrative.fmt(out['timeliness_pct']['england'], '%')}, {la_name} is "
+                f"{funnel.PLAIN_ENGLISH[funnel_label]}"),
         }
     return out

@@ -66,13 +66,14 @@ def png_bytes(fig: plt.Figure) -> bytes:
     return buf.getvalue()
 
 
-def _fmt(value: object) -> str:
+def _fmt(value: object, *, plain: bool = False) -> str:
+    """A cell as text: thousands separators, 1 decimal place, dates as "30 Sep 2025"; ``plain`` for years."""
     if value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA or value is pd.NaT:
         return "–"
     if isinstance(value, (bool, np.bool_)):
         return "Yes" if value else "No"
     if isinstance(value, (int, np.integer)):
-        return f"{int(value):,}"
+        return str(int(value)) if plain else f"{int(value):,}"
     if isinstance(value, (float, np.floating)):
         return f"{int(value):,}" if float(value).is_integer() and abs(value) >= 1000 else f"{value:,.1f}"
     if isinstance(value, pd.Timestamp):
@@ -95,10 +96,11 @@ def table_html(data: pd.DataFrame, caption: str, *, row_header: bool = True, lin
     cols = list(data.columns)
     head = "".join(f'<th scope="col">{html.escape(str(c))}</th>' for c in cols)
     rows = []
+    plain = [str(c).lower() in ("year", "years") or str(c).lower().endswith(" year") for c in cols]
     for values in data.itertuples(index=False, name=None):
         cells = []
         for i, v in enumerate(values):
-            text = html.escape(_fmt(v))
+            text = html.escape(_fmt(v, plain=plain[i]))
             num = ' class="num"' if isinstance(v, (int, float, np.integer, np.floating)) else ""
             cells.append(f'<th scope="row">{text}</th>' if (i == 0 and row_header) else f"<td{num}>{text}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
@@ -123,11 +125,12 @@ def _display(markup: str) -> None:
 
 
 def show_chart(fig: plt.Figure, *, title: str, alt: str, data: pd.DataFrame, name: str | None = None,
-               child_level_counts: Iterable[str] | None = None, note: str | None = None) -> str:
+               child_level_counts: Iterable[str] | None = None, note: str | None = None) -> None:
     """Emit a chart as an accessible figure with its alt text, data table and CSV download; return the HTML.
 
     ``title`` is the headline (what the chart shows, in words); ``alt`` describes the picture for screen readers;
     ``child_level_counts`` names columns of ``data`` counted from child-level data, suppressed in public builds.
+    Returns nothing, so a call as a cell's last line shows the figure once.
     """
     if len(alt.split()) < 6:
         raise ValueError(f"alt text must describe the chart in a sentence, got {alt!r}")
@@ -145,17 +148,20 @@ def show_chart(fig: plt.Figure, *, title: str, alt: str, data: pd.DataFrame, nam
         "</figure>"
     )
     _display(markup)
-    return markup
 
 
 def show_table(data: pd.DataFrame, *, caption: str, name: str | None = None,
-               child_level_counts: Iterable[str] | None = None, row_header: bool = True) -> str:
-    """Emit a table with caption, header cells and a CSV download; small child-level counts suppressed if public."""
+               child_level_counts: Iterable[str] | None = None, row_header: bool = True) -> None:
+    """Emit a table with caption, header cells and a CSV download; small child-level counts suppressed if public.
+
+    An empty table is shown as one sentence ("<caption>: none.") with no download.
+    """
+    if data.empty:
+        _display(f'<p class="empty-table">{html.escape(caption)}: none.</p>')
+        return
     shown = _suppressed(data, child_level_counts)
     link = _write_csv(shown, name or caption)
-    markup = table_html(shown, caption, row_header=row_header, link=link)
-    _display(markup)
-    return markup
+    _display(table_html(shown, caption, row_header=row_header, link=link))
 
 
 def say(text: str, *, kind: str = "text") -> None:

@@ -18,6 +18,7 @@ Repeated until nothing changes, because hiding a cell in a column can expose one
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 import pandas as pd
@@ -50,7 +51,7 @@ def _numeric(value: object) -> float | None:
         x = float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return None
-    return None if x != x else x
+    return None if math.isnan(x) else x
 
 
 def _complement(cells: list[tuple[object, str]], values: dict[tuple[object, str], float | None],

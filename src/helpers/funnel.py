@@ -283,13 +283,12 @@ def adjusted_limits(n: pd.Series | np.ndarray | list[float], od: Overdispersion,
     return out
 
 
-#: Plain-English reading of each label for councillors (higher/lower, not better/worse: polarity is the caller's).
+#: Plain-English reading of each label for councillors ("higher"/"lower", not better/worse: polarity is the
+#: caller's), to follow "<area> is ...".
 PLAIN_ENGLISH: dict[str, str] = {
-    "Low (0.001)": "well below the baseline: outside the 99.8% limits, so very unlikely to be chance "
-                   "(special-cause variation)",
-    "Low (0.025)": "below the baseline: outside the 95% limits but inside the 99.8% limits, so worth watching",
-    "High (0.001)": "well above the baseline: outside the 99.8% limits, so very unlikely to be chance "
-                    "(special-cause variation)",
-    "High (0.025)": "above the baseline: outside the 95% limits but inside the 99.8% limits, so worth watching",
-    "Not significant": "within the range that chance alone would give for an area of its size",
+    "Low (0.001)": "well below: outside the 99.8% limits, so very unlikely to be chance (special-cause variation)",
+    "Low (0.025)": "below: outside the 95% limits but inside the 99.8% limits, so worth watching",
+    "High (0.001)": "well above: outside the 99.8% limits, so very unlikely to be chance (special-cause variation)",
+    "High (0.025)": "above: outside the 95% limits but inside the 99.8% limits, so worth watching",
+    "Not significant": "within the limits expected for an area of its size",
 }

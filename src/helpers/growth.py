@@ -5,10 +5,10 @@ honestly, following ``modelling_methods.md`` §3 (statsmodels GLM and ETS) and H
 principles and practice* (FPP3 §13.7, short series):
 
 * growth rates and compound annual growth (CAGR);
-* two trend models for a short annual count series, each with at most three parameters besides its noise scale:
-  a log-linear count model (Poisson GLM with a quasi-Poisson scale, or negative binomial NB2, whichever has the
-  lower AICc) and a damped-trend exponential smoothing model ETS(A,Ad,N) on log counts; the model with the lower
-  AICc is used (:func:`choose_model`);
+* two trend models for a short annual count series, each with two or three trend parameters (plus, where used,
+  the 2020 pulse and a noise or dispersion parameter): a log-linear count model (Poisson GLM with a quasi-Poisson
+  scale, or negative binomial NB2, whichever has the lower AICc) and a damped-trend exponential smoothing model
+  ETS(A,Ad,N) on log counts; the model with the lower AICc is used (:func:`choose_model`);
 * prediction intervals for *future counts* (not only for the mean): by simulation for the count model, which has
   no closed form, and analytic (statsmodels) for ETS;
 * rolling-origin back-tests with error (MAPE) and interval coverage, against a random-walk-with-drift benchmark;
@@ -26,8 +26,9 @@ All functions are pure: no I/O, no printing, no plotting.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -198,9 +199,10 @@ def fit_loglinear(series: pd.Series, *, covid_year: int = COVID_YEAR) -> TrendFi
 
     ``modelling_methods.md`` §3.1. Poisson and negative binomial (NB2, Var = μ + αμ²) are both fitted by maximum
     likelihood and the one with the lower AICc is kept; NB2 is only tried when the Poisson fit is over-dispersed
-    (Pearson X²/(n − p) > 1) and NB2 leaves at least two residual degrees of freedom. When Poisson is kept its standard errors use the quasi-Poisson scale φ̂ = Pearson X²/(n − p)
-    (floored at 1), because annual counts are nearly always more variable than Poisson. The 2020 indicator is
-    included when 2020 is in the series and a residual degree of freedom remains.
+    (Pearson X²/(n − p) > 1) and NB2 leaves at least two residual degrees of freedom. When Poisson is kept its
+    standard errors use the quasi-Poisson scale φ̂ = Pearson X²/(n − p) (floored at 1), because annual counts are
+    nearly always more variable than Poisson. The 2020 indicator is included when 2020 is in the series and a
+    residual degree of freedom remains (four years or more).
     """
     years, y = _check_series(series)
     covid = bool(np.any(years == covid_year)) and len(y) >= 4
@@ -218,7 +220,8 @@ def fit_loglinear(series: pd.Series, *, covid_year: int = COVID_YEAR) -> TrendFi
     if family == "poisson":
         result = sm.GLM(y, X, family=sm.families.Poisson()).fit(scale=phi)
     return TrendFit(LOGLINEAR, series.sort_index().astype(float), result, float(np.expm1(result.params[1])),
-                    float(aicc), p + (family == "negative binomial"), family, dispersion, covid_year if covid else None)
+                    float(aicc), p + (family == "negative binomial"), family, dispersion,
+                    covid_year if covid else None)
 
 
 def _covid_adjusted(years: np.ndarray, y: np.ndarray, covid_year: int) -> tuple[np.ndarray, np.ndarray, bool]:
@@ -248,7 +251,8 @@ def fit_damped(series: pd.Series, *, covid_year: int = COVID_YEAR) -> TrendFit:
     _, logy, covid = _covid_adjusted(years, y, covid_year)
     k = 4 + int(covid)  # α, β, φ, σ (+ the 2020 pulse)
     if len(logy) - k - 1 < 2:
-        raise ValueError(f"damped-trend ETS needs at least {k + 3} years, got {len(logy)}")
+        raise ValueError(f"damped-trend ETS needs at least {k + 3} years to fit (a final 2020 is left out), "
+                         f"got {len(logy)}")
     model = ETSModel(pd.Series(logy, index=pd.RangeIndex(len(logy))), error="add", trend="add",
                      damped_trend=True, initialization_method="known",
                      initial_level=float(logy[0]), initial_trend=float(logy[1] - logy[0]))
@@ -267,7 +271,7 @@ def fit_drift(series: pd.Series) -> TrendFit:
 
     FPP3 §5.2 ("drift method"); fitted with statsmodels ``ARIMA(order=(0, 1, 0), trend="t")``.
     """
-    years, y = _check_series(series)
+    _, y = _check_series(series)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         result = ARIMA(np.log(y), order=(0, 1, 0), trend="t").fit()
@@ -451,7 +455,8 @@ def scenarios(series: pd.Series, trend: pd.DataFrame, *, conversion: float, hour
     * "Trend continues": the forecast ``mean`` in ``trend`` (from :func:`forecast`), with its 80% range;
     * "Growth halves": from the latest actual, each year grows by half the trend's growth for that year;
     * "Growth stops": requests stay at the latest actual;
-    * ``extra``: named growth rates per year (fraction) from the pack config; ``None`` means the trend.
+    * ``extra``: named growth rates per year (fraction) from the pack config; ``None`` means the trend. A config
+      scenario with a built-in name replaces the built-in one (the pack config is the user's explicit choice).
     Assessments = requests × ``conversion`` (the LA's own rate, :func:`conversion_rate`); EP hours =
     assessments × ``hours_per_assessment`` (a pack-config assumption). Returns tidy ``scenario``, ``year``,
     ``requests``, ``requests_lower``, ``requests_upper`` (trend only), ``assessments``, ``ep_hours``.
@@ -486,10 +491,14 @@ def scenarios(series: pd.Series, trend: pd.DataFrame, *, conversion: float, hour
 # --- monthly local series ---------------------------------------------------------------------------------------
 
 def _monthly(series: pd.Series) -> pd.Series:
-    s = series.sort_index().astype(float)
+    """Monthly counts on a regular monthly PeriodIndex; a month with no row had no events, so it counts 0."""
+    s = series.astype(float)
+    months = pd.PeriodIndex(pd.DatetimeIndex(s.index), freq="M")
+    s = pd.Series(s.to_numpy(), index=months, name=series.name).groupby(level=0).sum()
+    s = s.reindex(pd.period_range(months.min(), months.max(), freq="M"), fill_value=0.0)
     if len(s) < MIN_MONTHS:
         raise ValueError(f"seasonal decomposition needs at least {MIN_MONTHS} months, got {len(s)}")
-    return pd.Series(s.to_numpy(), index=pd.PeriodIndex(pd.DatetimeIndex(s.index), freq="M"), name=s.name)
+    return s
 
 
 def _stl(s: pd.Series) -> Any:
@@ -520,8 +529,8 @@ def monthly_forecast(series: pd.Series, horizon: int = 12, *, levels: tuple[floa
     The method of statsmodels ``STLForecast`` (FPP3 §5.7): the STL seasonal component of the last year is
     carried forward (seasonal naive) and added to an ETS(A,Ad,N) forecast of the seasonally adjusted series. Done
     here with ``STL`` and ``ETSModel`` directly so the seasonal pattern is the periodic one of :func:`_stl` and the
-    intervals are ETSModel's prediction intervals. The intervals leave out seasonal uncertainty. Lower limits are floored at 0. Returns tidy ``period``, ``mean``, ``lower``, ``upper``,
-    ``level``, ``model``.
+    intervals are ETSModel's prediction intervals. The intervals leave out seasonal uncertainty. Lower limits are
+    floored at 0. Returns tidy ``period``, ``mean``, ``lower``, ``upper``, ``level``, ``model``.
     """
     s = _monthly(series)
     seasonal = _stl(s).seasonal

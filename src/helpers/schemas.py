@@ -95,57 +95,84 @@ EES = pa.DataFrameSchema(
 # schemas are the contract of the tidy tables it returns: columns, types, keys and code sets.
 
 
-def _text(codes: list[str] | None = None, nullable: bool = True) -> pa.Column:
+def _sen2_text(codes: list[str] | None = None, nullable: bool = True) -> pa.Column:
     return pa.Column(str, pa.Check.isin(codes) if codes else None, nullable=nullable)
 
 
-def _date(nullable: bool = True) -> pa.Column:
+def _sen2_date(nullable: bool = True) -> pa.Column:
     return pa.Column(pa.DateTime, nullable=nullable)
 
 
-def _flag() -> pa.Column:
+def _sen2_flag() -> pa.Column:
     return pa.Column("boolean", nullable=True)
 
 
 _SEN2_OUTCOMES = ["Y", "N", "A", "W", "H"]
-_SEN2_KEYS = {"person_id": _text(nullable=False), "request_id": _text(nullable=False)}
+_SEN2_KEYS = {"person_id": _sen2_text(nullable=False), "request_id": _sen2_text(nullable=False)}
 
+_t, _d, _f = _sen2_text, _sen2_date, _sen2_flag
 SEN2: dict[str, pa.DataFrameSchema] = {
     "persons": pa.DataFrameSchema({
-        "person_id": pa.Column(str, unique=True, nullable=False), "upn": _text(), "uln": _text(),
-        "upn_unknown": _text(), "surname": _text(), "forename": _text(), "birth_date": _date(nullable=False),
-        "sex": _text(["M", "F", "U"]), "ethnicity": _text(), "postcode": _text()}, strict=True, ordered=True),
+        "person_id": pa.Column(str, unique=True, nullable=False), "upn": _t(), "uln": _t(), "upn_unknown": _t(),
+        "surname": _t(), "forename": _t(), "birth_date": _d(nullable=False), "sex": _t(["M", "F", "U"]),
+        "ethnicity": _t(), "postcode": _t()}, strict=True, ordered=True),
     "requests": pa.DataFrameSchema({
-        "person_id": _text(nullable=False), "request_id": pa.Column(str, unique=True, nullable=False),
-        "received_date": _date(), "request_source": pa.Column("Int64", pa.Check.isin([1, 2, 3, 4, 5]), nullable=True),
-        "rya": _flag(), "request_outcome_date": _date(), "request_outcome": _text(_SEN2_OUTCOMES, nullable=False),
-        "request_mediation": _flag(), "request_tribunal": _flag(), "exported": _text()}, strict=True, ordered=True),
+        "person_id": _t(nullable=False), "request_id": pa.Column(str, unique=True, nullable=False),
+        "received_date": _d(), "request_source": pa.Column("Int64", pa.Check.isin([1, 2, 3, 4, 5]), nullable=True),
+        "rya": _f(), "request_outcome_date": _d(), "request_outcome": _t(_SEN2_OUTCOMES, nullable=False),
+        "request_mediation": _f(), "request_tribunal": _f(), "exported": _t()}, strict=True, ordered=True),
     "assessments": pa.DataFrameSchema({
-        "person_id": _text(nullable=False), "request_id": pa.Column(str, unique=True, nullable=False),
-        "assessment_outcome": _text(_SEN2_OUTCOMES, nullable=False), "assessment_outcome_date": _date(),
-        "assessment_mediation": _flag(), "assessment_tribunal": _flag(), "other_mediation": _flag(),
-        "other_tribunal": _flag(), "week20": _flag()}, strict=True, ordered=True),
+        "person_id": _t(nullable=False), "request_id": pa.Column(str, unique=True, nullable=False),
+        "assessment_outcome": _t(_SEN2_OUTCOMES, nullable=False), "assessment_outcome_date": _d(),
+        "assessment_mediation": _f(), "assessment_tribunal": _f(), "other_mediation": _f(),
+        "other_tribunal": _f(), "week20": _f()}, strict=True, ordered=True),
     "plans": pa.DataFrameSchema({
-        **_SEN2_KEYS, "named": pa.Column("boolean"), "active": pa.Column("boolean"), "start_date": _date(),
-        "cease_date": _date(), "cease_reason": pa.Column("Int64", pa.Check.in_range(1, 9), nullable=True),
-        "plan_res": _text(["A", "B"]), "plan_wbp": _text(["A", "T", "S"]), "pb": _flag(), "oa": _flag(),
-        "dp": _text(["E", "S", "H", "I"]), "transfer_la": _text(), "review_meeting": _date(),
-        "review_outcome": _text(["A", "C", "M"]), "review_draft": _date(), "last_review": _date(),
-        "phase_transfer_due_date": _date(), "phase_transfer_final_date": _date()},
+        **_SEN2_KEYS, "named": pa.Column("boolean"), "active": pa.Column("boolean"), "start_date": _d(),
+        "cease_date": _d(), "cease_reason": pa.Column("Int64", pa.Check.in_range(1, 9), nullable=True),
+        "plan_res": _t(["A", "B"]), "plan_wbp": _t(["A", "T", "S"]), "pb": _f(), "oa": _f(),
+        "dp": _t(["E", "S", "H", "I"]), "transfer_la": _t(), "review_meeting": _d(),
+        "review_outcome": _t(["A", "C", "M"]), "review_draft": _d(), "last_review": _d(),
+        "phase_transfer_due_date": _d(), "phase_transfer_final_date": _d()},
         unique=["request_id"], strict=True, ordered=True),
     "placements": pa.DataFrameSchema({
-        **_SEN2_KEYS, "kind": _text(["named", "attended"], nullable=False),
-        "rank": pa.Column("Int64", pa.Check.isin([1, 2])), "urn": _text(), "ukprn": _text(),
-        "sen_setting": _text(), "sen_setting_other": _text(), "sen_unit": _flag(), "resourced_provision": _flag(),
-        "entry_date": _date(), "leaving_date": _date(), "res": _text(["A", "B"]), "wbp": _text(["A", "T", "S"])},
-        strict=True, ordered=True),
+        **_SEN2_KEYS, "kind": _t(["named", "attended"], nullable=False),
+        "rank": pa.Column("Int64", pa.Check.isin([1, 2])), "urn": _t(), "ukprn": _t(), "sen_setting": _t(),
+        "sen_setting_other": _t(), "sen_unit": _f(), "resourced_provision": _f(), "entry_date": _d(),
+        "leaving_date": _d(), "res": _t(["A", "B"]), "wbp": _t(["A", "T", "S"])}, strict=True, ordered=True),
     "needs": pa.DataFrameSchema({
-        **_SEN2_KEYS, "sen_type": _text(nullable=False), "rank": pa.Column("Int64", pa.Check.isin([1, 2]))},
+        **_SEN2_KEYS, "sen_type": _t(nullable=False), "rank": pa.Column("Int64", pa.Check.isin([1, 2]))},
         strict=True, ordered=True),
 }
 """Tidy SEN2 tables returned by :func:`helpers.sources.sen2.read` (child-level: memory only)."""
+del _t, _d, _f
 
 # --- EP workforce schemas: owned by helpers.sources.workforce ---------------------------------------------------
+# Column checks; cross-column rules (in post ≤ establishment + locum, completed ≤ received, ...) and period order
+# are checked by the reader, which names the row and both columns.
+
+
+def _workforce_measure(whole: bool = False, nullable: bool = True) -> pa.Column:
+    checks = [pa.Check.ge(0)]
+    if whole:
+        checks.append(pa.Check(lambda s: (s % 1 == 0) | s.isna(), element_wise=False, name="whole number"))
+    return pa.Column(float, checks, nullable=nullable)
+
+
+WORKFORCE = pa.DataFrameSchema({
+    "period_end": pa.Column(pa.DateTime, nullable=False),
+    "establishment_fte": _workforce_measure(nullable=False),
+    "eps_in_post_fte": _workforce_measure(nullable=False),
+    "locum_fte": _workforce_measure(),
+    "vacancies_fte": _workforce_measure(),
+    "joiners_fte": _workforce_measure(),
+    "leavers_fte": _workforce_measure(),
+    "trainees": _workforce_measure(whole=True),
+    "advice_requests_received": _workforce_measure(whole=True),
+    "advice_completed": _workforce_measure(whole=True),
+    "advice_completed_within_6_weeks": _workforce_measure(whole=True),
+    "locum_spend_gbp": _workforce_measure(),
+}, strict=True, ordered=True)
+"""EP workforce table returned by :func:`helpers.sources.workforce.read` (template: data/templates/README.md)."""
 
 # --- Statistical neighbours schema: owned by helpers.sources.neighbours ------------------------------------------
 

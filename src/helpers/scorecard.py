@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -143,6 +144,15 @@ def _benchmark(record: dict[str, Any], latest: float, unit: str | None, higher_i
     return narrative.sentence("; ".join(parts)).rstrip(".") if parts else "No comparison available"
 
 
+def period_phrase(period: str) -> str:
+    """``"at 30 Sep 2025"`` for a date, ``"in the 12 months to Sep 2025"`` for a rolling period, else ``"in 2024"``."""
+    if re.fullmatch(r"\d{1,2} [A-Z][a-z]+ \d{4}", period):
+        return f"at {period}"
+    if re.match(r"\d+ (months|weeks|quarters|years) to ", period):
+        return f"in the {period}"
+    return f"in {period}"
+
+
 def _target_phrase(latest: float, target: float | None, due: dt.date | None, unit: str | None,
                    higher_is_better: bool) -> str:
     if target is None:
@@ -163,7 +173,8 @@ def assess(area: ActionArea, metrics: dict[str, dict[str, Any]], as_of: dt.date,
     record = lookup(metrics, area.metric)
     href = f"{area.evidence or area.metric.split('.', 1)[0]}.html" if (area.evidence or area.metric) else None
     if record is None or narrative.is_missing(record.get("value")):
-        why = area.note or ("the figure is not in this pack's data" if area.metric else "needs local evidence")
+        why = area.note or ("the evidence page did not produce this figure" if area.metric
+                            else "needs local evidence")
         return AreaStatus(area.id, area.title, (record or {}).get("label", area.title), (record or {}).get("unit"),
                           None, area.baseline, area.baseline_label, None, narrative.NOT_AVAILABLE,
                           area.target, area.due,
@@ -190,13 +201,15 @@ def assess(area: ActionArea, metrics: dict[str, dict[str, Any]], as_of: dt.date,
     else:
         trend = "Not available"
     period = record.get("period")
-    baseline_text = "" if area.baseline is None else \
-        f" (baseline {narrative.fmt(area.baseline, unit)}" + (f", {area.baseline_label})" if area.baseline_label
-                                                             else ")")
+    baseline_text = ""
+    if area.baseline is not None:
+        when = f" in {area.baseline_label}" if area.baseline_label else ""
+        baseline_text = f" (baseline {narrative.fmt(area.baseline, unit)}{when})" if small else \
+            f", {change} of {narrative.fmt(area.baseline, unit)}{when}"
     finding = narrative.sentence(
         f"{record.get('label', area.title)}: {latest_text}"
-        + (f" in {period}" if period else "")
-        + (f", {change}{baseline_text}" if area.baseline is not None else "")
+        + (f" {period_phrase(str(period))}" if period else "")
+        + baseline_text
         + f"; {_target_phrase(latest, area.target, area.due, unit, hib)}")
     return AreaStatus(area.id, area.title, str(record.get("label", area.metric)), unit,
                       None if period is None else str(period), area.baseline, area.baseline_label, latest,
@@ -218,7 +231,7 @@ def scorecard_table(statuses: list[AreaStatus]) -> pd.DataFrame:
         rows.append({
             "Area": s.title,
             "Measure": s.measure,
-            "Baseline": narrative.fmt(s.baseline, s.unit) + (f" ({s.baseline_label})" if s.baseline_label else "")
+            "Baseline": narrative.fmt(s.baseline, s.unit) + (f", {s.baseline_label}" if s.baseline_label else "")
             if s.baseline is not None else "None set",
             "Latest": s.latest_text + (f" ({s.period})" if s.period else ""),
             "Change since baseline": s.change,
@@ -242,7 +255,8 @@ def key_messages(metrics: dict[str, dict[str, Any]], config: PackConfig, *,
 
     First the scorecard in one sentence (linking to ``#scorecard`` on the front page), then the findings of the
     rated areas, worst first (Red, Amber, Green; config order within a status), then, if fewer than three
-    messages so far, each notebook's first metric ``finding`` in metric-id order. At most five.
+    messages so far, each notebook's first metric ``finding`` (of a metric with a value) in metric-id order,
+    skipping metrics an area already reports. At most five.
     """
     statuses = scorecard(config, metrics, threshold=threshold)
     messages: list[tuple[str, str]] = []
@@ -262,9 +276,11 @@ def key_messages(metrics: dict[str, dict[str, Any]], config: PackConfig, *,
             break
         messages.append((s.finding, s.evidence_href or "#scorecard"))
     if len(messages) < 3:
+        used = {area.metric for area in config.action_plan}
         for notebook in sorted(metrics):
-            found = [r["finding"] for _, r in sorted(metrics[notebook].items())
-                     if isinstance(r, dict) and r.get("finding")]
+            found = [r["finding"] for key, r in sorted(metrics[notebook].items())
+                     if isinstance(r, dict) and r.get("finding") and not narrative.is_missing(r.get("value"))
+                     and f"{notebook}.{key}" not in used]
             if found and len(messages) < 5 and all(found[0] != m for m, _ in messages):
                 messages.append((narrative.sentence(found[0]), f"{notebook}.html"))
     return messages
@@ -294,3 +310,24 @@ def rule_html() -> str:
     items = "".join(f"<li><strong>{word}</strong>: {html.escape(text)}</li>" for word, text in RAG_RULES.items())
     return (f'<div id="scorecard" class="rag-rule"><p>How each area is rated (the status is written in words, '
             f'not shown by colour alone):</p><ul>{items}</ul></div>')
+
+
+def headline(la_name: str, statuses: list[AreaStatus], as_of: dt.date) -> str:
+    """The page headline: ``"Northby at 30 September 2025: 1 of 6 action-plan areas is on target."``."""
+    when = f"{as_of.day} {as_of:%B %Y}"
+    if not statuses:
+        return f"{la_name} at {when}: the pack config lists no action-plan areas to rate."
+    green = sum(s.rag == GREEN for s in statuses)
+    verb = "is" if green == 1 else "are"
+    return f"{la_name} at {when}: {green} of {narrative.plural(len(statuses), 'action-plan area')} {verb} on target."
+
+
+def summary_metrics(statuses: list[AreaStatus], as_of: dt.date) -> dict[str, dict[str, Any]]:
+    """The front page's metrics record (metrics JSON contract): how many areas have each status."""
+    period = f"{as_of:%b %Y}"
+    return {
+        f"areas_{word.lower()}": {"value": sum(s.rag == word for s in statuses), "unit": "count",
+                                  "label": f"Action-plan areas rated {word} ({RAG_MEANING[word]})",
+                                  "period": period}
+        for word in (GREEN, AMBER, RED, GREY)
+    }

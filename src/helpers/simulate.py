@@ -23,8 +23,8 @@ Times are in weeks from the start of the projection.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 import pandas as pd
@@ -92,13 +92,14 @@ def fcfs(arrival_weeks: np.ndarray, service_weeks: np.ndarray, servers: ArrayLik
     reps, n = arrivals.shape
     n_periods = len(c)
     lanes = max(int(c.max()), 1)
-    # next_on[i, p]: the first period ≥ p in which lane i is on duty (n_periods = never).
+    # next_start[i, p]: when lane i is next on duty at or after period p (its start, or inf if never again). A
+    # candidate time t in period p becomes max(t, next_start[i, p]): unchanged while the lane is on duty.
     on_duty = c[None, :] > np.arange(lanes)[:, None]
     first_on = np.where(on_duty, np.arange(n_periods)[None, :], n_periods)
-    next_on = np.minimum.accumulate(first_on[:, ::-1], axis=1)[:, ::-1].ravel()
+    next_on = np.minimum.accumulate(first_on[:, ::-1], axis=1)[:, ::-1]
+    next_start = np.r_[np.arange(n_periods) * period_weeks, np.inf][next_on].ravel()
     lane_offset = (np.arange(lanes) * n_periods)[None, :]
-    period_start = np.r_[np.arange(n_periods) * period_weeks, np.inf]
-    last_start = period_start[n_periods - 1]  # times beyond the horizon fall in the last period (candidate ≥ 0)
+    last_start = (n_periods - 1) * period_weeks  # later times fall in the last period, whose staffing persists
 
     free = np.zeros((reps, lanes))
     start = np.empty((reps, n))
@@ -106,8 +107,8 @@ def fcfs(arrival_weeks: np.ndarray, service_weeks: np.ndarray, servers: ArrayLik
     for k in range(n):
         candidate = np.maximum(free, arrivals[:, k, None])
         period = (np.minimum(candidate, last_start) // period_weeks).astype(np.intp)
-        on = next_on[lane_offset + period]
-        candidate = np.where(on == period, candidate, period_start[on])
+        period += lane_offset
+        np.maximum(candidate, np.take(next_start, period), out=candidate)
         lane = np.argmin(candidate, axis=1)
         begin = candidate[rows, lane]
         start[:, k] = begin
@@ -190,12 +191,11 @@ def period_summary(run: QueueRun, deadlines_weeks: Sequence[float] = (6.0,)) -> 
     counts = run.counts_at(edges[1:])
     completed = np.diff(np.c_[run.counts_at(edges[:1])["completed"], counts["completed"]], axis=1)
     new = run.arrival_weeks[:, run.n_backlog:]
-    finite = np.isfinite(new)
-    period = np.where(finite, np.floor(np.where(finite, new, 0) / run.period_weeks), -1).astype(int).ravel()
-    keep = period >= 0
-    idx = period[keep]
-    wait = (run.start_weeks[:, run.n_backlog:] - new).ravel()[keep]
-    to_advice = (run.end_weeks[:, run.n_backlog:] - new).ravel()[keep]
+    keep = np.isfinite(new)
+    arrived = new[keep]
+    idx = (arrived // run.period_weeks).astype(int)
+    wait = run.start_weeks[:, run.n_backlog:][keep] - arrived
+    to_advice = run.end_weeks[:, run.n_backlog:][keep] - arrived
     n_arr = np.bincount(idx, minlength=n_periods).astype(float)
     with np.errstate(invalid="ignore", divide="ignore"):
         out = pd.DataFrame({

@@ -47,11 +47,21 @@ VARIATION_LABELS: dict[str, str] = {
     "special_cause_neutral_low": "Special cause variation: unusually low",
 }
 
-#: Plain-English meaning of each assurance icon (where the target sits against the process limits).
+#: Plain-English name of each assurance icon (where the target sits against the process limits).
 ASSURANCE_LABELS: dict[str, str] = {
-    "consistent_pass": "Target consistently met: the process will meet it every period unless it changes",
-    "consistent_fail": "Target consistently missed: the process will not meet it unless something changes",
-    "inconsistent": "Hit and miss: the target will be met in some periods and missed in others",
+    "consistent_pass": "Target consistently met",
+    "consistent_fail": "Target consistently missed",
+    "inconsistent": "Hit and miss",
+}
+
+#: What each assurance icon means, in a sentence.
+ASSURANCE_MEANING: dict[str, str] = {
+    "consistent_pass": "The target lies outside the process limits on the good side: as things stand it will be "
+                       "met every period.",
+    "consistent_fail": "The target lies outside the process limits on the wrong side: it will not be met unless "
+                       "something changes.",
+    "inconsistent": "The target lies between the process limits: as things stand it will be met in some periods "
+                    "and missed in others.",
 }
 
 _DIRECTION = {"increase": 1, "decrease": -1, "neutral": 0}
@@ -114,8 +124,9 @@ def xmr(values: pd.Series, *, improvement: Improvement = "increase", screen_outl
         mean = fixed.mean()
         mr = np.abs(np.diff(fixed))
         amr = mr.mean() if len(mr) else np.nan
-        if screen_outliers and len(mr):
-            amr = mr[mr < SCREEN_FACTOR * amr].mean()
+        kept = mr[mr < SCREEN_FACTOR * amr]
+        if screen_outliers and len(kept):  # a flat series (every MR 0) keeps MR̄ = 0 rather than NaN
+            amr = kept.mean()
         out.loc[rows[1:], "moving_range"] = np.abs(np.diff(out.loc[rows, "value"].to_numpy()))
         out.loc[rows, "mean"] = mean
         out.loc[rows, "lpl"] = mean - LIMIT * amr
@@ -233,7 +244,7 @@ def _flag_rules(chart: pd.DataFrame, improvement: Improvement) -> pd.DataFrame:
     for col in ("rule_trend", "rule_two_in_three", "rule_shift"):
         out[col] = False
     out["trend_direction"] = 0
-    for _, rows in out.groupby("baseline").groups.items():
+    for rows in out.groupby("baseline").groups.values():
         part = out.loc[rows]
         yy = part["value"].to_numpy(dtype=float)
         side = part["side"].to_numpy()

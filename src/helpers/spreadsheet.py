@@ -8,6 +8,7 @@ Analysis Function's own ``gptables`` package implements that guidance, so it is 
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 
@@ -39,7 +40,7 @@ def _sheet_names(paths: list[Path]) -> list[str]:
 def _cell(value: object) -> object:
     """A cell as Excel should hold it: numbers as numbers (a suppressed column mixes numbers and words), a missing
     value as the GSS shorthand ``[x]`` (Analysis Function "Symbols in tables")."""
-    if value is None or (isinstance(value, float) and value != value):
+    if value is None or (isinstance(value, float) and math.isnan(value)):
         return "[x]"
     if isinstance(value, str):
         try:
@@ -57,17 +58,16 @@ def _read(path: Path) -> pd.DataFrame:
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
         raise InputError(path, f"not a readable CSV table ({type(exc).__name__})",
                          expected="a UTF-8 CSV with a header row") from None
-    if table.empty:
-        raise InputError(path, "the table has no rows", expected="at least one row of data")
     return table
 
 
-def write_workbook(csv_paths: list[Path], out: Path, title: str, synthetic: bool) -> Path:
+def write_workbook(csv_paths: list[Path], out: Path, title: str, synthetic: bool, *, threshold: int = 5) -> Path:
     """Write every CSV in ``csv_paths`` (in order) into one ``.xlsx`` at ``out`` and return ``out``.
 
     Sheets: Cover (title, what the workbook holds, the synthetic-data warning when ``synthetic``), Contents
     (made by ``gptables``), Notes, then one table per CSV named ``T01_<file>`` ... with the table's title from its
-    file name. Small counts already show as "fewer than 5" in a public build's CSVs (note 1).
+    file name. A CSV with a header but no rows (nothing to report) gets no sheet; the cover lists it. Small counts already show as "fewer than {threshold}" in a public build's CSVs (note 1; pass the
+    pack's ``disclosure.threshold``).
     """
     if not csv_paths:
         raise InputError(out, "no tables to write", expected="at least one CSV in the downloads folder")
@@ -75,15 +75,20 @@ def write_workbook(csv_paths: list[Path], out: Path, title: str, synthetic: bool
     notes = pd.DataFrame({
         "Note number": ["note1", "note2"],
         "Note text": [
-            "In the public version, counts from 1 to 4 that come from child-level data are shown as 'fewer than 5', "
-            "and a cell that would let a reader work one out from a total is shown as 'not shown'.",
-            "Each table is the data behind one chart or table on the named page of the evidence pack. "
-            "Published Department for Education figures are shown unchanged.",
+            (f"In the public version, counts from 1 to {threshold - 1} that come from child-level data are shown as "
+             f"'fewer than {threshold}', and a cell that would let a reader work one out from a total is shown as 'not shown'."),
+            ("Each table is the data behind one chart or table on the named page of the evidence pack. "
+             "Published Department for Education figures are shown unchanged."),
         ],
     })
+    tables = {path: _read(path) for path in paths}
+    empty = [path.name for path, table in tables.items() if table.empty]
+    paths = [path for path in paths if not tables[path].empty]
+    if not paths:
+        raise InputError(out, "every table is empty", expected="at least one CSV with a row of data")
     sheets = {}
     for path, name in zip(paths, _sheet_names(paths), strict=True):
-        table = _read(path)
+        table = tables[path]
         table.columns = [str(c) for c in table.columns]
         table = table.astype(object).map(_cell)
         sheets[name] = gpt.GPTable(
@@ -97,6 +102,8 @@ def write_workbook(csv_paths: list[Path], out: Path, title: str, synthetic: bool
             index_columns={},
         )
     intro = ["This workbook holds every table and chart data set in the evidence pack, one table per sheet."]
+    if empty:
+        intro.append("Tables with no rows (nothing to report) are not included: " + ", ".join(empty) + ".")
     if synthetic:
         intro.insert(0, "SYNTHETIC DEMONSTRATION DATA: these figures are made up and describe no real council "
                         "or child.")

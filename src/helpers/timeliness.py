@@ -8,11 +8,14 @@ the cases where a reg. 10 exception applied; the excluding-exceptions figure is 
 
 Every percentage is a ratio of sums recomputed from counts (never a mean of percentages) and carries a Wilson 95%
 interval (``statsmodels.stats.proportion.proportion_confint(method="wilson")``), as ``modelling_methods.md`` §3.3
-recommends.
+recommends. The module also gives the trend and the date the target would be met at it (:func:`logit_trend`,
+:func:`months_to_target`), the weeks-to-issue bands, the open caseload past 20 weeks, the other published time
+limits (decisions within 6 weeks, annual reviews within 4 weeks: :func:`annual_share`) and the page's sentences.
 """
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
@@ -22,6 +25,7 @@ import statsmodels.api as sm
 from scipy.special import expit, logit
 from scipy.stats import norm
 from statsmodels.stats.proportion import proportion_confint, test_proportions_2indep
+from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
 
 from helpers import narrative, spc
 from helpers.cases import OPEN_STAGES
@@ -150,8 +154,9 @@ def change_direction(successes: tuple[float, float], n: tuple[float, float], lev
     """
     if min(n) <= 0:
         return "no significant change"
-    result = test_proportions_2indep(successes[1], n[1], successes[0], n[0], method="score")
-    if result.pvalue >= 1 - level:
+    with np.errstate(divide="ignore", invalid="ignore"):  # its odds ratio (unused) is infinite at 0% or 100%
+        result = test_proportions_2indep(successes[1], n[1], successes[0], n[0], method="score")
+    if not result.pvalue < 1 - level:  # also when undefined (NaN): both 0% or both 100%
         return "no significant change"
     return "improving" if successes[1] / n[1] > successes[0] / n[0] else "deteriorating"
 
@@ -223,6 +228,10 @@ def logit_trend(successes: np.ndarray | pd.Series, n: np.ndarray | pd.Series, *,
     plans; cf. statsmodels issue #3612), which would make the trend look hundreds of times too certain.
     Time is centred on the last point so ``level_now`` is the current fitted log-odds.
     ``months_per_step`` is 1 for monthly data, 3 for quarterly, 12 for annual.
+
+    Periods at 0% or 100% can push the log-odds towards ±infinity (statsmodels warns of "perfect separation");
+    the warning is silenced because the fit then carries very large standard errors, and
+    :func:`months_to_target` turns that into "met" or "not on current trend" rather than a spurious date.
     """
     x = np.asarray(successes, dtype=float)
     m = np.asarray(n, dtype=float)
@@ -231,7 +240,9 @@ def logit_trend(successes: np.ndarray | pd.Series, n: np.ndarray | pd.Series, *,
         raise ValueError("a trend needs at least three periods with plans issued")
     t = (np.arange(len(x)) - (len(x) - 1))[keep]
     endog = np.column_stack([x[keep], m[keep] - x[keep]])
-    fit = sm.GLM(endog, sm.add_constant(t), family=sm.families.Binomial()).fit()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PerfectSeparationWarning)
+        fit = sm.GLM(endog, sm.add_constant(t), family=sm.families.Binomial()).fit()
     dispersion = max(1.0, float(fit.pearson_chi2 / fit.df_resid)) if fit.df_resid > 0 else 1.0
     cov = np.asarray(fit.cov_params()) * dispersion
     return LogitTrend(level_now=float(fit.params[0]), slope=float(fit.params[1]), slope_se=float(np.sqrt(cov[1, 1])),
@@ -287,7 +298,7 @@ def months_to_target(trend: LogitTrend, target_pct: float, level: float = 0.95) 
                           months_low=float(max(0.0, low * step)), months_high=float(high * step))
 
 
-def _band_frame(counts: list[float], total: float) -> pd.DataFrame:
+def _band_frame(counts: list[int] | list[float], total: float) -> pd.DataFrame:
     pct = [c / total * 100 if total else np.nan for c in counts]
     return pd.DataFrame({"band": list(BANDS), "plans": counts, "pct": pct})
 
@@ -306,7 +317,7 @@ def issue_time_bands(cases: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp
         issued = issued[~issued["exception"].eq(True)]
     within = issued["within_20_weeks"].eq(True)
     over_year = ~within & (issued["weeks_to_issue"] > YEAR_WEEKS)
-    counts = [float(within.sum()), float((~within & ~over_year).sum()), float(over_year.sum())]
+    counts = [int(within.sum()), int((~within & ~over_year).sum()), int(over_year.sum())]
     return _band_frame(counts, float(len(issued)))
 
 
@@ -367,8 +378,8 @@ def headline(annual: pd.DataFrame) -> str:
     previous = la[la["year"] == year - 1]["pct_within_20_weeks_ex"]
     england = annual[(annual["level"] == "england") & (annual["year"] == year)]["pct_within_20_weeks_ex"]
     value = latest["pct_within_20_weeks_ex"]
-    parts = [f"In {year}, {narrative.fmt(value, '%')} of new EHC plans in {latest['area_name']} were issued within "
-             f"20 weeks ({narrative.one_in(value)}, leaving out exception cases)"]
+    parts = [(f"In {year}, {narrative.fmt(value, '%')} of new EHC plans in {latest['area_name']} were issued "
+              f"within 20 weeks ({narrative.one_in(value)}, leaving out exception cases)")]
     if len(previous):
         parts.append(narrative.change(value, previous.iloc[0], "%", since="the previous year"))
     if len(england):
@@ -376,22 +387,62 @@ def headline(annual: pd.DataFrame) -> str:
     return narrative.sentence(", ".join(parts))
 
 
+def annual_metric(annual: pd.DataFrame) -> dict[str, object]:
+    """The ``pct_within_20_weeks_ex`` metrics-JSON record from :func:`annual_series`: the LA's latest published
+    rate with the previous year, region and England, the year-on-year test and the headline as the finding."""
+    la = annual[(annual["level"] == "la") & annual["pct_within_20_weeks_ex"].notna()]
+    record: dict[str, object] = {"value": None, "unit": "%", "higher_is_better": True,
+                                 "label": "New EHC plans issued within 20 weeks (excluding exceptions)"}
+    if la.empty:
+        return record
+    latest = la.iloc[-1]
+    year = int(latest["year"])
+    same_year = annual[annual["year"] == year].set_index("level")["pct_within_20_weeks_ex"]
+    record.update(value=float(latest["pct_within_20_weeks_ex"]), period=str(year),
+                  england=same_year.get("england"), region=same_year.get("region"), finding=headline(annual))
+    earlier = la[la["year"] == year - 1]
+    if len(earlier):
+        before = earlier.iloc[0]
+        record["previous"] = float(before["pct_within_20_weeks_ex"])
+        record["trend"] = change_direction(
+            (before["plans_issued_within_20_weeks_ex"], latest["plans_issued_within_20_weeks_ex"]),
+            (before["plans_issued_ex"], latest["plans_issued_ex"]))
+    if record["england"] is not None:
+        record["benchmark"] = narrative.sentence(narrative.compare(record["value"], record["england"], "England", "%"))
+    return record
+
+
+#: Chart headline for each variation icon (what the monthly SPC chart says, in words).
+_SPC_TITLES = {
+    "special_cause_improvement": "a real improvement (special cause variation)",
+    "special_cause_concern": "a real deterioration (special cause variation)",
+    "common_cause": "no significant change (common cause variation)",
+}
+
+
+def spc_title(variation: str) -> str:
+    """Headline for the monthly SPC chart of the 20-week rate, from the variation icon (higher is better)."""
+    return f"The monthly share of plans issued within 20 weeks shows {_SPC_TITLES[variation]}"
+
+
 def spc_findings(chart: pd.DataFrame, variation: str, assurance: str | None, target: float | None) -> list[str]:
     """Plain-English findings for an XmR chart of the monthly percentage (latest point, variation, assurance)."""
     last = chart.iloc[-1]
     when = pd.Timestamp(last["period"]).strftime("%b %Y")
     flagged = int(chart["special_cause"].sum())
+    signal = f" ({last['special_cause_type'].lower()})" if variation != "common_cause" else ""
     out = [
-        f"In {when}, {narrative.fmt(last['value'], '%')} of plans were issued within 20 weeks. The average over the "
-        f"{len(chart)} months shown is {narrative.fmt(last['mean'], '%')}; months between "
-        f"{narrative.fmt(max(last['lpl'], 0), '%')} and {narrative.fmt(min(last['upl'], 100), '%')} are within normal "
-        "variation (the process limits).",
-        f"Variation: {spc.VARIATION_LABELS[variation]}"
-        + (f" ({last['special_cause_type'].lower()})." if variation != "common_cause" else ".")
-        + f" {narrative.plural(flagged, 'month')} of {len(chart)} show special cause variation.",
+        (f"In {when}, {narrative.fmt(last['value'], '%')} of plans were issued within 20 weeks. The average over "
+         f"the {len(chart)} months shown is {narrative.fmt(last['mean'], '%')}; months between "
+         f"{narrative.fmt(max(last['lpl'], 0), '%')} and {narrative.fmt(min(last['upl'], 100), '%')} are within "
+         "normal variation (the process limits)."),
+        (f"Latest month: {spc.VARIATION_LABELS[variation].lower()}{signal}. "
+         f"{narrative.plural(flagged, 'month')} of {len(chart)} {'shows' if flagged == 1 else 'show'} special cause "
+         "variation."),
     ]
     if assurance is not None and target is not None:
-        out.append(f"Assurance against the {narrative.fmt(target, '%')} target: {spc.ASSURANCE_LABELS[assurance]}.")
+        out.append(f"Against the {narrative.fmt(target, '%')} target: {spc.ASSURANCE_LABELS[assurance].lower()}. "
+                   f"{spc.ASSURANCE_MEANING[assurance]}")
     return out
 
 
@@ -403,14 +454,14 @@ def target_sentence(forecast: TargetForecast, basis: str, last_period: pd.Timest
     target = narrative.fmt(forecast.target_pct, "%")
     now = narrative.fmt(forecast.current_pct, "%")
     if forecast.status == "met":
-        return f"On {basis}, the underlying rate ({now}) is already at or above the {target} target."
+        return f"On {basis}, the trend line ({now} at the latest point) is already at or above the {target} target."
     if forecast.status == "not on current trend":
-        return (f"The {target} target is not on the current trend: on {basis} the rate (about {now} now) is not "
-                "rising clearly enough to say when it would be reached.")
+        return (f"The {target} target is not on the current trend: on {basis} the trend line ({now} at the latest "
+                "point) is not rising clearly enough to say when the target would be reached.")
     when = (pd.Timestamp(last_period) + pd.DateOffset(months=round(forecast.months))).strftime("%B %Y")
     high = ("more than 10 years" if forecast.months_high > 120
             else narrative.fmt(forecast.months_high, "months"))
     return (f"If the trend in {basis} continued, the {target} target would be reached in about "
             f"{narrative.fmt(forecast.months, 'months')} (around {when}; 95% interval "
             f"{narrative.fmt(forecast.months_low, 'months')} to {high}). "
-            f"The underlying rate is about {now} now.")
+            f"The trend line is at {now} at the latest point.")

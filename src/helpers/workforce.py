@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from helpers import waitlist
+from helpers import simulate, waitlist
 from helpers.errors import InputError
 from helpers.pack.config import PackConfig
 
@@ -42,6 +42,7 @@ ASSUMPTION_NAMES: dict[str, str] = {
     "advice_deadline_weeks": "advice_deadline_weeks",
     "cases_in_progress_per_fte": "ep_cases_in_progress_per_fte",
     "plan_weeks_outside_ep_advice": "plan_weeks_outside_ep_advice",
+    "case_weeks_cv": "ep_case_weeks_cv",
 }
 
 
@@ -65,6 +66,9 @@ class EPAssumptions:
     plan_weeks_outside_ep_advice
         Weeks of the 20-week timetable the other stages need (decision, drafting, 15 days for representations,
         finalising), so that EP advice must arrive within 20 minus this for the plan to be on time.
+    case_weeks_cv
+        Coefficient of variation (standard deviation ÷ mean) of the elapsed weeks one case takes once started;
+        1 is as variable as an exponential distribution, smaller is more predictable.
     """
 
     hours_per_assessment: float
@@ -74,9 +78,10 @@ class EPAssumptions:
     advice_deadline_weeks: float
     cases_in_progress_per_fte: float
     plan_weeks_outside_ep_advice: float
+    case_weeks_cv: float
 
     @classmethod
-    def from_config(cls, config: PackConfig) -> "EPAssumptions":
+    def from_config(cls, config: PackConfig) -> EPAssumptions:
         """Read and check the assumptions; a missing or impossible value raises :class:`InputError` naming it."""
         values = {attr: config.assumption(key) for attr, key in ASSUMPTION_NAMES.items()}
         file = config.source_path or "config"
@@ -147,7 +152,7 @@ def service_lanes(fte: ArrayLike, cases_in_progress_per_fte: float) -> np.ndarra
 
 def _period_weeks(period_end: pd.Series) -> np.ndarray:
     """Length of each reporting period in weeks from consecutive period ends (the first takes the median)."""
-    days = period_end.diff().dt.days.to_numpy(float)
+    days = np.array(period_end.diff().dt.days, dtype=float)
     if len(days) > 1:
         days[0] = np.nanmedian(days[1:])
     else:
@@ -158,29 +163,33 @@ def _period_weeks(period_end: pd.Series) -> np.ndarray:
 def supply_demand(workforce: pd.DataFrame, assumptions: EPAssumptions) -> pd.DataFrame:
     """Per reporting period: EP supply and statutory demand in hours per year and FTE, and the gap.
 
-    Columns: ``period_end``, ``period_weeks``, ``eps_in_post_fte``, ``locum_fte``, ``supply_fte`` (both),
-    ``establishment_fte``, ``advice_requests_received``, ``advice_completed``, ``demand_hours_per_year``
-    (requests received in the period, annualised, × hours per assessment), ``capacity_hours_per_year``
-    (supply FTE × productive hours per FTE-year), ``fte_needed``, ``gap_fte`` (needed − supply; positive = short),
-    ``waiting_end`` (see :func:`waiting_list`) and ``advice_within_6_weeks_pct``.
+    Columns: ``period_end``, ``period_weeks``, ``eps_in_post_fte``, ``locum_fte`` (a blank cell counts as no
+    locums), ``supply_fte`` (both), ``establishment_fte``, ``advice_requests_received``, ``advice_completed``,
+    ``advice_completed_within_6_weeks``, ``demand_hours_per_year`` (requests received in the period, annualised,
+    × hours per assessment; NaN where requests are blank), ``capacity_hours_per_year`` (supply FTE × productive
+    hours per FTE-year), ``fte_needed``, ``gap_fte`` (needed − supply; positive = short), ``waiting_end`` (see
+    :func:`waiting_list`) and ``advice_within_6_weeks_pct``.
     """
     wf = workforce.sort_values("period_end").reset_index(drop=True)
     weeks = _period_weeks(wf["period_end"])
     per_year = WEEKS_PER_YEAR / weeks
-    supply = wf["eps_in_post_fte"] + wf["locum_fte"]
+    locums = wf["locum_fte"].fillna(0.0)
+    supply = wf["eps_in_post_fte"] + locums
     demand = np.asarray(demand_hours(wf["advice_requests_received"] * per_year, assumptions.hours_per_assessment))
     needed = demand / assumptions.productive_hours_per_fte_year
     with np.errstate(invalid="ignore", divide="ignore"):
-        on_time = 100.0 * wf["advice_completed_within_6_weeks"] / wf["advice_completed"].where(wf["advice_completed"] > 0)
+        completed = wf["advice_completed"].where(wf["advice_completed"] > 0)
+        on_time = 100.0 * wf["advice_completed_within_6_weeks"] / completed
     return pd.DataFrame({
         "period_end": wf["period_end"],
         "period_weeks": weeks,
         "eps_in_post_fte": wf["eps_in_post_fte"],
-        "locum_fte": wf["locum_fte"],
+        "locum_fte": locums,
         "supply_fte": supply,
         "establishment_fte": wf["establishment_fte"],
         "advice_requests_received": wf["advice_requests_received"],
         "advice_completed": wf["advice_completed"],
+        "advice_completed_within_6_weeks": wf["advice_completed_within_6_weeks"],
         "demand_hours_per_year": demand,
         "capacity_hours_per_year": np.asarray(capacity_hours(supply, assumptions.productive_hours_per_fte_year)),
         "fte_needed": needed,
@@ -194,10 +203,11 @@ def waiting_list(workforce: pd.DataFrame) -> pd.Series:
     """Requests for EP advice still waiting at each period end: cumulative requests − cumulative completions.
 
     The staffing template records flows, not the list itself, so this assumes nobody was waiting before the first
-    period in the file (the list can only be understated); it never goes below zero.
+    period in the file (the list can only be understated); it never goes below zero. A period with a blank count
+    changes nothing.
     """
     wf = workforce.sort_values("period_end")
-    net = (wf["advice_requests_received"] - wf["advice_completed"]).to_numpy(float)
+    net = np.nan_to_num((wf["advice_requests_received"] - wf["advice_completed"]).to_numpy(float))
     level = np.empty(len(net))
     running = 0.0
     for i, step in enumerate(net):  # a running sum floored at zero (Lindley's recursion)
@@ -233,30 +243,33 @@ def observed_flows(workforce: pd.DataFrame, *, weeks: float = WEEKS_PER_YEAR) ->
 
 
 def stock_flow(fte_start: float, periods: int, *, leaving_rate: float, joiners_fte: ArrayLike = 0.0,
-               qualifiers_fte: ArrayLike = 0.0, establishment_fte: ArrayLike | float = np.nan) -> pd.DataFrame:
+               qualifiers_fte: ArrayLike = 0.0, establishment_fte: float = np.inf) -> pd.DataFrame:
     """Project EPs in post: FTE next = FTE − leavers + joiners + qualifiers (push model, §6.1).
 
     ``leaving_rate`` is the share of FTE leaving per period; ``joiners_fte`` (recruits, movers and returners) and
     ``qualifiers_fte`` (newly qualified EPs taking posts) are FTE per period, a scalar or one value per period.
-    Returns one row per period: ``period``, ``fte_start``, ``leavers_fte``, ``joiners_fte``, ``qualifiers_fte``,
-    ``fte_end``, ``establishment_fte`` and ``vacancies_fte`` (establishment − FTE in post, not below 0).
+    Joiners and qualifiers only fill funded posts: FTE never rises above ``establishment_fte`` through them.
+    Returns one row per period: ``period``, ``fte_start``, ``leavers_fte``, ``joiners_fte`` and
+    ``qualifiers_fte`` (as taken up), ``fte_end``, ``establishment_fte`` and ``vacancies_fte``
+    (establishment − FTE in post, not below 0).
     """
     if not 0 <= leaving_rate < 1:
         raise ValueError(f"leaving_rate must be in [0, 1), got {leaving_rate!r}")
     joiners = np.broadcast_to(np.asarray(joiners_fte, float), periods)
     qualifiers = np.broadcast_to(np.asarray(qualifiers_fte, float), periods)
-    start = np.empty(periods)
+    start, leavers, joined, qualified = (np.empty(periods) for _ in range(4))
     fte = float(fte_start)
     for p in range(periods):
-        start[p] = fte
-        fte = fte * (1.0 - leaving_rate) + joiners[p] + qualifiers[p]
-    leavers = start * leaving_rate
-    end = start - leavers + joiners + qualifiers
-    establishment = np.broadcast_to(np.asarray(establishment_fte, float), periods)
+        start[p], leavers[p] = fte, fte * leaving_rate
+        room = max(establishment_fte - (fte - leavers[p]), 0.0)
+        joined[p] = min(joiners[p], room)
+        qualified[p] = min(qualifiers[p], room - joined[p])
+        fte = fte - leavers[p] + joined[p] + qualified[p]
+    end = start - leavers + joined + qualified
     return pd.DataFrame({
-        "period": np.arange(periods), "fte_start": start, "leavers_fte": leavers, "joiners_fte": joiners,
-        "qualifiers_fte": qualifiers, "fte_end": end, "establishment_fte": establishment,
-        "vacancies_fte": np.maximum(establishment - end, 0.0),
+        "period": np.arange(periods), "fte_start": start, "leavers_fte": leavers, "joiners_fte": joined,
+        "qualifiers_fte": qualified, "fte_end": end, "establishment_fte": establishment_fte,
+        "vacancies_fte": np.maximum(establishment_fte - end, 0.0),
     })
 
 
@@ -289,7 +302,7 @@ def locum_need(backlog: float, demand_per_week: float, in_house_fte: float, assu
     """Locum FTE and cost to bring ``backlog`` down to the target list size within ``weeks_to_clear``, then hold it.
 
     Target list size L* = λ · T / F (Little's law) with T the advice deadline; relief capacity
-    λ + (L − L*) / Δt; sustaining capacity λ + F / T (Kingman, Poisson arrivals and exponential service); each
+    λ + (L − L*) / Δt, never below the sustaining capacity; sustaining capacity λ + F / T (Kingman, Poisson arrivals and exponential service); each
     converted to FTE at ``hours_per_assessment`` ÷ productive hours per FTE-week (``modelling_methods.md`` §1.5,
     §9.6). Locums make up whatever the in-house FTE do not cover (never below 0), paid
     ``locum_day_rate_gbp`` per ``locum_hours_per_day`` hours.
@@ -302,13 +315,13 @@ def locum_need(backlog: float, demand_per_week: float, in_house_fte: float, assu
     relief = max(relief, sustain)
     clear_fte = max(relief / per_fte - in_house_fte, 0.0)
     sustain_fte = max(sustain / per_fte - in_house_fte, 0.0)
-    hourly = assumptions.locum_cost_per_hour_gbp * assumptions.productive_hours_per_fte_week
+    per_fte_week_gbp = assumptions.locum_cost_per_hour_gbp * assumptions.productive_hours_per_fte_week
     return LocumNeed(
         in_house_per_week=in_house_fte * per_fte, target_queue_size=target, relief_per_week=relief,
         sustain_per_week=sustain, in_house_fte=in_house_fte, relief_fte=relief / per_fte,
         sustain_fte=sustain / per_fte, locum_fte_clear=clear_fte, locum_fte_sustain=sustain_fte,
-        weeks_to_clear=weeks_to_clear, cost_clear_gbp=clear_fte * hourly * weeks_to_clear,
-        cost_sustain_per_year_gbp=sustain_fte * hourly * WEEKS_PER_YEAR,
+        weeks_to_clear=weeks_to_clear, cost_clear_gbp=clear_fte * per_fte_week_gbp * weeks_to_clear,
+        cost_sustain_per_year_gbp=sustain_fte * per_fte_week_gbp * WEEKS_PER_YEAR,
     )
 
 
@@ -316,3 +329,123 @@ def locum_cost_gbp(locum_fte_by_week: ArrayLike, assumptions: EPAssumptions) -> 
     """Cost of a weekly locum FTE path: Σ FTE × productive hours per FTE-week × day rate ÷ hours per day."""
     hours = float(np.sum(np.asarray(locum_fte_by_week, float))) * assumptions.productive_hours_per_fte_week
     return hours * assumptions.locum_cost_per_hour_gbp
+
+
+# --- scenarios: staffing and demand paths, simulated --------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Scenario:
+    """One projection, week by week: mean new requests for EP advice, in-house EP FTE and locum FTE."""
+
+    key: str
+    name: str
+    demand_per_week: np.ndarray
+    in_house_fte: np.ndarray
+    locum_fte: np.ndarray
+
+
+def demand_path(demand_per_week: float, growth_per_year: float, weeks: int) -> np.ndarray:
+    """Mean requests per week for ``weeks`` weeks, growing at a steady ``growth_per_year`` (0.06 = 6% a year)."""
+    return demand_per_week * (1.0 + growth_per_year) ** (np.arange(weeks) / WEEKS_PER_YEAR)
+
+
+def standard_scenarios(*, weeks: int, demand_per_week: float, growth_per_year: float, in_house_fte: float,
+                       locum_fte: float, flows: Flows, backlog: float, assumptions: EPAssumptions,
+                       establishment_fte: float = np.inf, recruit_week: int = 26) -> list[Scenario]:
+    """The page's scenarios, each ``weeks`` long.
+
+    * ``as_is``: EPs in post follow the last year's leaving and joining rates (:func:`stock_flow`, joiners filling
+      vacant funded posts only); today's locums stay; demand grows at ``growth_per_year``;
+    * ``flat_demand``: as is, but demand stays at today's level;
+    * ``recruit``: as is, plus enough permanent EPs (whole FTE) to sustain the target waiting list at today's
+      demand (:func:`locum_need`'s sustaining capacity), in new posts from ``recruit_week`` (recruiting takes time);
+      left out when the EPs in post already suffice;
+    * ``locum_a`` / ``locum_b`` / ``locum_c``: instead of today's locums, enough locum time to clear the list to
+      its target size within two years, one year or six months (relief capacity at today's demand plus the
+      projected growth), then to hold it there (target capacity at the projected demand), week by week topping up
+      the projected EPs in post; each left out when the list is no longer than its target size (nothing to clear)
+      or the EPs in post already clear it in time.
+    """
+    base = stock_flow(in_house_fte, weeks, leaving_rate=flows.leaving_rate_per_week,
+                      joiners_fte=flows.joiners_fte_per_week,
+                      establishment_fte=establishment_fte)["fte_start"].to_numpy()
+    growing = demand_path(demand_per_week, growth_per_year, weeks)
+    week = np.arange(weeks)
+    today = np.full(weeks, float(locum_fte))
+    sustain = locum_need(backlog, demand_per_week, in_house_fte, assumptions, weeks_to_clear=WEEKS_PER_YEAR)
+    recruits = float(np.ceil(max(sustain.sustain_fte - in_house_fte, 0.0)))
+    out = [
+        Scenario("as_is", "As now", growing, base, today),
+        Scenario("flat_demand", "As now, demand stops growing", demand_path(demand_per_week, 0.0, weeks), base,
+                 today),
+    ]
+    if recruits > 0:
+        out.append(Scenario("recruit", f"Recruit {recruits:g} more EP{'s' if recruits != 1 else ''}", growing,
+                            base + np.where(week >= recruit_week, recruits, 0.0), today))
+    if backlog <= sustain.target_queue_size:
+        return out
+    per_fte = assumptions.assessments_per_fte_week
+    sustain_fte = np.asarray(waitlist.target_capacity_per_week(growing, assumptions.advice_deadline_weeks)) / per_fte
+    for key, label, clear_weeks in (("locum_a", "Locum package A: clear the list in 2 years", 2 * WEEKS_PER_YEAR),
+                                    ("locum_b", "Locum package B: clear the list in 1 year", WEEKS_PER_YEAR),
+                                    ("locum_c", "Locum package C: clear the list in 6 months", WEEKS_PER_YEAR / 2)):
+        need = locum_need(backlog, demand_per_week, in_house_fte, assumptions, weeks_to_clear=clear_weeks)
+        if need.locum_fte_clear == 0:
+            continue
+        relief_fte = need.relief_fte + (growing - demand_per_week) / per_fte
+        required = np.where(week < clear_weeks, relief_fte, sustain_fte)
+        out.append(Scenario(key, label, growing, base, np.maximum(required - base, 0.0)))
+    return out
+
+
+def project(scenarios: list[Scenario], backlog: float, assumptions: EPAssumptions, *, on_time_pct: float,
+            replications: int = 200, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Simulate each scenario (:func:`helpers.simulate.simulate`, weekly periods) and summarise it.
+
+    Servers are cases in progress (:func:`service_lanes` of in-house plus locum FTE); a case takes
+    ``assumptions.weeks_per_case`` weeks on average (gamma distributed with coefficient of variation
+    ``assumptions.case_weeks_cv``). Every scenario uses the same seed, so differences between
+    scenarios are not chance differences in the simulated requests. The ``backlog`` (requests not yet completed,
+    some already being worked on) starts at the front of the queue, with every case-slot free at week 0.
+
+    Returns
+    -------
+    weekly
+        :func:`helpers.simulate.period_summary` for each scenario, with ``scenario`` (name) and ``key``, for the
+        advice deadline and the EP part of the 20-week timetable (``within_<d>_weeks_pct`` columns).
+    outcomes
+        One row per scenario: ``key``, ``scenario``, ``locum_fte_mean``, ``in_house_fte_end``,
+        ``weeks_to_advice_deadline`` and ``weeks_to_plan_deadline`` (first week from which at least
+        ``on_time_pct``% of new requests get advice within the 6 weeks / within the EP share of 20 weeks, and keep
+        doing so; NaN = not within the projection), ``weeks_to_clear_backlog`` (first week from which the
+        average number waiting for work to start stays at or below the target list size,
+        :func:`helpers.waitlist.target_queue_size`), ``advice_within_deadline_pct_last_year`` (requests in the
+        final 52 weeks), ``waiting_end`` (waiting or being worked on at the end) and
+        ``locum_cost_gbp`` (commercial: show only in ``exempt`` cells).
+    """
+    advice, plan = assumptions.advice_deadline_weeks, assumptions.plan_budget_weeks
+    advice_col, plan_col = f"within_{advice:g}_weeks_pct", f"within_{plan:g}_weeks_pct"
+    weekly, rows = [], []
+    for s in scenarios:
+        lanes = service_lanes(s.in_house_fte + s.locum_fte, assumptions.cases_in_progress_per_fte)
+        run = simulate.simulate(s.demand_per_week, lanes, service_weeks_mean=assumptions.weeks_per_case,
+                                service_cv=assumptions.case_weeks_cv, backlog_waited_weeks=np.zeros(round(backlog)),
+                                replications=replications, seed=seed)
+        summary = simulate.period_summary(run, deadlines_weeks=(advice, plan))
+        target = waitlist.target_queue_size(s.demand_per_week, advice)
+        summary = summary.assign(target_waiting=target, in_house_fte=s.in_house_fte, locum_fte=s.locum_fte)
+        last_year = summary.tail(int(WEEKS_PER_YEAR))
+        summary["below_target"] = (summary["waiting"] <= summary["target_waiting"]).astype(float)
+        rows.append({
+            "key": s.key, "scenario": s.name, "locum_fte_mean": float(np.mean(s.locum_fte)),
+            "in_house_fte_end": float(s.in_house_fte[-1]),
+            "weeks_to_advice_deadline": simulate.weeks_to_reach(summary, advice_col, on_time_pct),
+            "weeks_to_plan_deadline": simulate.weeks_to_reach(summary, plan_col, on_time_pct),
+            "weeks_to_clear_backlog": simulate.weeks_to_reach(summary, "below_target", 1.0),
+            "advice_within_deadline_pct_last_year": float(np.average(last_year[advice_col].fillna(0),
+                                                                      weights=last_year["arrivals"])),
+            "waiting_end": float(summary["waiting"].iloc[-1] + summary["in_service"].iloc[-1]),
+            "locum_cost_gbp": locum_cost_gbp(s.locum_fte, assumptions),
+        })
+        weekly.append(summary.drop(columns="below_target").assign(scenario=s.name, key=s.key))
+    return pd.concat(weekly, ignore_index=True), pd.DataFrame(rows)

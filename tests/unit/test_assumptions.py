@@ -49,3 +49,9 @@ def test_caveats_follow_the_inputs():
     assert not any("synthetic" in c for c in real)
     assert any(c.startswith("No local case data were supplied") for c in real)
     assert any("shown as 'fewer than 5'" in c for c in real)
+
+
+def test_summary_metrics_are_counts_only():
+    m = a.summary_metrics(config())
+    assert m["assumptions"]["value"] == 3 and m["assumptions_low_quality"]["value"] == 1
+    assert "650" not in repr(m)  # the commercial day rate never reaches the metrics

@@ -188,11 +188,11 @@ def test_kents_ten_neighbours_from_the_real_file(shared_dir: Path) -> None:
 
 def test_kent_against_neighbours_on_the_real_release(shared_dir: Path, ees_2025: Path) -> None:
     """Real 2025 release: Kent 2024 timeliness 33.3%, England 46.4% (DATA.md checks); ten neighbours resolved."""
-    ees_reader = pytest.importorskip("helpers.sources.ees")
+    import datetime as dt
+
     from helpers.pack.config import Comparators, Inputs, LAConfig, PackConfig
     from helpers.pack.context import LA
-
-    import datetime as dt
+    from helpers.sources import ees as ees_reader
 
     ees = ees_reader.read_release(ees_2025).table
     cfg = PackConfig(pack="kent", title="Kent", la=LAConfig(code="E10000016", old_code="886"),
@@ -209,3 +209,27 @@ def test_kent_against_neighbours_on_the_real_release(shared_dir: Path, ees_2025:
     assert round(got.at["england", "value"], 1) == 46.4
     assert got.at["region", "group"] == "South East"
     assert got.at["neighbours", "members"] == 10
+
+
+def test_summary_table_and_metrics_on_the_synthetic_table() -> None:
+    """LA 103 (Cby, South) with neighbours 101 and 102 in 2024: timeliness 30/60 = 50%, neighbours
+    (10 + 90)/(20 + 100) = 83.3%, England 200/250 = 80%; LA values 50, 90, 50, 0 (104 is x) rank Cby 2nd= of 4
+    (ties take the lowest rank). Quartiles of (0, 50, 50, 90), type 7: Q25 = 37.5, Q50 = 50, Q75 = 60; higher is
+    better, and 50 lies in (Q25, Q50], so band C."""
+    ees = _ees()
+    groups = bm.comparator_groups(ees, "103", neighbours=["101", "102"])
+    measures = [TIMELINESS, bm.MEASURES["tribunal_share"]]
+    table = bm.summary_table(ees, groups, measures)
+    assert table["Measure"].tolist() == [TIMELINESS.label]  # no tribunal data at all: left out
+    row = table.iloc[0]
+    assert (row["Cby"], row["England"], round(row["Statistical neighbours"], 1)) == (50.0, 80.0, 83.3)
+    assert row["LAIT rank (1 = best)"] == "2 of 4"
+    assert row["LAIT quartile band"] == "C"
+    pos = bm.la_position(bm.measure_values(ees, TIMELINESS), "103", 2024, TIMELINESS)
+    out = bm.metrics(ees, groups, measures, "103", position=pos, year=2024, funnel_label="Low (0.001)",
+                     funnel_label_wide="Not significant")
+    assert out["timeliness_pct"]["value"] == 50.0 and out["timeliness_pct"]["england"] == 80.0
+    assert out["timeliness_pct"]["previous"] == 50.0  # 2023: 30/60
+    assert out["timeliness_rank"]["value"] == 2 and out["timeliness_rank"]["band"] == "C"
+    assert out["timeliness_funnel"]["special_cause"] is False
+    assert "tribunal_share_pct" not in out

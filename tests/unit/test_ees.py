@@ -16,7 +16,14 @@ import pytest
 from helpers.errors import InputError
 from helpers.pack.config import LAConfig
 from helpers.schemas import EES, EES_COLUMNS
-from helpers.sources.ees import CODE_HISTORY, Release, find_la, list_las, read_release, totals_check
+from helpers.sources.ees import (
+    CODE_HISTORY,
+    Release,
+    find_la,
+    list_las,
+    read_release,
+    totals_check,
+)
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +51,11 @@ def test_england_2024_timeliness(r25: Release) -> None:
     assert value(r25.table, "E92000001", 2024, "plans_issued_ex") == 84_866
     assert round(value(r25.table, "E92000001", 2024, "pct_within_20_weeks_ex"), 1) == 46.4
     assert value(r25.table, "E92000001", 2024, "plans_issued") == 90_392
+    # plans_issued_gt_1_year / plans_issued_gt20weeks_ltYear (mixed case in the file): 7.2% over a year
+    over = value(r25.table, "E92000001", 2024, "plans_issued_over_52_weeks")
+    assert round(100 * over / 90_392, 1) == 7.2
+    assert value(r25.table, "E92000001", 2024, "plans_issued_20_to_52_weeks") + over + value(
+        r25.table, "E92000001", 2024, "plans_issued_within_20_weeks") == pytest.approx(90_392, abs=700)
 
 
 def test_england_2019_timeliness(r25: Release) -> None:
@@ -206,6 +218,8 @@ def test_unzipped_folder_reads_the_same(r25: Release, ees_2025: Path, tmp_path: 
     folder = read_release([tmp_path / "release_2025"])
     pd.testing.assert_frame_equal(folder.table.drop(columns="source"), r25.table.drop(columns="source"))
     assert set(folder.table["source"]) == {"release_2025"}
+    assert list(folder.files["file"]) == list(r25.files["file"])  # paths inside the release, as in the zip
+    pd.testing.assert_frame_equal(folder.quality.drop(columns="source"), r25.quality.drop(columns="source"))
 
 
 def test_list_las(r25: Release) -> None:
@@ -233,6 +247,12 @@ def test_find_la_former_code_after_parquet(r25: Release, tmp_path: Path) -> None
     assert (la.old_code, la.code) == ("825", "E06000060")
 
 
+def test_find_la_successor_code_dfe_has_not_adopted(r25: Release) -> None:
+    """North Yorkshire became unitary E06000065 in April 2023; the 2025 release still codes it E10000023."""
+    la = find_la(r25.table, LAConfig(code="E06000065"), "config.yaml")
+    assert (la.old_code, la.name) == ("815", "North Yorkshire")
+
+
 def test_find_la_not_found_suggests(r25: Release) -> None:
     with pytest.raises(InputError) as err:
         find_la(r25.table, LAConfig(name="Kentt"), "config.yaml")
@@ -251,3 +271,16 @@ def test_totals_check(r25: Release) -> None:
     assert check.loc[(2023, "requests_received"), "las_reporting"] == 150
     # the 2025 release's newplans.csv gives some 2022 LA rows their region's total (e.g. Yorkshire: 6,078 each)
     assert check.loc[(2022, "new_plans"), "las_minus_england"] > 80_000
+
+
+def test_save_and_load_release(r25: Release, tmp_path: Path) -> None:
+    """A batch build reads the zip once: the saved release loads back identical, code history included."""
+    from helpers.sources.ees import load_release, save_release
+
+    loaded = load_release(save_release(r25, tmp_path / "saved"))
+    pd.testing.assert_frame_equal(loaded.table, r25.table)
+    pd.testing.assert_frame_equal(loaded.las, r25.las)
+    assert loaded.table.attrs[CODE_HISTORY]["825"] == ["E10000002", "E06000060"]
+    (tmp_path / "saved" / "las.parquet").unlink()
+    with pytest.raises(InputError, match="saved release file not found"):
+        load_release(tmp_path / "saved")

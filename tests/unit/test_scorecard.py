@@ -40,7 +40,7 @@ def test_green_when_target_met():
     s = rate({}, {"value": 62.0, "trend": "deteriorating"})
     assert s.rag == "Green"
     assert s.finding == ("Plans issued within 20 weeks: 62.0% in 2024, up 45.6 percentage points since the "
-                         "baseline (baseline 16.4%, 2022); meets the target of 60.0% due by 31 March 2026.")
+                         "baseline of 16.4% in 2022; meets the target of 60.0% due by 31 March 2026.")
 
 
 def test_amber_when_not_met_but_spc_says_improving():
@@ -121,6 +121,7 @@ def test_table_has_status_words_and_rule_mentions_every_status():
     assert table.loc[0, "Status"] == "Amber: not met yet, improving"
     assert table.loc[0, "Latest"] == "33.3% (2024)"
     assert table.loc[0, "Due"] == "31 Mar 2026"
+    assert table.loc[0, "Baseline"] == "16.4%, 2022"
     for word in ("Green", "Amber", "Red", "Grey"):
         assert f"{word}:" in sc.RAG_RULE
 
@@ -136,19 +137,25 @@ def test_key_messages_worst_first_with_links():
          "03_ep_workforce": {"adv": {"value": 30.0, "unit": "%", "label": "EP advice in 6 weeks"}}}
     msgs = sc.key_messages(m, cfg)
     assert 3 <= len(msgs) <= 5
-    assert msgs[0] == ("Of 4 action-plan areas, 1 is on target (Green), 1 is improving but not yet on target "
-                       "(Amber), 1 is off target and not improving (Red) and 1 has no data in this pack (Grey).",
+    assert msgs[0] == (("Of 4 action-plan areas, 1 is on target (Green), 1 is improving but not yet on target "
+                        "(Amber), 1 is off target and not improving (Red) and 1 has no data in this pack (Grey)."),
                        "#scorecard")
     assert [href for _, href in msgs[1:]] == ["03_ep_workforce.html", "02_timeliness.html", "02_timeliness.html"]
     assert msgs[1][0].startswith("EP advice in 6 weeks: 30.0%")  # Red first
 
 
 def test_key_messages_fall_back_to_notebook_findings():
-    cfg = config()
-    m = {"01_request_growth": {"growth": {"value": 8.0, "unit": "%", "finding": "requests grew 8% a year"}},
+    """One rated area gives two messages (summary + its finding), so notebook findings fill up to five, skipping
+    the metric the area already reports (01_request_growth.used)."""
+    cfg = config(area(metric="01_request_growth.used"))
+    m = {"01_request_growth": {"growth": {"value": 8.0, "unit": "%", "finding": "requests grew 8% a year"},
+                               "used": {"value": 1.0, "unit": "%", "finding": "Already in the scorecard."}},
          "04_benchmarks": {"a": {"value": 1}, "b": {"value": 2, "finding": "Timeliness is in band D."}}}
-    assert sc.key_messages(m, cfg) == [("Requests grew 8% a year.", "01_request_growth.html"),
-                                       ("Timeliness is in band D.", "04_benchmarks.html")]
+    msgs = sc.key_messages(m, cfg)
+    assert [href for _, href in msgs] == ["#scorecard", "02_timeliness.html", "01_request_growth.html",
+                                          "04_benchmarks.html"]
+    assert msgs[2:] == [("Requests grew 8% a year.", "01_request_growth.html"),
+                        ("Timeliness is in band D.", "04_benchmarks.html")]
 
 
 @pytest.mark.parametrize(("latest", "prev", "target", "due", "expected"), [
@@ -168,6 +175,8 @@ def test_small_count_hidden_in_public_build_but_rated_on_true_value():
     s = sc.scorecard(cfg, m, threshold=5)[0]
     assert s.rag == "Green" and s.latest_text == "fewer than 5"
     assert "3" not in s.finding.replace("31 March", "") and "fewer than 5" in s.finding
+    assert s.finding == ("Plans issued within 20 weeks: fewer than 5 in 2024 (baseline 180 in 2022); meets the "
+                         "target of 25 due by 31 March 2026.")
     assert sc.scorecard_table([s]).loc[0, "Latest"] == "fewer than 5 (2024)"
     assert sc.scorecard(cfg, m)[0].latest_text == "3"  # restricted/reviewer builds show it
 
@@ -179,3 +188,20 @@ def test_messages_and_rule_html_escape_and_link():
     assert '<a href="#scorecard">Evidence: the scorecard below</a>' in out
     rule = sc.rule_html()
     assert 'id="scorecard"' in rule and rule.count("<li>") == 4
+
+
+def test_headline_and_summary_metrics():
+    cfg = config(area(), {"id": "A6", "title": "Families"})
+    statuses = sc.scorecard(cfg, metrics(value=61.0))
+    assert sc.headline("Northby", statuses, AS_OF) == \
+        "Northby at 30 September 2025: 1 of 2 action-plan areas is on target."
+    m = sc.summary_metrics(statuses, AS_OF)
+    assert m["areas_green"]["value"] == 1 and m["areas_grey"]["value"] == 1 and m["areas_red"]["value"] == 0
+    assert m["areas_green"]["period"] == "Sep 2025"
+
+
+@pytest.mark.parametrize(("period", "expected"), [("30 Sep 2025", "at 30 Sep 2025"), ("2024", "in 2024"),
+                                                  ("12 months to Sep 2025", "in the 12 months to Sep 2025"),
+                                                  ("Sep 2025", "in Sep 2025")])
+def test_period_phrase(period, expected):
+    assert sc.period_phrase(period) == expected

@@ -83,6 +83,13 @@ def test_fix_after_n_points_freezes_limits() -> None:
     assert chart["rule_outside_limits"].tolist() == [False] * 12 + [True] * 3
 
 
+def test_flat_series_has_zero_width_limits_and_no_signal() -> None:
+    """Every month 100%: MR̄ = 0, so the limits sit on the mean; no point is above, below or outside."""
+    chart = spc.xmr(series([100.0] * 9))
+    assert (chart["upl"] == 100).all() and (chart["lpl"] == 100).all()
+    assert not chart["special_cause"].any()
+
+
 def test_missing_value_and_unknown_rebase_point_are_refused() -> None:
     s = series([1, 2, np.nan, 2])
     with pytest.raises(ValueError, match="missing value"):
@@ -206,7 +213,8 @@ def test_assurance_against_the_latest_limits() -> None:
     assert spc.assurance(chart, 2, "increase") == "inconsistent"
     assert spc.assurance(chart, 2, "neutral") is None
     assert spc.assurance(chart, None, "increase") is None
-    assert set(spc.ASSURANCE_LABELS) == {"consistent_pass", "consistent_fail", "inconsistent"}
+    assert set(spc.ASSURANCE_LABELS) == set(spc.ASSURANCE_MEANING) == {"consistent_pass", "consistent_fail",
+                                                                      "inconsistent"}
 
 
 def test_every_point_type_has_a_plain_english_label() -> None:

@@ -63,5 +63,19 @@ def test_bad_inputs_are_input_errors(tmp_path: Path):
         write_workbook([], tmp_path / "x.xlsx", "T", synthetic=False)
     empty = tmp_path / "e.csv"
     empty.write_text("a,b\n", encoding="utf-8")
-    with pytest.raises(InputError, match="no rows"):
+    with pytest.raises(InputError, match="every table is empty"):
         write_workbook([empty], tmp_path / "x.xlsx", "T", synthetic=False)
+    broken = tmp_path / "b.csv"
+    broken.write_bytes(b"\xff\xfe\x00a")
+    with pytest.raises(InputError, match="not a readable CSV"):
+        write_workbook([broken], tmp_path / "x.xlsx", "T", synthetic=False)
+
+
+def test_empty_table_is_listed_on_cover_not_given_a_sheet(csvs: list[Path], tmp_path: Path):
+    empty = tmp_path / "00_data_quality-code-changes.csv"
+    empty.write_text("code,name\n", encoding="utf-8")
+    out = write_workbook([empty, *csvs], tmp_path / "x.xlsx", "T", synthetic=False)
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames[3:] == ["T01_02_timeliness_monthly_rate", "T02_04_benchmarks_neighbours"]
+    cover = " ".join(str(r[0]) for r in rows(wb["Cover"]))
+    assert "not included: 00_data_quality-code-changes.csv" in cover

@@ -325,5 +325,27 @@ def test_spc_findings_name_the_signal_and_the_target() -> None:
     chart = spc.xmr(values)
     found = timeliness.spc_findings(chart, spc.variation(chart), spc.assurance(chart, 60), 60)
     assert found[0].startswith("In Sep 2025, 26.0% of plans were issued within 20 weeks.")
-    assert "Special cause variation: improving" in found[1]
-    assert found[2].startswith("Assurance against the 60.0% target: Target consistently missed")
+    assert found[1].startswith("Latest month: special cause variation: improving (run of 7 rising points).")
+    assert found[2].startswith("Against the 60.0% target: target consistently missed.")
+    assert timeliness.spc_title("common_cause").endswith("no significant change (common cause variation)")
+
+
+def test_annual_metric_record() -> None:
+    """LA 2023 36/80 = 45%, 2024 72/160 = 45%: previous 45, no significant change, England 45 and region 45."""
+    record = timeliness.annual_metric(timeliness.annual_series(ees_frame(), "999", "E12000008"))
+    assert (record["value"], record["period"], record["previous"]) == (45.0, "2024", 45.0)
+    assert (record["england"], record["region"]) == (45.0, 45.0)
+    assert record["trend"] == "no significant change"
+    assert record["unit"] == "%" and record["higher_is_better"] is True
+    assert record["benchmark"] == "45.0%, the same as England's."
+
+
+def test_rates_of_100_percent_give_met_without_warnings(recwarn) -> None:
+    """Bournemouth 2016–2018 (DfE): 92/94, 132/132, 145/148 within 20 weeks: already above a 60% target.
+    A change from 100% to 100% is no significant change (statsmodels' odds ratio would divide by zero)."""
+    trend = timeliness.logit_trend([92, 132, 145], [94, 132, 148], months_per_step=12)
+    assert timeliness.months_to_target(trend, 60).status == "met"
+    all_done = timeliness.logit_trend([94, 132, 148], [94, 132, 148], months_per_step=12)
+    assert timeliness.months_to_target(all_done, 60).status == "met"
+    assert timeliness.change_direction((132, 137), (132, 137)) == "no significant change"
+    assert not [w for w in recwarn.list if issubclass(w.category, (RuntimeWarning, UserWarning))]

@@ -4,10 +4,12 @@ Everything here is invented: no real child, school or council. The story the dat
 
 * requests for EHC needs assessment grow about 10% a year from October 2021 to September 2025, with fewer in
   August (schools closed) and December;
-* the educational psychology (EP) service loses staff from mid-2022, is at its weakest in early 2024 (about 7
-  FTE in post against 13 funded, partly covered by locums) and recovers through 2025;
-* plans take longer to issue when EP capacity is low (the median wait rises from about 17 to about 25 weeks),
-  so the share issued within 20 weeks falls in 2023–2024 and recovers in 2025;
+* the educational psychology (EP) service loses staff from mid-2022, is at its weakest in early 2024 (7 FTE
+  in post against 13 funded, partly covered by locums) and recovers through 2025; while demand outruns the
+  EPs' capacity a queue for statutory EP advice builds up (peaking in mid-2024) and advice within 6 weeks falls;
+* plans take longer to issue when that queue is long (the median from about 17 weeks to about 22 at the
+  worst), so the share issued within 20 weeks falls from about 80% in 2022 to about 40% in 2024 and recovers
+  in 2025;
 * about a quarter of requests are refused, a few are withdrawn, about 6% of plans have a 20-week exception,
   and requests still in progress at the period end (30 September 2025) are open cases;
 * a handful of records break guidance rules (missing outcome dates, a blank Week20) so the data-quality page
@@ -46,7 +48,7 @@ CANARIES: dict[str, str] = {
     "surname": "Canarysurname",
     "forename": "Canaryforename",
     "birth_date": "2012-02-29",
-    "postcode": "ZZ99 9CY",
+    "postcode": "ZZ99 0CY",  # generated postcodes never use the digit 0
 }
 """Values carried by one synthetic person; none may appear anywhere in a built pack."""
 
@@ -69,14 +71,14 @@ def _months() -> pd.DatetimeIndex:
 
 
 def _capacity_story(months: pd.DatetimeIndex) -> pd.DataFrame:
-    """Monthly EP staffing: establishment, in post (falls to ~7 FTE early 2024, then recovers), locums."""
+    """Monthly EP staffing: establishment, in post (falls to 7 FTE in Feb 2024, then recovers), locums."""
     t = np.arange(len(months), dtype=float)  # 0 = Oct 2021
     establishment = np.where(months < pd.Timestamp("2023-04-01"), 12.0, 13.0)
-    # in post: 11 FTE, losing staff from mid-2022 to a low of ~7 in Feb 2024 (month 28), back to ~11.6
+    # in post: 11 FTE, losing staff from mid-2022 to a low of 7 in Feb 2024 (month 28), back to ~12.4
     dip = np.clip((t - 8) / 20, 0, 1) * 4.0
-    recovery = np.clip((t - 28) / 19, 0, 1) * 4.6
+    recovery = np.clip((t - 28) / 19, 0, 1) * 5.4
     in_post = np.round(11.0 - dip + recovery, 1)
-    locum = np.where((t >= 18) & (t <= 36), 2.0, 0.5)
+    locum = np.where((t >= 18) & (t <= 41), 2.0, np.where(t > 41, 1.0, 0.5))
     return pd.DataFrame({"month": months, "establishment_fte": establishment, "eps_in_post_fte": in_post,
                          "locum_fte": locum})
 
@@ -91,10 +93,13 @@ def _date(d: pd.Timestamp | dt.date) -> str:
     return pd.Timestamp(d).strftime("%Y-%m-%d")
 
 
+ADVICE_PER_FTE_MONTH = 4.9
+"""Statutory EP advices one full-time EP writes in a month (synthetic; sets the demo's capacity)."""
+
+
 def _requests(rng: np.random.Generator, staffing: pd.DataFrame) -> pd.DataFrame:
-    """Synthetic requests with outcomes and dates (one row each), as at :data:`PERIOD_END`."""
+    """Synthetic requests and the decision whether to assess (one row each), as at :data:`PERIOD_END`."""
     end = pd.Timestamp(PERIOD_END)
-    capacity = dict(zip(staffing["month"], staffing["eps_in_post_fte"] + staffing["locum_fte"], strict=True))
     rows = []
     for i, month in enumerate(staffing["month"]):
         expected = 56.0 * 1.10 ** (i / 12) * _SEASON[month.month]
@@ -113,12 +118,45 @@ def _requests(rng: np.random.Generator, staffing: pd.DataFrame) -> pd.DataFrame:
     pending = (outcome != "W") & (reqs["decision"] > end)
     reqs.loc[pending, "request_outcome"] = "A"
     reqs.loc[pending, "decision"] = pd.NaT
-    # assessment: plan 90%, no plan 7%, withdrawn 3%; weeks to issue lengthen as EP capacity falls
-    cap = reqs["decision"].dt.to_period("M").dt.start_time.map(capacity).to_numpy(dtype=float)
-    median_days = 118 + 260 * np.clip(1 - cap / 11.5, 0, None)
+    reqs["age"] = np.clip(np.round(rng.gamma(4.0, 2.1, n)), 1, 19).astype(int)
+    return reqs
+
+
+def _advice(staffing: pd.DataFrame, reqs: pd.DataFrame) -> pd.DataFrame:
+    """Monthly statutory EP advice: requested when an assessment is agreed, written as capacity allows.
+
+    Each month the team writes up to :data:`ADVICE_PER_FTE_MONTH` × (in post + locum FTE) advices, oldest first;
+    the rest wait. ``queue_weeks`` is how long an advice requested that month waits behind the queue.
+    """
+    agreed = reqs.loc[reqs["request_outcome"] == "Y", "decision"].dt.to_period("M").dt.start_time
+    received = agreed.value_counts().reindex(staffing["month"], fill_value=0).to_numpy().copy()
+    # the first month is mostly advice for requests made before the data start: use the average of the next two
+    received[0] = round(received[1:3].mean())
+    capacity = np.floor((staffing["eps_in_post_fte"] + staffing["locum_fte"]).to_numpy() * ADVICE_PER_FTE_MONTH)
+    completed = np.zeros(len(received), dtype=int)
+    queue_weeks = np.zeros(len(received))
+    waiting = 0
+    for i, (new, can) in enumerate(zip(received, capacity, strict=True)):
+        queue_weeks[i] = (waiting + new) / can * 52 / 12
+        completed[i] = min(waiting + new, int(can))
+        waiting += new - completed[i]
+    within = np.round(completed * np.clip(1 - (queue_weeks - 3) / 6, 0.1, 0.92)).astype(int)
+    return pd.DataFrame({"month": staffing["month"], "received": received, "completed": completed,
+                         "within_6_weeks": within, "queue_weeks": queue_weeks})
+
+
+def _assessments(rng: np.random.Generator, reqs: pd.DataFrame, advice: pd.DataFrame) -> pd.DataFrame:
+    """Assessment outcomes for agreed requests: plan 90%, no plan 7%, withdrawn 3%; plans take longer when the
+    EP advice queue is long (each week of queue beyond 3 adds a week), as at :data:`PERIOD_END`."""
+    end = pd.Timestamp(PERIOD_END)
+    reqs = reqs.copy()
+    n = len(reqs)
+    queue = dict(zip(advice["month"], advice["queue_weeks"], strict=True))
+    wait = reqs["decision"].dt.to_period("M").dt.start_time.map(queue).to_numpy(dtype=float)
+    median_days = 116 + 7 * np.clip(np.nan_to_num(wait) - 3, 0, None)
     exception = rng.random(n) < 0.06
     stuck = rng.random(n) < 0.04  # complex cases that wait months longer (they make up most overdue cases)
-    issue_days = np.round(np.exp(rng.normal(np.log(np.nan_to_num(median_days, nan=118)), 0.17)) + 30 * exception
+    issue_days = np.round(np.exp(rng.normal(np.log(median_days), 0.17)) + 30 * exception
                           + stuck * rng.integers(60, 220, n))
     a = rng.random(n)
     assessed = reqs["request_outcome"] == "Y"
@@ -133,7 +171,6 @@ def _requests(rng: np.random.Generator, staffing: pd.DataFrame) -> pd.DataFrame:
     reqs.loc[later & ~decided_to_issue, "assessment_outcome"] = "A"
     reqs.loc[later, "assessment_date"] = pd.NaT
     reqs["week20"] = exception & (reqs["assessment_outcome"] == "Y")
-    reqs["age"] = np.clip(np.round(rng.gamma(4.0, 2.1, n)), 1, 19).astype(int)
     return reqs
 
 
@@ -147,7 +184,7 @@ def _person_xml(rng: np.random.Generator, requests: list[dict], canary: bool) ->
     else:
         surname = str(rng.choice(_SURNAMES))
         forename = str(rng.choice(_FORENAMES))
-        birth_text = _date(birth)
+        birth_text = _date(birth - pd.Timedelta(days=int(_date(birth) == CANARIES["birth_date"])))
         upn = "A" + "".join(str(d) for d in rng.integers(0, 10, 12))
         postcode = f"ZZ99 {rng.integers(1, 10)}{chr(65 + rng.integers(0, 26))}{chr(65 + rng.integers(0, 26))}"
     young = first["age"] < 5 and rng.random() < 0.5 and not canary
@@ -233,21 +270,23 @@ def _request_xml(rng: np.random.Generator, req: dict) -> list[str]:
 def _xml(rng: np.random.Generator, reqs: pd.DataFrame) -> bytes:
     """The whole return: persons in order of their first request; about 8% of refused children ask again."""
     records = reqs.to_dict("records")
+    received = reqs["received"].to_numpy()
     people: list[list[dict]] = []
-    taken = set()
+    taken: set[int] = set()
     for i, rec in enumerate(records):
         if i in taken:
             continue
         person = [rec]
         if rec["request_outcome"] == "N" and rng.random() < 0.3:
-            # a second request for the same child 6-12 months later, if one exists in the data
-            target = rec["received"] + pd.Timedelta(days=int(rng.integers(180, 365)))
-            later = [j for j in range(i + 1, min(i + 400, len(records)))
-                     if j not in taken and records[j]["received"] >= target]
-            if later:
-                taken.add(later[0])
-                records[later[0]]["age"] = rec["age"] + 1
-                person.append(records[later[0]])
+            # the same child asks again 6-12 months later: take the first free request from that date on
+            target = np.datetime64(rec["received"] + pd.Timedelta(days=int(rng.integers(180, 365))))
+            j = int(np.searchsorted(received, target))
+            while j in taken:
+                j += 1
+            if j < len(records):
+                taken.add(j)
+                records[j]["age"] = rec["age"] + 1
+                person.append(records[j])
         people.append(person)
     # a few records that break guidance rules, for the data-quality page
     refused = [p[0] for p in people if p[0]["request_outcome"] == "N"]
@@ -285,14 +324,8 @@ def _xml(rng: np.random.Generator, reqs: pd.DataFrame) -> bytes:
     return (head + "\n".join(body) + "\n  </Persons>\n</Message>\n").encode("utf-8")
 
 
-def _workforce(rng: np.random.Generator, staffing: pd.DataFrame, reqs: pd.DataFrame) -> pd.DataFrame:
-    """Monthly EP workforce rows matching the capacity story; advice requests = assessments agreed that month."""
-    agreed = reqs.loc[reqs["request_outcome"] == "Y", "decision"].dt.to_period("M").dt.start_time
-    received = agreed.value_counts().reindex(staffing["month"], fill_value=0).to_numpy()
-    capacity = (staffing["eps_in_post_fte"] + staffing["locum_fte"]).to_numpy()
-    ratio = np.clip(capacity / 11.5, 0.55, 1.0)
-    completed = np.minimum(received, np.round(received * (0.82 + 0.18 * ratio))).astype(int)
-    within = np.round(completed * np.clip(1.25 * ratio - 0.35, 0.2, 0.9)).astype(int)
+def _workforce(rng: np.random.Generator, staffing: pd.DataFrame, advice: pd.DataFrame) -> pd.DataFrame:
+    """Monthly EP workforce rows: the capacity story and the advice flows of :func:`_advice`."""
     change = np.diff(staffing["eps_in_post_fte"].to_numpy(), prepend=staffing["eps_in_post_fte"].iloc[0])
     turnover = (rng.random(len(staffing)) < 0.15).astype(float)
     joiners = np.round(np.clip(change, 0, None) + turnover, 1)
@@ -307,9 +340,9 @@ def _workforce(rng: np.random.Generator, staffing: pd.DataFrame, reqs: pd.DataFr
         "joiners_fte": joiners,
         "leavers_fte": leavers,
         "trainees": np.where(staffing["month"] >= pd.Timestamp("2023-09-01"), 4, 3),
-        "advice_requests_received": received,
-        "advice_completed": completed,
-        "advice_completed_within_6_weeks": within,
+        "advice_requests_received": advice["received"],
+        "advice_completed": advice["completed"],
+        "advice_completed_within_6_weeks": advice["within_6_weeks"],
         "locum_spend_gbp": locum_spend.astype(int),
     })
 
@@ -327,6 +360,8 @@ def write_demo(out_dir: Path, seed: int) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     staffing = _capacity_story(_months())
     reqs = _requests(rng, staffing)
+    advice = _advice(staffing, reqs)
+    reqs = _assessments(rng, reqs, advice)
     xml = _xml(rng, reqs)
     plain, packed = out_dir / "sen2_northby.xml", out_dir / "sen2_northby.xml.gz"
     if len(xml) > GZIP_OVER_BYTES:
@@ -340,7 +375,7 @@ def write_demo(out_dir: Path, seed: int) -> pd.DataFrame:
         plain.write_bytes(xml)
         packed.unlink(missing_ok=True)
         sen2_path = plain
-    workforce = _workforce(rng, staffing, reqs)
+    workforce = _workforce(rng, staffing, advice)
     (out_dir / "ep_workforce_northby.csv").write_bytes(workforce.to_csv(index=False, lineterminator="\n")
                                                         .encode("utf-8"))
     tables = sen2.read(sen2_path)

@@ -23,12 +23,15 @@ import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import nbformat
 
 from helpers.errors import BuildError, InputError, NotebookInputError
 from helpers.pack.config import PackConfig, input_files, load_pack
+
+if TYPE_CHECKING:
+    from helpers.pack.kernels import KernelPool
 
 SOURCE_NOTEBOOK = "00_data_quality"
 CACHE = ".cache"
@@ -71,7 +74,7 @@ def tree_hash(folder: Path, patterns: tuple[str, ...]) -> str:
     h = hashlib.sha256()
     for pattern in patterns:
         for f in sorted(folder.rglob(pattern)):
-            if "__pycache__" in f.parts:
+            if "__pycache__" in f.parts or not f.is_file():
                 continue
             h.update(str(f.relative_to(folder)).encode())
             h.update(f.read_bytes())
@@ -190,7 +193,8 @@ class Builder:
 
     def __init__(self, config: str | Path, *, variant: str | None = None, only: list[str] | None = None,
                  jobs: int | None = None, force: bool = False, pdf: bool = True,
-                 reports: Path | None = None, progress: Progress = print) -> None:
+                 reports: Path | None = None, progress: Progress = print, kernels: "KernelPool | None" = None,
+                 notebook_parameters: dict[str, dict[str, str]] | None = None) -> None:
         self.config_path = Path(config)
         self.cfg = load_pack(self.config_path)
         self.variant = variant or self.cfg.variants[0]
@@ -202,6 +206,8 @@ class Builder:
         self.pdf = pdf
         self.progress = progress
         self.pack_dir = pack_dir_for(self.cfg, self.variant, self.reports)
+        self.kernels = kernels
+        self.notebook_parameters = notebook_parameters or {}
 
     def input_hashes(self) -> dict[str, str]:
         out = {}
@@ -218,7 +224,8 @@ class Builder:
         self.reports.mkdir(parents=True, exist_ok=True)
         _clean_stale(self.reports, self.pack_dir.name)
         inputs = self.input_hashes()
-        exec_keys = execution_keys(self.tasks, self.cfg, self.variant, inputs)
+        exec_keys = execution_keys(self.tasks, self.cfg, self.variant,
+                                   {**inputs, "parameters": json.dumps(self.notebook_parameters, sort_keys=True)})
         tmpl = template_hash()
         render_keys = {k: _sha(v, tmpl) for k, v in exec_keys.items()}
         previous = {} if self.force else _load_keys(self.pack_dir)
@@ -257,21 +264,36 @@ class Builder:
                       f"({len(result.executed)} executed, {len(result.rendered)} rendered)")
         return result
 
-    def _execute(self, task: Task, staging: Path) -> float:
+    def _execute(self, task: Task, staging: Path, pool: "KernelPool") -> float:
         import papermill as pm
 
-        t = time.perf_counter()
-        self.progress(f"  {task.name}: started")
-        pm.execute_notebook(
-            str(task.path), str(staging / "executed" / f"{task.name}.ipynb"),
-            parameters={"pack_config": str(self.cfg.source_path), "artefacts": str(staging / "data"),
-                        "variant": self.variant},
-            cwd=str(self.root), progress_bar=False, log_output=False, report_mode=False,
-            kernel_name="python3", request_save_on_cell_execute=False,
-        )
+        with pool.kernel() as (km, kc):
+            t = time.perf_counter()
+            self.progress(f"  {task.name}: started")
+            pm.execute_notebook(
+                str(task.path), str(staging / "executed" / f"{task.name}.ipynb"),
+                parameters={"pack_config": str(self.cfg.source_path), "artefacts": str(staging / "data"),
+                            "variant": self.variant, **self.notebook_parameters.get(task.name, {})},
+                cwd=str(self.root), progress_bar=False, log_output=False, kernel_name=pool.kernel_name,
+                km=km, kc=kc, execution_timeout=900,
+            )
         return time.perf_counter() - t
 
     def _run_dag(self, staging: Path, to_execute: set[str], to_render: set[str], result: BuildResult) -> None:
+        """Execute and render in dependency order on a pool of warm kernels."""
+        from helpers.pack.kernels import KernelPool
+
+        if self.kernels is not None:
+            self._schedule(staging, to_execute, to_render, result, self.kernels)
+            return
+        kernels = KernelPool(min(self.jobs, max(1, len(to_execute))), self.root)
+        try:
+            self._schedule(staging, to_execute, to_render, result, kernels)
+        finally:
+            kernels.shutdown()
+
+    def _schedule(self, staging: Path, to_execute: set[str], to_render: set[str], result: BuildResult,
+                  kernels: "KernelPool") -> None:
         from helpers.pack import render
 
         pending = {t.name: t for t in self.tasks}
@@ -279,7 +301,7 @@ class Builder:
         failed: dict[str, tuple[str, bool]] = {}
         skipped: set[str] = set()
         futures: dict[cf.Future, tuple[str, str]] = {}
-        with cf.ThreadPoolExecutor(max_workers=self.jobs) as pool:
+        with cf.ThreadPoolExecutor(max_workers=self.jobs + 2) as pool:  # kernels cap executions at jobs
             def submit_ready() -> None:
                 progressed = True
                 while progressed:
@@ -294,7 +316,7 @@ class Builder:
                             del pending[name]
                             progressed = True
                             if name in to_execute:
-                                futures[pool.submit(self._execute, task, staging)] = (name, "execute")
+                                futures[pool.submit(self._execute, task, staging, kernels)] = (name, "execute")
                                 continue
                             done.add(name)
                             if name in to_render:

@@ -36,10 +36,11 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import re
 import zipfile
 import zlib
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -50,7 +51,14 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from helpers.errors import InputError
-from helpers.schemas import EES, EES_COLUMNS, EES_COUNTS, EES_LEVELS, EES_PERCENTAGES, validate
+from helpers.schemas import (
+    EES,
+    EES_COLUMNS,
+    EES_COUNTS,
+    EES_LEVELS,
+    EES_PERCENTAGES,
+    validate,
+)
 
 if TYPE_CHECKING:
     from helpers.pack.config import LAConfig
@@ -207,7 +215,7 @@ class _ReleaseData:
     measures: pd.DataFrame
     quality: pd.DataFrame
     files: pd.DataFrame
-    years: set[int] = field(default_factory=set)
+    years: set[int]
 
     @property
     def latest_year(self) -> int:
@@ -242,6 +250,38 @@ def read_release(paths: Sequence[str | Path] | str | Path) -> Release:
                          expected="the release's all-data zip or its unzipped folder")
     releases = [_read_one(Path(p)) for p in items]
     return _combine(releases)
+
+
+_SAVED_PARTS: tuple[str, ...] = ("table", "quality", "files", "las")
+
+
+def save_release(release: Release, folder: str | Path) -> Path:
+    """Write a read release as parquet files in ``folder`` (one per :class:`Release` frame) and return it.
+
+    Lets a batch build read the zip once and hand the result to every LA's pack (:func:`load_release`). The
+    table's LA code history (``attrs``) travels in the parquet metadata.
+    """
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    for part in _SAVED_PARTS:
+        getattr(release, part).to_parquet(out / f"{part}.parquet", index=False)
+    return out
+
+
+def load_release(folder: str | Path) -> Release:
+    """Read a release written by :func:`save_release`, re-validating the table; InputError when incomplete."""
+    path = Path(folder)
+    frames = {}
+    for part in _SAVED_PARTS:
+        file = path / f"{part}.parquet"
+        if not file.exists():
+            raise InputError(file, "saved release file not found", expected="a folder written by save_release")
+        frames[part] = pd.read_parquet(file)
+    table = frames["table"]
+    history = table.attrs.get(CODE_HISTORY, {})
+    frames["table"] = validate(table, EES, path / "table.parquet")
+    frames["table"].attrs[CODE_HISTORY] = history
+    return Release(**frames)
 
 
 def list_las(release_or_table: Release | pd.DataFrame) -> pd.DataFrame:
@@ -338,10 +378,10 @@ def _read_one(path: Path) -> _ReleaseData:
     if path.is_dir():
         members = {p.name.lower(): p for p in sorted(path.rglob("*")) if p.is_file() and _is_data_name(p.name)}
 
-        def load(topic: _Topic) -> tuple[bytes, str]:
+        def load(topic: _Topic) -> tuple[bytes, str, str]:
             file = members[topic.name]
             try:
-                return file.read_bytes(), str(file)
+                return file.read_bytes(), str(file), file.relative_to(path).as_posix()
             except OSError as exc:
                 raise InputError(file, f"cannot read the file ({exc.strerror})") from None
 
@@ -356,10 +396,10 @@ def _read_one(path: Path) -> _ReleaseData:
             names = {Path(n).name.lower(): n for n in archive.namelist()
                      if not n.endswith("/") and not n.startswith("__MACOSX") and _is_data_name(Path(n).name)}
 
-            def load(topic: _Topic) -> tuple[bytes, str]:
+            def load(topic: _Topic) -> tuple[bytes, str, str]:
                 member = names[topic.name]
                 try:
-                    return archive.read(member), f"{path}/{member}"
+                    return archive.read(member), f"{path}/{member}", member
                 except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
                     raise InputError(f"{path}/{member}", f"the zip member is damaged or truncated ({exc})",
                                      expected=expected) from None
@@ -378,7 +418,7 @@ def _read_one(path: Path) -> _ReleaseData:
     files = pd.DataFrame([p.info for p in parts])
     files.insert(0, "release", str(path))
     files.insert(0, "source", label)
-    years = set(int(y) for y in keys["year"].unique())
+    years = {int(y) for y in keys["year"].unique()}
     if not years:
         raise InputError(path, "the release holds no headline rows", expected=expected)
     return _ReleaseData(label, path, keys, measures, quality, files, years)
@@ -388,15 +428,20 @@ def _is_data_name(name: str) -> bool:
     return name.lower().endswith(".csv") and not name.startswith("._")
 
 
-def _read_members(path: Path, present: set[str], load) -> list[_Part]:  # noqa: ANN001 (local closure)
-    """Pick the layout whose files are present and read each of them."""
-    for _layout, topics in _LAYOUTS:
+def _read_members(path: Path, present: set[str],
+                  load: Callable[[_Topic], tuple[bytes, str, str]]) -> list[_Part]:
+    """Pick the layout whose files are present and read each of them.
+
+    ``load`` gives a file's bytes, the path to show in messages (for a zip: zip path + member path) and its path
+    inside the release (``data/requests.csv``).
+    """
+    for layout, topics in _LAYOUTS:
         wanted = [t.name for t in topics]
         if not any(name in present for name in wanted):
             continue
         missing = [name for name in wanted if name not in present]
         if missing:
-            raise InputError(path, "the release is missing files it should contain",
+            raise InputError(path, f"the release is missing files of its layout ({layout})",
                              expected=", ".join(wanted), found="missing " + ", ".join(missing))
         return [_read_topic(*load(topic), topic) for topic in topics]
     names = [t.name for _, topics in _LAYOUTS for t in topics]
@@ -408,12 +453,11 @@ def _read_members(path: Path, present: set[str], load) -> list[_Part]:  # noqa: 
 # --- reading one file -------------------------------------------------------------------------------------------
 
 
-def _read_topic(data: bytes, file: str, topic: _Topic) -> _Part:
+def _read_topic(data: bytes, file: str, member: str, topic: _Topic) -> _Part:
     """Parse one CSV's headline rows into keys and measures, checking every value the table uses."""
-    table = _read_csv(data, file)
-    names = table.column_names
+    table, names = _read_csv(data, file)
     lower = [n.lower() for n in names]
-    columns = _columns_by_lower_name(names, file)
+    columns = _columns_by_lower_name(names)
 
     for key in _KEY_COLUMNS:
         _require(columns, key, file)
@@ -434,16 +478,16 @@ def _read_topic(data: bytes, file: str, topic: _Topic) -> _Part:
         if table.num_rows == 0:
             raise InputError(file, "the file has a header but no data rows")
 
-    quality = _quality(head, names, lower, topic, file)
+    quality = _quality(head, names, lower, topic, member)
     measure_columns = {m: _require(columns, cands, file) for m, cands in topic.measures.items()}
-    _check_duplicate_columns(head, names, lower, set(measure_columns.values()), file)
+    _check_duplicate_columns(head, names, lower, set(measure_columns.values()), lines, file)
 
     keys = _keys(head, columns, lines, file)
     values: dict[str, np.ndarray] = {}
     for measure, column in measure_columns.items():
         values[measure] = _numbers(head.column(column), names[column], lines, file, minimum=0.0)
     for i, name in enumerate(lower):  # the file's own percentage columns must be 0-100 (they are not used)
-        if name.endswith("_pc") or name.startswith("pc_") or name.endswith("rate"):
+        if name.endswith(("_pc", "rate")) or name.startswith("pc_"):
             _numbers(head.column(i), names[i], lines, file, minimum=0.0, maximum=100.0)
     measures = pd.DataFrame(values, index=keys.index)
     for part, whole in topic.within:
@@ -467,37 +511,34 @@ def _read_topic(data: bytes, file: str, topic: _Topic) -> _Part:
                          expected="one headline row per year and area")
 
     years = keys["year"]
-    info = {"file": file.rsplit(".zip/", 1)[-1] if ".zip/" in file else file, "rows": table.num_rows,
+    info = {"file": member, "rows": table.num_rows,
             "headline_rows": len(keys), "first_year": int(years.min()), "last_year": int(years.max())}
     return _Part(keys, measures, quality, info)
 
 
-def _read_csv(data: bytes, file: str) -> pa.Table:
+def _read_csv(data: bytes, file: str) -> tuple[pa.Table, list[str]]:
     """Every column as text (so ``x``/``z`` survive and bad cells can be located), via pyarrow's fast reader.
 
-    Duplicated header names (``review_meeting_prior_24`` appears twice) are kept apart by numbering the
-    repeats; a UTF-8 byte-order mark is skipped.
+    Returns the table and the header's names as written. Duplicated header names (``review_meeting_prior_24``
+    appears twice) are kept apart inside the table by numbering the repeats, so use column positions; a UTF-8
+    byte-order mark is skipped.
     """
     if not data.strip():
         raise InputError(file, "the file is empty", expected="a CSV file with a header row and data rows")
-    end = data.find(b"\n")
-    first = data if end < 0 else data[:end]
+    first = re.split(rb"[\r\n]", data, maxsplit=1)[0]  # pyarrow ends a row at CR, LF or CRLF
     try:
-        header_text = first.decode("utf-8-sig").rstrip("\r")
+        header = next(csv.reader([first.decode("utf-8-sig")]), [])
     except UnicodeDecodeError as exc:
         raise InputError(file, "the file is not UTF-8 text", where="line 1", expected="UTF-8 text",
                          found=f"byte 0x{first[exc.start]:02x}") from None
-    header = next(csv.reader([header_text]), [])
+    except csv.Error as exc:
+        raise InputError(file, f"the header row is not readable CSV ({exc})", where="line 1") from None
     if not any(h.strip() for h in header):
         raise InputError(file, "the header row is empty", where="line 1", expected="the EES column names")
-    seen: dict[str, int] = {}
-    names = []
-    for h in header:
-        h = h.strip()
-        seen[h] = seen.get(h, 0) + 1
-        names.append(h if seen[h] == 1 else f"{h} ({seen[h]})")
+    header = [h.strip() for h in header]
+    names = [f"{h} ({i})" if h in header[:i] else h for i, h in enumerate(header)]
     try:
-        return pacsv.read_csv(
+        table = pacsv.read_csv(
             io.BytesIO(data),
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1),
             convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names},
@@ -505,6 +546,7 @@ def _read_csv(data: bytes, file: str) -> pa.Table:
         )
     except (pa.ArrowInvalid, pa.ArrowException) as exc:
         raise _locate_csv_problem(data, file, len(names), str(exc)) from None
+    return table, header
 
 
 def _locate_csv_problem(data: bytes, file: str, n_columns: int, message: str) -> InputError:
@@ -527,7 +569,7 @@ def _locate_csv_problem(data: bytes, file: str, n_columns: int, message: str) ->
     return InputError(file, f"not a readable CSV file ({message.splitlines()[0]})")
 
 
-def _columns_by_lower_name(names: list[str], file: str) -> dict[str, int]:
+def _columns_by_lower_name(names: list[str]) -> dict[str, int]:
     """Column index by lower-case name (first occurrence), so ``PC_x`` and ``pc_x`` both match ``pc_x``."""
     out: dict[str, int] = {}
     for i, name in enumerate(names):
@@ -546,40 +588,35 @@ def _require(columns: dict[str, int], candidates: str | tuple[str, ...], file: s
 
 
 def _check_duplicate_columns(head: pa.Table, names: list[str], lower: list[str], used: set[int],
-                             file: str) -> None:
+                             lines: np.ndarray, file: str) -> None:
     """A repeated column name is harmless when the copies agree; a used column whose copies differ is an error."""
     first: dict[str, int] = {}
     for i, name in enumerate(lower):
-        base = name.rsplit(" (", 1)[0] if name.endswith(")") and " (" in name else name
-        if base not in first:
-            first[base] = i
-            continue
-        j = first[base]
-        if j in used and not head.column(i).equals(head.column(j)):
+        j = first.setdefault(name, i)
+        if j != i and j in used and not head.column(i).equals(head.column(j)):
             diff = pc.indices_nonzero(pc.not_equal(head.column(i), head.column(j)))
             raise InputError(file, "the column appears twice in the header with different values",
-                             field=names[j], where=f"headline row {int(diff[0].as_py()) + 1}",
+                             field=names[j], where=f"line {lines[diff[0].as_py()]}",
                              expected="one column, or identical copies")
 
 
-def _quality(head: pa.Table, names: list[str], lower: list[str], topic: _Topic, file: str) -> list[dict[str, object]]:
+def _quality(head: pa.Table, names: list[str], lower: list[str], topic: _Topic,
+             member: str) -> list[dict[str, object]]:
     """x / z / blank counts per column of the headline rows, with notes on duplicated and misspelt names."""
     feeds = {c: m for m, cands in topic.measures.items() for c in cands}
-    member = file.rsplit(".zip/", 1)[-1] if ".zip/" in file else Path(file).name
     out = []
     seen: set[str] = set()
     for i, name in enumerate(names):
         low = lower[i]
         if low in _KEY_COLUMNS or low in ("breakdown_topic", "breakdown", topic.headline_column):
             continue
-        base = name.rsplit(" (", 1)[0] if name.endswith(")") and " (" in name else name
-        note = _MISSPELT.get(base.lower(), "")
-        if base.lower() in seen:
+        note = _MISSPELT.get(low, "")
+        if low in seen:
             note = "the column name appears twice in the header; the first copy is used"
-        seen.add(base.lower())
+        seen.add(low)
         col = pc.utf8_lower(pc.utf8_trim_whitespace(head.column(i)))
         out.append({
-            "file": member, "column": base, "measure": feeds.get(base.lower()), "rows": head.num_rows,
+            "file": member, "column": name, "measure": feeds.get(low), "rows": head.num_rows,
             "n_x": pc.sum(pc.equal(col, "x")).as_py() or 0, "n_z": pc.sum(pc.equal(col, "z")).as_py() or 0,
             "n_blank": pc.sum(pc.equal(col, "")).as_py() or 0, "note": note,
         })
@@ -589,28 +626,29 @@ def _quality(head: pa.Table, names: list[str], lower: list[str], topic: _Topic, 
 def _numbers(column: pa.ChunkedArray, name: str, lines: np.ndarray, file: str, *, minimum: float,
              maximum: float | None = None) -> np.ndarray:
     """Numbers from a text column: ``x``/``z``/blank -> NaN; anything else must be a number in range."""
+    kind = "a percentage" if maximum is not None else "a count"
     text = pc.utf8_trim_whitespace(column)
     missing = pc.is_in(pc.utf8_lower(text), value_set=pa.array(_MISSING))
+    miss = missing.to_numpy(zero_copy_only=False).astype(bool)
     try:
         values = pc.cast(pc.if_else(missing, None, text), pa.float64()).to_numpy(zero_copy_only=False)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         values = None
-    raw = None
-    if values is None or not np.isfinite(values[~np.isnan(values)]).all():
+    if values is None or not np.isfinite(values[~miss]).all():  # text, or "nan"/"inf" that arrow accepts
         raw = np.asarray(text.to_pylist(), dtype=object)
-        miss = np.asarray(missing.to_pylist(), dtype=bool)
         parsed = pd.to_numeric(pd.Series(np.where(miss, None, raw), dtype=object), errors="coerce").to_numpy(float)
         bad = (~miss) & ~np.isfinite(parsed)
-        i = int(np.flatnonzero(bad)[0])
-        kind = "a percentage" if maximum is not None else "a count"
-        raise InputError(file, f"text where {kind} should be", where=f"line {lines[i]}", field=name,
-                         expected="a number, x (not available), z (not applicable) or blank", found=raw[i])
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise InputError(file, f"text where {kind} should be", where=f"line {lines[i]}", field=name,
+                             expected="a number, x (not available), z (not applicable) or blank", found=raw[i])
+        values = parsed
     low = values < minimum
     high = values > maximum if maximum is not None else np.zeros(len(values), dtype=bool)
     if low.any() or high.any():
         i = int(np.flatnonzero(low | high)[0])
         if low[i]:
-            problem, expected = "a negative count", f"a number of at least {minimum:g}"
+            problem, expected = f"{kind} below zero", f"a number of at least {minimum:g}"
         else:
             problem, expected = "a percentage over 100", f"a number from {minimum:g} to {maximum:g}"
         raise InputError(file, problem, where=f"line {lines[i]}", field=name, expected=expected,
@@ -677,7 +715,7 @@ def _combine(releases: list[_ReleaseData]) -> Release:
     for i in order:
         for year in releases[i].years:
             winner[year] = i
-    keys, measures = [], []
+    keys, measures, files = [], [], []
     index = ["year", "geographic_level", "area_code"]
     for i, rel in enumerate(releases):
         chosen = sorted(y for y, w in winner.items() if w == i)
@@ -686,7 +724,7 @@ def _combine(releases: list[_ReleaseData]) -> Release:
         keys.append(k)
         m = rel.measures[rel.measures.index.get_level_values("year").isin(chosen)]
         measures.append(m)
-        rel.files["years_used"] = _span(chosen)
+        files.append(rel.files.assign(years_used=_span(chosen)))
     all_keys = pd.concat(keys, ignore_index=True)
     wide = pd.concat(measures).reindex(columns=list(EES_COUNTS))
     wide.index.names = index
@@ -710,7 +748,7 @@ def _combine(releases: list[_ReleaseData]) -> Release:
     table = validate(table, EES, " + ".join(str(r.path) for r in releases), row_labels=labels)
     table.attrs[CODE_HISTORY] = history
     quality = pd.concat([r.quality for r in releases], ignore_index=True)
-    files = pd.concat([r.files for r in releases], ignore_index=True)
+    files = pd.concat(files, ignore_index=True)
     return Release(table=table, quality=quality, files=files, las=las)
 
 

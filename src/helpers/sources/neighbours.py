@@ -146,7 +146,7 @@ def resolve_codes(codes: list[str], table: pd.DataFrame, *, file: str | Path, ke
     return out
 
 
-def neighbours_for(la: "LA", config: "PackConfig", table: pd.DataFrame) -> list[str]:
+def neighbours_for(la: LA, config: PackConfig, table: pd.DataFrame) -> list[str]:
     """The LA's statistical neighbours as DfE 3-digit area codes (the ``ees`` table's ``area_code``), in rank order.
 
     Parameters

@@ -13,11 +13,14 @@ XML
 Flat CSV
     One row per request, columns named as the XML tags; see ``data/templates/sen2_flat_csv.md``.
 
-Streaming: the XML is read with ``lxml.etree.iterparse`` and each ``Person`` element is cleared once read, so
-memory grows with the output tables, not the XML tree. Measured on the project machine (2 shared cores) for a
-synthetic 50,000-person 2025-layout file (60,000 requests, 33 MB of XML): parse and validate in 19.1 s, peak
-traced Python memory 139 MB (tracemalloc), process peak RSS 337 MB (``resource.getrusage``); see
-``tests/unit/test_sen2.py::test_streaming_reader_keeps_memory_bounded`` for the bounded-memory check.
+Streaming: the XML is read from disk with ``lxml.etree.iterparse``; each ``Person`` is converted, cleared and
+removed from the tree once read, and every 5,000 requests the rows are packed into typed frames, so memory
+holds the compact output tables, not the XML tree or millions of small Python objects
+(``tests/unit/test_sen2.py::test_streaming_reader_clears_each_person``). Measured for a synthetic
+50,000-person 2025-layout file (50,096 requests, 70 MB of XML; the same gzipped takes as long) on the
+project machine (2 cores shared with other jobs): parse, validate and check rules in 5.3 s at load average 4,
+21–25 s at load average 6; peak traced Python memory 44 MB (``tracemalloc``); process peak RSS 236–239 MB
+(``resource.getrusage``), of which 124 MB is pandas/pyarrow/pandera/lxml imported before reading.
 
 Errors
     Fatal (:class:`~helpers.errors.InputError`, one message naming the file, the element path such as
@@ -43,7 +46,6 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import functools
-import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,7 +56,7 @@ from lxml import etree
 
 from helpers import schemas
 from helpers.errors import InputError
-from helpers.sources.textfile import DAMAGED, decode_utf8, open_binary, read_bytes
+from helpers.sources.textfile import DAMAGED, open_binary, read_csv_text
 
 LAYOUTS: tuple[int, ...] = (2023, 2024, 2025)
 """SEN2 layouts understood; a header Year of 2026 is read with the 2025 layout (reference §5)."""
@@ -261,42 +263,46 @@ _UPN = re.compile(r"[A-Z]\d{12}|[A-Z]\d{11}[A-Z]")
 # --- value parsing shared by XML and CSV -------------------------------------------------------------------------
 
 
-def _parse(item: _Item, text: str, layout: int, file: Path, where: str, *, uk_dates: bool = False) -> object:
-    """One item's text as a value (ISO date string, bool, code, digits); InputError when it breaks its rule."""
+def _parse(item: _Item, text: str, layout: int, file: Path, where: str, name: str, *,
+           uk_dates: bool = False) -> object:
+    """One item's text as a value (ISO date string, bool, code, digits); InputError when it breaks its rule.
+
+    ``name`` is what the user sees for the field: the XML tag or the CSV column.
+    """
     kind = item.kind
     if kind == "date":
         match = _DATE_UK.fullmatch(text) if uk_dates else None
         iso = f"{match[3]}-{int(match[2]):02d}-{int(match[1]):02d}" if match else text
         if not _DATE.fullmatch(iso):
-            raise InputError(file, "not a date", where=where, field=item.tag,
+            raise InputError(file, "not a date", where=where, field=name,
                              expected="a date written YYYY-MM-DD" + (" or DD/MM/YYYY" if uk_dates else ""),
                              found=text)
         try:
             dt.date.fromisoformat(iso)
         except ValueError:
-            raise InputError(file, "no such date", where=where, field=item.tag,
+            raise InputError(file, "no such date", where=where, field=name,
                              expected="a real calendar date", found=text) from None
         return iso
     if kind == _FLAG:
         value = {"1": True, "0": False, "true": True, "false": False}.get(text.lower())
         if value is None:
-            raise InputError(file, "not a yes/no flag", where=where, field=item.tag, expected="1 or 0", found=text)
+            raise InputError(file, "not a yes/no flag", where=where, field=name, expected="1 or 0", found=text)
         return value
     if kind == "code":
         allowed = item.allowed(layout)
         if text not in allowed:
-            raise InputError(file, "unknown code", where=where, field=item.tag,
+            raise InputError(file, "unknown code", where=where, field=name,
                              expected="one of " + ", ".join(sorted(allowed, key=lambda c: (len(c), c))),
                              found=text)
         return _GENDER_TO_SEX[text] if item.tag == "GenderCurrent" else text
     if kind == "digits":
         if not (text.isdigit() and text.isascii() and len(text) == item.size):
-            raise InputError(file, "wrong format", where=where, field=item.tag,
+            raise InputError(file, "wrong format", where=where, field=name,
                              expected=f"{item.size} digits", found=text)
         return text
     if kind == "upn":
         if not _UPN.fullmatch(text):
-            raise InputError(file, "not a valid UPN", where=where, field=item.tag,
+            raise InputError(file, "not a valid UPN", where=where, field=name,
                              expected="a letter and 12 digits, or a letter, 11 digits and a letter", found=text)
         return text
     return text
@@ -305,12 +311,19 @@ def _parse(item: _Item, text: str, layout: int, file: Path, where: str, *, uk_da
 # --- accumulating rows ------------------------------------------------------------------------------------------
 
 
+_CHUNK = 5000
+"""Requests read between conversions of the accumulated rows into typed frames (keeps memory near the output)."""
+
+
 @dataclass
 class _Rows:
-    """Rows of every table as they are read, with the element path or CSV line of each request and person."""
+    """Rows of every table as they are read, with the element path or CSV line of each request and person.
 
-    file: Path
-    layout: int
+    Every :data:`_CHUNK` requests the rows are converted into typed frames (:meth:`flush`), so memory holds the
+    compact frames rather than millions of small Python objects.
+    """
+
+    chunks: dict[str, list[pd.DataFrame]] = field(default_factory=lambda: {name: [] for name in _COLUMNS})
     persons: list[dict] = field(default_factory=list)
     person_where: list[str] = field(default_factory=list)
     requests: list[dict] = field(default_factory=list)
@@ -339,6 +352,22 @@ class _Rows:
             self.placements.append(keys | {"kind": "attended"} | carried | detail)
         for need in needs:
             self.needs.append(keys | need)
+        if len(self.requests) >= _CHUNK:
+            self.flush()
+
+    def flush(self) -> None:
+        """Move the rows read so far into typed frames."""
+        for name in _COLUMNS:
+            records: list[dict] = getattr(self, name)
+            if records:
+                self.chunks[name].append(_frame(records, _COLUMNS[name]))
+                records.clear()
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """All rows as typed frames with the columns of :data:`_COLUMNS`."""
+        self.flush()
+        return {name: pd.concat(chunks, ignore_index=True) if chunks else _frame([], _COLUMNS[name])
+                for name, chunks in self.chunks.items()}
 
 
 # --- XML ----------------------------------------------------------------------------------------------------------
@@ -367,7 +396,7 @@ class _XmlReader:
     def __init__(self, file: Path, layout: int) -> None:
         self.file = file
         self.layout = layout
-        self.rows = _Rows(file, layout)
+        self.rows = _Rows()
         self.items = {name: _lookup(items) for name, items in (
             ("Person", _PERSON), ("Requests", _REQUEST), ("Assessment", _ASSESSMENT), ("NamedPlan", _NAMED_PLAN),
             ("PlanDetail", _SETTING), ("ActivePlans", _ACTIVE_PLAN), ("PlacementDetail", _PLACEMENT),
@@ -414,7 +443,7 @@ class _XmlReader:
             text = (child.text or "").strip()
             if not text or item.kind == "ignore":
                 continue
-            values[item.column] = _parse(item, text, self.layout, self.file, where)
+            values[item.column] = _parse(item, text, self.layout, self.file, where, tag)
         for tag in _REQUIRED.get(name, ()):
             if items[tag].column not in values:
                 raise InputError(self.file, f"a required element is missing or blank in {name}",
@@ -449,6 +478,18 @@ class _XmlReader:
                                   attended, needs)
 
 
+def _newlines(file: Path) -> int:
+    """Number of line breaks in the (decompressed) file: a syntax error on the last line means it was cut off."""
+    count = 0
+    with open_binary(file, KIND) as stream:
+        try:
+            while chunk := stream.read(1 << 20):
+                count += chunk.count(b"\n")
+        except DAMAGED:
+            pass
+    return count
+
+
 def _header(el: etree._Element, file: Path) -> dict[str, object]:
     """Header items (CollectionDetails and Source) with the layout year checked."""
     items = {i.tag: i for i in _HEADER}
@@ -469,7 +510,7 @@ def _header(el: etree._Element, file: Path) -> dict[str, object]:
                                  expected="one of " + ", ".join(items), found=child.tag)
             text = (child.text or "").strip()
             if text:
-                values[item.tag] = _parse(item, text, max(LAYOUTS), file, where)
+                values[item.tag] = _parse(item, text, max(LAYOUTS), file, where, item.tag)
     year = values.get("Year")
     where = "Message/Header/CollectionDetails/Year"
     if year is None:
@@ -536,7 +577,7 @@ def _read_xml(stream: BinaryIO, file: Path) -> tuple[_Rows, dict[str, object]]:
                     del parent[0]
     except etree.XMLSyntaxError as exc:
         line = getattr(exc, "lineno", None)
-        truncated = "end of data" in str(exc).lower() or "premature end" in str(exc).lower()
+        truncated = line is not None and line >= _newlines(file)
         problem = ("the XML stops part-way through (the file is truncated)" if truncated
                    else f"the XML is not well formed ({exc.msg})")
         raise InputError(file, problem, where=f"line {line}" if line else None,
@@ -546,6 +587,9 @@ def _read_xml(stream: BinaryIO, file: Path) -> tuple[_Rows, dict[str, object]]:
     if header is None or reader is None:
         raise InputError(file, "the return has no Header", where="Message/Header",
                          expected="Header/CollectionDetails with the return Year")
+    if persons == 0:
+        raise InputError(file, "the return holds no Person records", where="Message/Persons",
+                         expected="at least one Person")
     return reader.rows, header
 
 
@@ -570,97 +614,79 @@ CSV_COLUMNS: tuple[str, ...] = tuple(dict.fromkeys(
 """Every column the flat CSV may carry, in template order."""
 
 
-def _read_csv(raw: bytes, file: Path) -> _Rows:
-    """One row per request → the same rows as the XML (persons grouped by PersonID in order of appearance)."""
-    import csv
+def _csv_values(items: dict[str, _Item | None], cells: dict[str, str], file: Path, line: str) -> dict:
+    """Parsed values of the given CSV columns present in one row (2023's GenderCurrent checked as 2023)."""
+    out: dict[str, object] = {}
+    for tag, item in items.items():
+        if item is not None and tag in cells:
+            layout = 2023 if tag == "GenderCurrent" else max(LAYOUTS)
+            out[item.column] = _parse(item, cells[tag], layout, file, line, tag, uk_dates=True)
+    return out
 
-    layout = max(LAYOUTS)
-    text = decode_utf8(raw, file)
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = [h.strip() for h in next(reader)]
-    except StopIteration:
-        raise InputError(file, "the file is empty", expected=KIND) from None
+
+def _read_csv(file: Path) -> _Rows:
+    """One row per request → the same rows as the XML (persons grouped by PersonID in order of appearance)."""
+    table, lines = read_csv_text(file, KIND)
+    header = list(table.columns)
     missing = [c for c in CSV_REQUIRED if c not in header]
     if missing:
         raise InputError(file, "required columns are missing", where="line 1", field=missing[0],
                          expected="columns " + ", ".join(missing))
-    unknown = [c for c in header if c not in CSV_COLUMNS and c != "GenderCurrent"]
+    unknown = [c for c in header if c not in CSV_COLUMNS]
     if unknown:
         close = difflib.get_close_matches(unknown[0], CSV_COLUMNS, n=1)
         hint = f"; did you mean {close[0]}?" if close else ""
         raise InputError(file, f"unknown column{hint}", where="line 1", field=unknown[0],
                          expected="the columns in data/templates/sen2_flat_csv.md")
-    rows = _Rows(file, layout)
-    person_items = dict(_CSV_PERSON) | {"GenderCurrent": _PERSON[3]}
+    rows = _Rows()
     people: dict[str, tuple[dict, str, int]] = {}  # PersonID → (values, first line, requests so far)
-    try:
-        for record in reader:
-            if not any(cell.strip() for cell in record):
-                continue
-            line = f"line {reader.line_num}"
-            if len(record) != len(header):
-                raise InputError(file, "this row has a different number of cells from the header", where=line,
-                                 expected=f"{len(header)} cells", found=f"{len(record)} cells")
-            cells = {h: c.strip() for h, c in zip(header, record, strict=True) if c.strip()}
-
-            def values(items: dict[str, _Item | None], cells: dict[str, str] = cells, line: str = line) -> dict:
-                out: dict[str, object] = {}
-                for tag, item in items.items():
-                    if item is not None and tag in cells:
-                        layout_here = 2023 if tag == "GenderCurrent" else layout
-                        out[item.column] = _parse(item, cells[tag], layout_here, file, line, uk_dates=True)
-                return out
-
-            person_id = cells.get("PersonID")
-            if person_id is None:
-                raise InputError(file, "a request row has no PersonID", where=line, field="PersonID",
-                                 expected="the LA's own identifier for the child or young person")
-            person = values(person_items)
-            if person_id in people:
-                first, first_line, count = people[person_id]
-                if first != person:
-                    differs = next(k for k in sorted(set(first) | set(person)) if first.get(k) != person.get(k))
-                    raise InputError(file, f"PersonID {person_id} has different person details from its row at "
-                                     f"{first_line}", where=line, field=differs,
-                                     expected="the same details on every row of one person")
-                people[person_id] = (first, first_line, count + 1)
-            else:
-                people[person_id] = (person, line, 1)
-                rows.persons.append({"person_id": person_id} | person)
-                rows.person_where.append(line)
-            grouped = {name: values(items) for name, items in _CSV_GROUPS.items()}
-            for name, required in (("request", "RequestOutcome"), ("assessment", "AssessmentOutcome")):
-                if grouped[name] and required not in cells:
-                    raise InputError(file, f"{required} is blank", where=line, field=required,
-                                     expected="Y, N, A, W or H" + (" (blank only when there is no assessment)"
-                                                                   if name == "assessment" else ""))
-            if not grouped["request"]:
-                raise InputError(file, "RequestOutcome is blank", where=line, field="RequestOutcome",
-                                 expected="Y, N, A, W or H")
-            named = grouped["named"] or None
-            if (named is not None or grouped["plan_detail"]) and "start_date" not in (named or {}):
-                raise InputError(file, "a plan is described but its start date is blank", where=line,
-                                 field="StartDate", expected="the date the EHC plan started")
-            if (named or grouped["plan_detail"]) and not grouped["assessment"]:
-                raise InputError(file, "a plan is described but AssessmentOutcome is blank", where=line,
-                                 field="AssessmentOutcome", expected="Y, N, A, W or H")
-            placement = grouped["placement"]
-            if placement and "entry_date" not in placement:
-                raise InputError(file, "a placement is described but its entry date is blank", where=line,
-                                 field="EntryDate", expected="the date the placement started")
-            needs = [{"sen_type": grouped[g]["sen_type"], "rank": str(r)}
-                     for r, g in ((1, "need1"), (2, "need2")) if grouped[g]]
-            active = grouped["active"] or None
-            if active is None and (placement or needs):
-                active = {}
-            rows.add_request(person_id, people[person_id][2], line, grouped["request"],
-                             grouped["assessment"] or None, named,
-                             [grouped["plan_detail"] | {"rank": "1"}] if grouped["plan_detail"] else [],
-                             active, [placement | {"rank": "1"}] if placement else [], needs)
-    except csv.Error as exc:
-        raise InputError(file, f"not a readable CSV file ({exc})", where=f"line {reader.line_num}",
-                         expected=KIND) from None
+    for number, record in zip(lines, table.itertuples(index=False, name=None), strict=True):
+        line = f"line {number}"
+        cells = {h: c for h, c in zip(header, record, strict=True) if c}
+        person_id = cells.get("PersonID")
+        if person_id is None:
+            raise InputError(file, "a request row has no PersonID", where=line, field="PersonID",
+                             expected="the LA's own identifier for the child or young person")
+        person = _csv_values(_CSV_PERSON, cells, file, line)
+        if person_id in people:
+            first, first_line, count = people[person_id]
+            if first != person:
+                differs = next(k for k in sorted(set(first) | set(person)) if first.get(k) != person.get(k))
+                raise InputError(file, f"PersonID {person_id} has different person details from its row at "
+                                 f"{first_line}", where=line, field=differs,
+                                 expected="the same details on every row of one person")
+            people[person_id] = (first, first_line, count + 1)
+        else:
+            people[person_id] = (person, line, 1)
+            rows.persons.append({"person_id": person_id} | person)
+            rows.person_where.append(line)
+        grouped = {name: _csv_values(items, cells, file, line) for name, items in _CSV_GROUPS.items()}
+        if "RequestOutcome" not in cells:
+            raise InputError(file, "RequestOutcome is blank", where=line, field="RequestOutcome",
+                             expected="Y, N, A, W or H")
+        if grouped["assessment"] and "AssessmentOutcome" not in cells:
+            raise InputError(file, "AssessmentOutcome is blank although other assessment columns are filled",
+                             where=line, field="AssessmentOutcome", expected="Y, N, A, W or H")
+        named = grouped["named"] or None
+        if (named is not None or grouped["plan_detail"]) and "start_date" not in (named or {}):
+            raise InputError(file, "a plan is described but its start date is blank", where=line,
+                             field="StartDate", expected="the date the EHC plan started")
+        if (named or grouped["plan_detail"]) and not grouped["assessment"]:
+            raise InputError(file, "a plan is described but AssessmentOutcome is blank", where=line,
+                             field="AssessmentOutcome", expected="Y, N, A, W or H")
+        placement = grouped["placement"]
+        if placement and "entry_date" not in placement:
+            raise InputError(file, "a placement is described but its entry date is blank", where=line,
+                             field="EntryDate", expected="the date the placement started")
+        needs = [{"sen_type": grouped[g]["sen_type"], "rank": str(r)}
+                 for r, g in ((1, "need1"), (2, "need2")) if grouped[g]]
+        active = grouped["active"] or None
+        if active is None and (placement or needs):
+            active = {}
+        rows.add_request(person_id, people[person_id][2], line, grouped["request"],
+                         grouped["assessment"] or None, named,
+                         [grouped["plan_detail"] | {"rank": "1"}] if grouped["plan_detail"] else [],
+                         active, [placement | {"rank": "1"}] if placement else [], needs)
     return rows
 
 
@@ -682,12 +708,6 @@ def _frame(records: list[dict], columns: dict[str, str]) -> pd.DataFrame:
         else:
             frame[column] = values.astype("str")
     return frame
-
-
-def _tables(rows: _Rows) -> dict[str, pd.DataFrame]:
-    records = {"persons": rows.persons, "requests": rows.requests, "assessments": rows.assessments,
-               "plans": rows.plans, "placements": rows.placements, "needs": rows.needs}
-    return {name: _frame(records[name], _COLUMNS[name]) for name in _COLUMNS}
 
 
 class _Issues:
@@ -807,9 +827,9 @@ def read(path: Path | str, reference_date: dt.date | None = None) -> Sen2Tables:
             reference_date = dt.date.fromisoformat(str(header_date))
         lea = header.get("LEA")
     else:
-        rows = _read_csv(read_bytes(file, KIND), file)
+        rows = _read_csv(file)
         layout, lea = "csv", None
-    tables = _validate(_tables(rows), file)
+    tables = _validate(rows.tables(), file)
     issues = _check_rules(tables, rows, reference_date)
     return Sen2Tables(source=file, layout=layout, reference_date=reference_date,
                       lea=None if lea is None else str(lea), issues=issues, **tables)

@@ -103,6 +103,11 @@ def read_csv_text(path: Path, kind: str) -> tuple[pd.DataFrame, pd.Series]:
                          expected=kind) from None
     if header is None:
         raise InputError(path, "the file is empty", expected=kind)
+    # Excel can leave unnamed, empty columns at the right of a sheet that was once wider: ignore them
+    keep = [i for i, h in enumerate(header) if h or any(row[i] for row in body)]
+    if len(keep) < len(header):
+        header = [header[i] for i in keep]
+        body = [[row[i] for i in keep] for row in body]
     duplicated = sorted({h for h in header if header.count(h) > 1})
     if duplicated:
         raise InputError(path, "a column name appears more than once", where="line 1",

@@ -1,0 +1,140 @@
+"""``evidence-pack build CONFIG --all-las``: one public, DfE-only pack per LA in the release.
+
+National work is done once: the release is read and validated once and handed to every LA's ``00_data_quality``
+as a saved release (``release_cache``). Locally, LAs are built ``jobs`` at a time on a shared pool of warm
+kernels; with ``--executor dask`` the same per-LA task runs on a Dask distributed cluster.
+Output: ``reports/<pack>/<old_code>/`` per LA and ``reports/<pack>/index.html`` listing them.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import html
+import json
+import shutil
+import time
+from pathlib import Path
+from typing import Callable
+
+import yaml
+
+from helpers.pack.config import load_pack
+
+Progress = Callable[[str], None]
+
+
+def la_config(base: dict, old_code: str, name: str, shared: Path) -> dict:
+    """The pack config for one LA: the base config with this LA, no local data, public variant."""
+    cfg = {k: v for k, v in base.items() if k not in ("source_path", "root")}
+    cfg.update(pack=old_code, title=f"{name} SEND evidence pack", la={"old_code": old_code, "name": name},
+               variants=["public"])
+    inputs = dict(cfg["inputs"])
+    inputs.pop("sen2", None)
+    inputs.pop("workforce", None)
+    cfg["inputs"] = inputs
+    cfg["action_plan"] = [a for a in cfg.get("action_plan", [])
+                          if a.get("metric") in (None, "02_timeliness.pct_within_20_weeks_ex")]
+    cfg["comparators"] = {k: v for k, v in cfg.get("comparators", {}).items() if k != "neighbours"}
+    return cfg
+
+
+def build_one(config: str, shared: str, reports: str, pool: object | None = None) -> dict[str, object]:
+    """Build one LA's pack; returns its name, seconds and headline metric (runs in a thread or a Dask worker)."""
+    from helpers.pack.build import Builder
+    from helpers.pack.kernels import KernelPool
+
+    t = time.perf_counter()
+    kernels = pool if pool is not None else KernelPool(1, load_pack(config, check_inputs=False).root or Path.cwd())
+    try:
+        builder = Builder(config, variant="public", reports=Path(reports), pdf=False, jobs=1,
+                          progress=lambda m: None, kernels=kernels,  # type: ignore[arg-type]
+                          notebook_parameters={"00_data_quality": {"release_cache": shared}})
+        result = builder.run()
+    finally:
+        if pool is None:
+            kernels.shutdown()  # type: ignore[union-attr]
+    metrics_file = result.pack_dir / "data" / "metrics_02_timeliness.json"
+    headline = json.loads(metrics_file.read_text()).get("pct_within_20_weeks_ex", {}) if metrics_file.exists() else {}
+    return {"code": builder.cfg.la.old_code, "name": builder.cfg.la.name, "seconds": time.perf_counter() - t,
+            "timeliness": headline.get("value"), "period": headline.get("period")}
+
+
+def build_all_las(config: str | Path, *, jobs: int | None = None, force: bool = False, executor: str = "local",
+                  scheduler: str | None = None, progress: Progress = print, limit: int | None = None) -> Path:
+    """Build every LA's pack; return the folder holding them and the landing page."""
+    from helpers.pack.kernels import KernelPool
+    from helpers.sources import ees
+
+    cfg = load_pack(config)
+    root = cfg.root or Path.cwd()
+    out = root / "reports" / cfg.pack
+    if force:
+        shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True, exist_ok=True)
+    t0 = time.perf_counter()
+    release = ees.read_release(cfg.inputs.ees)
+    shared = out / "_release"
+    ees.save_release(release, shared)
+    las = ees.list_las(release)
+    if limit:
+        las = las.head(limit)
+    base = yaml.safe_load(cfg.source_path.read_text(encoding="utf-8")) if cfg.source_path else {}
+    base["inputs"] = {"ees": [str(p) for p in cfg.inputs.ees]}
+    configs = out / "_configs"
+    configs.mkdir(exist_ok=True)
+    paths = []
+    for row in las.itertuples(index=False):
+        path = configs / f"{row.old_code}.yaml"
+        path.write_text(yaml.safe_dump(la_config(base, row.old_code, row.name, shared), sort_keys=False))
+        paths.append(str(path))
+    progress(f"read the release once in {time.perf_counter() - t0:.1f} s; building {len(paths)} LA packs")
+    results: list[dict[str, object]] = []
+    if executor == "dask":
+        from dask.distributed import Client
+
+        with Client(scheduler) as client:
+            futures = client.map(build_one, paths, shared=str(shared), reports=str(out), pure=False)
+            for fut in futures:
+                results.append(fut.result())
+                progress(f"  {results[-1]['name']}: {results[-1]['seconds']:.1f} s")
+    else:
+        workers = max(1, jobs or 1)
+        pool = KernelPool(workers, root)
+        try:
+            with cf.ThreadPoolExecutor(max_workers=workers) as threads:
+                for res in threads.map(lambda p: build_one(p, str(shared), str(out), pool), paths):
+                    results.append(res)
+                    progress(f"  {res['name']}: {res['seconds']:.1f} s")
+        finally:
+            pool.shutdown()
+    write_landing_page(out, cfg.title, results, synthetic=cfg.synthetic)
+    wall = time.perf_counter() - t0
+    progress(f"built {len(results)} LA packs in {wall:.0f} s ({wall / max(1, len(results)):.1f} s per LA)")
+    return out
+
+
+def write_landing_page(out: Path, title: str, results: list[dict[str, object]], *, synthetic: bool) -> Path:
+    """``index.html`` listing every LA's pack with its latest 20-week timeliness (DfE definition)."""
+    from helpers.pack.render import _css
+
+    def row(r: dict[str, object]) -> str:
+        code, name = html.escape(str(r["code"])), html.escape(str(r["name"]))
+        value = "–" if r["timeliness"] is None else f"{float(r['timeliness']):.1f}%"  # type: ignore[arg-type]
+        return (f'<tr><th scope="row"><a href="{code}/index.html">{name}</a></th><td>{code}</td>'
+                f'<td class="num">{value}</td></tr>')
+
+    rows = "".join(row(r) for r in sorted(results, key=lambda r: str(r["name"])))
+    banner = ('<div class="banner banner-synthetic" role="note"><strong>Synthetic demonstration data.</strong> '
+              "The figures in these packs are made up.</div>") if synthetic else ""
+    page = (f'<!DOCTYPE html><html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" '
+            f'content="width=device-width, initial-scale=1.0"><title>{html.escape(title)}: all councils</title>'
+            f"<style>{_css()}</style></head><body>"
+            f'<a class="skip-link" href="#main-content">Skip to main content</a>{banner}'
+            f'<main id="main-content"><h1>{html.escape(title)}: every council</h1>'
+            f"<p>One evidence pack per council, built from the DfE release only.</p>"
+            f'<table class="data-table"><caption>Councils, with plans issued within 20 weeks (excluding exceptions), '
+            f"latest year</caption><thead><tr><th scope=\"col\">Council</th><th scope=\"col\">DfE number</th>"
+            f'<th scope="col">Within 20 weeks</th></tr></thead><tbody>{rows}</tbody></table></main></body></html>')
+    path = out / "index.html"
+    path.write_text(page, encoding="utf-8")
+    return path

@@ -1,0 +1,222 @@
+"""helpers.workforce (EP supply and demand analysis) against hand calculations and the §9.6 worked example.
+
+Reference: ``modelling_methods.md`` §6 (stock-flow, hours conversion, §6.3 worked conversion) and §9.6 (EP queue:
+backlog 400, throughput 10/week, demand 12/week, 6-week deadline, 17.4 h per assessment, 37 h per FTE-week).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers import workforce
+from helpers.errors import InputError
+from helpers.pack.config import PackConfig
+
+#: §9.6: 17.4 h per assessment, 37 productive hours per FTE-week (= 37 × 52 per year), 6-week deadline.
+WORKED = workforce.EPAssumptions(hours_per_assessment=17.4, productive_hours_per_fte_year=37 * 52,
+                                 locum_day_rate_gbp=650, locum_hours_per_day=7.4, advice_deadline_weeks=6,
+                                 cases_in_progress_per_fte=4, plan_weeks_outside_ep_advice=12, case_weeks_cv=0.5)
+
+
+def test_worked_example_fte():
+    """§9.6: current 10/wk × 17.4 / 37 = 4.70 FTE; relief 26.692/wk → 12.55 FTE; sustain 12.667/wk → 5.96 FTE."""
+    assert workforce.fte_needed(10 * 52, 17.4, 37 * 52) == pytest.approx(4.70, abs=5e-3)
+    in_house = 10 * 17.4 / 37
+    need = workforce.locum_need(400, 12, in_house, WORKED, weeks_to_clear=26)
+    assert need.in_house_per_week == pytest.approx(10)
+    assert need.target_queue_size == pytest.approx(18)
+    assert need.relief_per_week == pytest.approx(26.692, abs=5e-4)
+    assert need.relief_fte == pytest.approx(12.55, abs=5e-3)
+    assert need.sustain_fte == pytest.approx(5.96, abs=5e-3)
+    assert need.locum_fte_clear == pytest.approx(12.552 - 4.703, abs=2e-3)
+    assert need.locum_fte_sustain == pytest.approx(5.957 - 4.703, abs=2e-3)
+
+
+def test_worked_example_locum_cost():
+    """Locum hours are paid at £650 per 7.4-hour day = £87.84/h. Clearing: 7.849 FTE × 37 h × 26 weeks × 87.84 =
+    £663,263; sustaining: 1.254 FTE × 37 × 52 × 87.84 = £211,942 a year."""
+    need = workforce.locum_need(400, 12, 10 * 17.4 / 37, WORKED, weeks_to_clear=26)
+    hourly = 650 / 7.4
+    assert need.cost_clear_gbp == pytest.approx(need.locum_fte_clear * 37 * 26 * hourly)
+    assert need.cost_clear_gbp == pytest.approx(663_263, rel=2e-3)
+    assert need.cost_sustain_per_year_gbp == pytest.approx(211_942, rel=2e-3)
+    assert workforce.locum_cost_gbp([1.0] * 52, WORKED) == pytest.approx(37 * 52 * hourly)
+
+
+def test_no_locums_when_in_house_covers_demand():
+    need = workforce.locum_need(10, 12, 20.0, WORKED, weeks_to_clear=26)
+    assert need.locum_fte_clear == 0 and need.locum_fte_sustain == 0 and need.cost_clear_gbp == 0
+
+
+def test_worked_conversion_6_3():
+    """§6.3: 1,000 assessments × 17.4 h = 17,400 h → 13.38 FTE at 1,300 h, 11.6 FTE at 1,500 h."""
+    assert workforce.demand_hours(1000, 17.4) == pytest.approx(17_400)
+    np.testing.assert_allclose(workforce.fte_needed(1000, 17.4, np.array([1300, 1500])), [13.38, 11.6], atol=5e-3)
+    assert workforce.capacity_hours(13.38, 1300) == pytest.approx(17_394)
+
+
+def test_assumption_derived_quantities():
+    """1,100 h a year = 21.154 h a week → 1.2157 assessments per FTE-week at 17.4 h; 4 cases at once take
+    4 / 1.2157 = 3.29 weeks each; EP advice must come within 20 − 12 = 8 weeks for a 20-week plan."""
+    a = dataclasses.replace(WORKED, productive_hours_per_fte_year=1100)
+    assert a.productive_hours_per_fte_week == pytest.approx(21.154, abs=1e-3)
+    assert a.assessments_per_fte_week == pytest.approx(1.2157, abs=1e-4)
+    assert a.weeks_per_case == pytest.approx(3.290, abs=1e-3)
+    assert a.plan_budget_weeks == 8
+
+
+def test_service_lanes():
+    np.testing.assert_array_equal(workforce.service_lanes([4.7, 0.1, -1.0, 2.5], 4), [19, 0, 0, 10])
+
+
+def test_stock_flow_hand_calculation():
+    """FTE 10, 10% leave a period, 1 FTE joins each period, 2 qualifiers in period 1, establishment 12:
+    period 0: 10 − 1 + 1 = 10 (2 vacant); period 1: 10 − 1 + 1 + 2 = 12 (none vacant); period 2: 12 − 1.2 + 1 = 11.8."""
+    out = workforce.stock_flow(10, 3, leaving_rate=0.1, joiners_fte=1, qualifiers_fte=[0, 2, 0], establishment_fte=12)
+    np.testing.assert_allclose(out["fte_start"], [10, 10, 12])
+    np.testing.assert_allclose(out["leavers_fte"], [1, 1, 1.2])
+    np.testing.assert_allclose(out["fte_end"], [10, 12, 11.8])
+    np.testing.assert_allclose(out["vacancies_fte"], [2, 0, 0.2])
+    capped = workforce.stock_flow(11, 2, leaving_rate=0.0, joiners_fte=[0.5, 2.0], qualifiers_fte=[1.0, 0.0],
+                                  establishment_fte=12)
+    # period 0: 0.5 joins, then only 0.5 of the 1 qualifier fits; period 1: full, nobody joins
+    np.testing.assert_allclose(capped[["joiners_fte", "qualifiers_fte", "fte_end"]], [[0.5, 0.5, 12], [0, 0, 12]])
+    with pytest.raises(ValueError):
+        workforce.stock_flow(10, 3, leaving_rate=1.5)
+
+
+def _staffing() -> pd.DataFrame:
+    """Three 4-week periods (28 days apart)."""
+    return pd.DataFrame({
+        "period_end": pd.to_datetime(["2025-01-28", "2025-02-25", "2025-03-25"]),
+        "establishment_fte": [12.0, 12.0, 12.0], "eps_in_post_fte": [10.0, 9.0, 10.0], "locum_fte": [1.0, 1.0, 0.0],
+        "vacancies_fte": [2.0, 3.0, 2.0], "joiners_fte": [0.0, 0.0, 1.0], "leavers_fte": [0.0, 1.0, 0.0],
+        "trainees": [2, 2, 2], "advice_requests_received": [40, 40, 20], "advice_completed": [30, 32, 48],
+        "advice_completed_within_6_weeks": [15, 16, 12], "locum_spend_gbp": [10_000.0, 10_000.0, 0.0],
+    })
+
+
+def test_waiting_list_is_a_floored_running_balance():
+    """Received − completed: +10 → 10; +8 → 18; −28 → 0 (floored, not −10)."""
+    wf = _staffing()
+    np.testing.assert_allclose(workforce.waiting_list(wf), [10, 18, 0])
+    shuffled = wf.iloc[[2, 0, 1]]
+    np.testing.assert_allclose(workforce.waiting_list(shuffled), [0, 10, 18])  # aligned to the input rows
+
+
+def test_blank_cells():
+    """The template allows blanks: a blank locum cell is no locums; a month with blank counts leaves the list as
+    it was (10 → 10 → 0), rather than resetting it."""
+    wf = _staffing()
+    wf.loc[1, ["locum_fte", "advice_requests_received"]] = np.nan
+    np.testing.assert_allclose(workforce.waiting_list(wf), [10, 10, 0])
+    out = workforce.supply_demand(wf, WORKED)
+    np.testing.assert_allclose(out["supply_fte"], [11, 9, 10])
+    assert np.isnan(out.loc[1, "fte_needed"])
+
+
+def test_supply_demand_hand_calculation():
+    """Period 1: 40 requests in 4 weeks = 520 a year × 17.4 h = 9,048 h; at 37 × 52 = 1,924 h per FTE that needs
+    4.7027 FTE against 11 supplied (gap −6.297); 15 of 30 on time = 50%."""
+    out = workforce.supply_demand(_staffing(), WORKED)
+    np.testing.assert_allclose(out["period_weeks"], [4, 4, 4])
+    assert out.loc[0, "demand_hours_per_year"] == pytest.approx(9048)
+    assert out.loc[0, "capacity_hours_per_year"] == pytest.approx(11 * 1924)
+    assert out.loc[0, "fte_needed"] == pytest.approx(4.7027, abs=1e-4)
+    assert out.loc[0, "gap_fte"] == pytest.approx(4.7027 - 11, abs=1e-4)
+    np.testing.assert_allclose(out["advice_within_6_weeks_pct"], [50, 50, 25])
+    np.testing.assert_allclose(out["waiting_end"], [10, 18, 0])
+
+
+def test_observed_flows():
+    """Over the last year (all 3 periods, 12 weeks): 1 FTE left from 10·4 + 9·4 + 10·4 = 116 FTE-weeks →
+    0.008621 per FTE-week; 1 FTE joined in 12 weeks → 0.08333 per week."""
+    flows = workforce.observed_flows(_staffing())
+    assert flows.weeks_observed == pytest.approx(12)
+    assert flows.leaving_rate_per_week == pytest.approx(1 / 116)
+    assert flows.joiners_fte_per_week == pytest.approx(1 / 12)
+
+
+def _config(assumptions: dict) -> PackConfig:
+    return PackConfig.model_validate({
+        "pack": "t", "title": "t", "la": {"name": "Northby"}, "period_end": dt.date(2025, 9, 30),
+        "inputs": {"ees": ["x"]}, "assumptions": {
+            k: {"value": v, "unit": "u", "description": "d", "source": "s"} for k, v in assumptions.items()},
+    })
+
+
+FULL = {"ep_hours_per_assessment": 17.4, "productive_hours_per_fte_year": 1100, "locum_day_rate_gbp": 650,
+        "locum_hours_per_day": 7.4, "advice_deadline_weeks": 6, "ep_cases_in_progress_per_fte": 4,
+        "plan_weeks_outside_ep_advice": 12, "ep_case_weeks_cv": 0.5}
+
+
+def test_assumptions_from_config():
+    a = workforce.EPAssumptions.from_config(_config(FULL))
+    assert a.hours_per_assessment == 17.4 and a.cases_in_progress_per_fte == 4 and a.plan_budget_weeks == 8
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"ep_hours_per_assessment": None}, "assumptions.ep_hours_per_assessment"),
+    ({"productive_hours_per_fte_year": 0}, "assumptions.productive_hours_per_fte_year.value"),
+    ({"plan_weeks_outside_ep_advice": 20}, "assumptions.plan_weeks_outside_ep_advice.value"),
+])
+def test_bad_assumptions_name_the_key(change, field):
+    values = {k: v for k, v in {**FULL, **change}.items() if v is not None}
+    with pytest.raises(InputError) as err:
+        workforce.EPAssumptions.from_config(_config(values))
+    assert err.value.field == field
+
+
+def test_demand_path_compounds_yearly():
+    """10 a week growing 10% a year: 11 a week after 52 weeks, 12.1 after 104."""
+    path = workforce.demand_path(10, 0.10, 105)
+    np.testing.assert_allclose(path[[0, 52, 104]], [10, 11, 12.1])
+
+
+def test_standard_scenarios():
+    """At 37 h per FTE-week and 17.4 h per case one FTE does 2.1264 cases a week. Demand 12/wk, 4.7027 FTE in
+    house (10 a week), nobody leaving or joining, no growth: sustaining 12.667/wk needs 5.957 FTE, so 2 recruits
+    (1.254 rounded up); package C tops up to the 26-week relief FTE 12.552 (locums 7.849) for 26 weeks, then to
+    5.957 (locums 1.254)."""
+    in_house = 10 * 17.4 / 37
+    flows = workforce.Flows(leaving_rate_per_week=0.0, joiners_fte_per_week=0.0, weeks_observed=52)
+    out = {s.key: s for s in workforce.standard_scenarios(
+        weeks=60, demand_per_week=12, growth_per_year=0.0, in_house_fte=in_house, locum_fte=1.0, flows=flows,
+        backlog=400, assumptions=WORKED)}
+    assert list(out) == ["as_is", "flat_demand", "recruit", "locum_a", "locum_b", "locum_c"]
+    np.testing.assert_allclose(out["as_is"].locum_fte, 1.0)
+    np.testing.assert_allclose(out["as_is"].in_house_fte, in_house)
+    assert out["recruit"].name == "Recruit 2 more EPs"
+    np.testing.assert_allclose(out["recruit"].in_house_fte[[25, 26]], [in_house, in_house + 2])
+    np.testing.assert_allclose(out["locum_c"].locum_fte[[0, 25, 26, 59]], [7.849, 7.849, 1.254, 1.254], atol=1e-3)
+
+
+def test_project_extremes():
+    """Plenty of staff (20 FTE = 80 cases in progress for 2 requests a week, no backlog): advice within 6 weeks
+    for ~all from week 0, list at target from week 0, no locum cost. No staff at all: never; everyone who arrived
+    is still waiting at the end (2 a week × 30 weeks ≈ 60)."""
+    weeks = 30
+    def scenario(key, fte):
+        return workforce.Scenario(key, key, np.full(weeks, 2.0), np.full(weeks, fte), np.zeros(weeks))
+    weekly, outcomes = workforce.project([scenario("plenty", 20.0), scenario("none", 0.0)], 0, WORKED,
+                                         on_time_pct=80, replications=40, seed=1)
+    plenty, none = outcomes.set_index("key").loc["plenty"], outcomes.set_index("key").loc["none"]
+    assert plenty["weeks_to_advice_deadline"] == 0 and plenty["weeks_to_clear_backlog"] == 0
+    assert plenty["advice_within_deadline_pct_last_year"] > 95 and plenty["locum_cost_gbp"] == 0
+    assert np.isnan(none["weeks_to_advice_deadline"]) and np.isnan(none["weeks_to_plan_deadline"])
+    assert none["waiting_end"] == pytest.approx(60, rel=0.1)
+    assert set(weekly["key"]) == {"plenty", "none"} and len(weekly) == 2 * weeks
+
+
+def test_standard_scenarios_without_a_backlog_or_a_gap():
+    """Nobody waiting beyond the target size (18 at 12/wk) and 10 FTE in house (21.3/wk, more than the 12.667
+    needed): no locum packages and no recruitment choice."""
+    flows = workforce.Flows(leaving_rate_per_week=0.0, joiners_fte_per_week=0.0, weeks_observed=52)
+    out = workforce.standard_scenarios(weeks=10, demand_per_week=12, growth_per_year=0.05, in_house_fte=10,
+                                       locum_fte=0, flows=flows, backlog=18, assumptions=WORKED)
+    assert [s.key for s in out] == ["as_is", "flat_demand"]
