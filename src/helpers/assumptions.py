@@ -24,7 +24,10 @@ QUALITY_MEANING: dict[str, str] = {
 
 
 def is_commercial(key: str, assumption: Assumption) -> bool:
-    """True for a money assumption (key ending ``_gbp`` or a unit in pounds): exempt from the public pack."""
+    """True when the assumption is exempt from the public pack: its ``exempt`` flag, else any money value
+    (key ending ``_gbp`` or a unit in pounds)."""
+    if assumption.exempt is not None:
+        return assumption.exempt
     unit = assumption.unit.lower()
     return key.lower().endswith("_gbp") or "gbp" in unit or "£" in unit or "pound" in unit
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import json
 import re
 from pathlib import Path
 from typing import Iterable
@@ -81,14 +82,32 @@ def _fmt(value: object, *, plain: bool = False) -> str:
     return str(value)
 
 
-def _suppressed(data: pd.DataFrame, counts: Iterable[str] | None) -> pd.DataFrame:
+def _suppressed(data: pd.DataFrame, counts: Iterable[str] | None, derived: dict[str, tuple[str, str]] | None,
+                file: str | None) -> pd.DataFrame:
+    """Apply small-number suppression where the build suppresses, and record which columns were child-level.
+
+    The record (``<artefacts>/disclosure_<notebook>.json``: CSV file → columns) lets the privacy tests check every
+    published child-level count against the threshold.
+    """
     ctx = context.current()
     cols = list(counts or [])
-    if not cols or ctx is None or not ctx.suppress_small_counts:
+    if not cols or ctx is None:
+        return data
+    if file:
+        record = ctx.artefacts / f"disclosure_{ctx.notebook}.json"
+        known = json.loads(record.read_text(encoding="utf-8")) if record.exists() else {}
+        known[file] = sorted(set(cols) | set(derived or {}))
+        record.write_text(json.dumps(known, indent=1, sort_keys=True), encoding="utf-8")
+    if not ctx.suppress_small_counts:
         return data
     from helpers import disclosure
 
-    return disclosure.suppress(data, cols, threshold=ctx.config.disclosure.threshold)
+    return disclosure.suppress(data, cols, threshold=ctx.config.disclosure.threshold, derived=derived)
+
+
+def _csv_name(name: str) -> str | None:
+    ctx = context.current()
+    return f"{ctx.notebook}-{slug(name)}.csv" if ctx is not None else None
 
 
 def table_html(data: pd.DataFrame, caption: str, *, row_header: bool = True, link: str | None = None) -> str:
@@ -109,11 +128,10 @@ def table_html(data: pd.DataFrame, caption: str, *, row_header: bool = True, lin
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
 
-def _write_csv(data: pd.DataFrame, name: str) -> str | None:
+def _write_csv(data: pd.DataFrame, file: str | None) -> str | None:
     ctx = context.current()
-    if ctx is None:
+    if ctx is None or file is None:
         return None
-    file = f"{ctx.notebook}-{slug(name)}.csv"
     data.to_csv(ctx.downloads / file, index=False, lineterminator="\n")
     return f"downloads/{file}"
 
@@ -125,17 +143,20 @@ def _display(markup: str) -> None:
 
 
 def show_chart(fig: plt.Figure, *, title: str, alt: str, data: pd.DataFrame, name: str | None = None,
-               child_level_counts: Iterable[str] | None = None, note: str | None = None) -> None:
+               child_level_counts: Iterable[str] | None = None, derived: dict[str, tuple[str, str]] | None = None,
+               note: str | None = None) -> None:
     """Emit a chart as an accessible figure with its alt text, data table and CSV download; return the HTML.
 
     ``title`` is the headline (what the chart shows, in words); ``alt`` describes the picture for screen readers;
-    ``child_level_counts`` names columns of ``data`` counted from child-level data, suppressed in public builds.
+    ``child_level_counts`` names columns of ``data`` counted from child-level data, suppressed in public builds;
+    ``derived`` maps a percentage column to its (numerator, denominator) columns so it is suppressed with them.
     Returns nothing, so a call as a cell's last line shows the figure once.
     """
     if len(alt.split()) < 6:
         raise ValueError(f"alt text must describe the chart in a sentence, got {alt!r}")
-    shown = _suppressed(data, child_level_counts)
-    link = _write_csv(shown, name or title)
+    file = _csv_name(name or title)
+    shown = _suppressed(data, child_level_counts, derived, file)
+    link = _write_csv(shown, file)
     encoded = base64.b64encode(png_bytes(fig)).decode("ascii")
     note_html = f'<p class="chart-note">{html.escape(note)}</p>' if note else ""
     markup = (
@@ -151,7 +172,8 @@ def show_chart(fig: plt.Figure, *, title: str, alt: str, data: pd.DataFrame, nam
 
 
 def show_table(data: pd.DataFrame, *, caption: str, name: str | None = None,
-               child_level_counts: Iterable[str] | None = None, row_header: bool = True) -> None:
+               child_level_counts: Iterable[str] | None = None, derived: dict[str, tuple[str, str]] | None = None,
+               row_header: bool = True) -> None:
     """Emit a table with caption, header cells and a CSV download; small child-level counts suppressed if public.
 
     An empty table is shown as one sentence ("<caption>: none.") with no download.
@@ -159,8 +181,9 @@ def show_table(data: pd.DataFrame, *, caption: str, name: str | None = None,
     if data.empty:
         _display(f'<p class="empty-table">{html.escape(caption)}: none.</p>')
         return
-    shown = _suppressed(data, child_level_counts)
-    link = _write_csv(shown, name or caption)
+    file = _csv_name(name or caption)
+    shown = _suppressed(data, child_level_counts, derived, file)
+    link = _write_csv(shown, file)
     _display(table_html(shown, caption, row_header=row_header, link=link))
 
 

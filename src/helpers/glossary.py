@@ -69,6 +69,8 @@ TERMS: dict[str, Term] = {
     "HNB": Term("high needs block", "The part of the Dedicated Schools Grant that funds SEND provision."),
     "HTML": Term("HyperText Markup Language", "The format of web pages; the pack is a set of HTML pages that open "
                  "in any web browser."),
+    "ISBN": Term("International Standard Book Number", "The number that identifies a published book or report, "
+                 "given when the pack cites a DfE publication."),
     "ICB": Term("integrated care board", "The NHS body that plans and funds local health services, a partner in "
                 "the local area SEND arrangements."),
     "LA": Term("local authority", "The council responsible for education and children's services in an area."),

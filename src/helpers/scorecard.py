@@ -254,7 +254,7 @@ def key_messages(metrics: dict[str, dict[str, Any]], config: PackConfig, *,
     """Three to five headline sentences for the front page, each with the link to its evidence.
 
     First the scorecard in one sentence (linking to ``#scorecard`` on the front page), then the findings of the
-    rated areas, worst first (Red, Amber, Green; config order within a status), then, if fewer than three
+    rated areas, each led by its status word ("Red – ..."), worst first (Red, Amber, Green; config order within a status), then, if fewer than three
     messages so far, each notebook's first metric ``finding`` (of a metric with a value) in metric-id order,
     skipping metrics an area already reports. At most five.
     """
@@ -274,7 +274,7 @@ def key_messages(metrics: dict[str, dict[str, Any]], config: PackConfig, *,
     for s in sorted((s for s in statuses if s.rag in order), key=lambda s: order[s.rag]):
         if len(messages) == 5:
             break
-        messages.append((s.finding, s.evidence_href or "#scorecard"))
+        messages.append((f"{s.rag} – {s.finding}", s.evidence_href or "#scorecard"))
     if len(messages) < 3:
         used = {area.metric for area in config.action_plan}
         for notebook in sorted(metrics):

@@ -8,6 +8,7 @@ Analysis Function's own ``gptables`` package implements that guidance, so it is 
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from pathlib import Path
@@ -19,6 +20,9 @@ from helpers.errors import InputError
 
 #: Excel's limit on a worksheet name.
 _SHEET_NAME_MAX = 31
+#: The workbook's "created" property. Fixed, because xlsxwriter otherwise stamps the time of writing into
+#: ``docProps/core.xml`` and two builds of the same pack would differ; the build time is in the pack's manifest.
+_CREATED = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
 
 
 def _title(path: Path) -> str:
@@ -115,5 +119,7 @@ def write_workbook(csv_paths: list[Path], out: Path, title: str, synthetic: bool
     )
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    gpt.write_workbook(filename=str(out), sheets=sheets, cover=cover, notes_table=notes, auto_width=True)
+    book = gpt.produce_workbook(filename=str(out), sheets=sheets, cover=cover, notes_table=notes, auto_width=True)
+    book.set_properties({"created": _CREATED})
+    book.close()
     return out

@@ -169,7 +169,8 @@ def _swap(staging: Path, pack_dir: Path) -> None:
 
 def notebook_outputs(pack: Path, name: str) -> list[Path]:
     """Files in a pack that belong to one notebook (removed before it is re-executed)."""
-    files = [pack / "executed" / f"{name}.ipynb", pack / "data" / f"metrics_{name}.json", pack / f"{name}.html"]
+    files = [pack / "executed" / f"{name}.ipynb", pack / "data" / f"metrics_{name}.json",
+             pack / "data" / f"disclosure_{name}.json", pack / f"{name}.html"]
     files += list((pack / "downloads").glob(f"{name}-*"))
     return files
 

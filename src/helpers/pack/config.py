@@ -99,6 +99,8 @@ class Assumption(_Model):
     source: str
     owner: str = "Performance team"
     quality: Literal["high", "medium", "low"] = "medium"
+    exempt: bool | None = Field(None, description="commercial (Schedule 12A): kept out of the public pack; "
+                                                  "default: true for money values (key ending _gbp)")
 
 
 class ActionArea(_Model):

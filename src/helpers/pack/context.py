@@ -112,11 +112,10 @@ class PackContext:
             self._cache["workforce"] = workforce.read(self.config.inputs.workforce)
         return self._cache["workforce"].copy()
 
-    def write_metrics(self, metrics: dict[str, Any]) -> Path:
+    def write_metrics(self, metrics: dict[str, Any]) -> None:
         """Write this notebook's headline metrics to ``metrics_<notebook>.json`` for the front page."""
         path = self.artefacts / f"metrics_{self.notebook}.json"
         path.write_text(json.dumps(_jsonable(metrics), indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        return path
 
     def metrics(self) -> dict[str, dict[str, Any]]:
         """Every notebook's metrics found in the artefacts folder, keyed by notebook name."""

@@ -9,8 +9,11 @@ Written by hand because neither papermill nor nbclient keeps kernels between not
 
 from __future__ import annotations
 
+import itertools
 import os
 import queue
+import shutil
+import tempfile
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -50,9 +53,13 @@ class KernelPool:
         self._free: queue.Queue[KernelManager] = queue.Queue()
         self._all: list[KernelManager] = []
         self._lock = threading.Lock()
+        self._sockets = tempfile.mkdtemp(prefix="evidence-pack-kernels-")
+        self._started = itertools.count()
 
     def _start(self) -> KernelManager:
-        km = KernelManager(kernel_name=self.kernel_name, transport="ipc")
+        # Local IPC sockets under an absolute temporary path: no TCP ports, and independent of any cwd.
+        km = KernelManager(kernel_name=self.kernel_name, transport="ipc",
+                           ip=os.path.join(self._sockets, f"k{next(self._started)}"))
         # One BLAS thread per kernel: kernels already run in parallel, and results do not depend on thread count.
         km.start_kernel(cwd=self.cwd, env={**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
                                            "MKL_NUM_THREADS": "1"})
@@ -97,3 +104,4 @@ class KernelPool:
     def shutdown(self) -> None:
         for km in list(self._all):
             self._retire(km)
+        shutil.rmtree(self._sockets, ignore_errors=True)

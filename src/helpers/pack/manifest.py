@@ -74,6 +74,13 @@ def write(pack: Path, cfg: PackConfig, variant: str, tasks: Iterable, inputs: di
         "notebook_seconds": {**previous, **durations},
         "executed_this_build": sorted(durations),
     }
+    if variant == "public":  # commercial assumptions (Schedule 12A) stay out of the public pack
+        from helpers.assumptions import is_commercial
+
+        withheld = sorted(k for k, a in cfg.assumptions.items() if is_commercial(k, a))
+        manifest["config"]["assumptions"] = {k: v for k, v in manifest["config"]["assumptions"].items()
+                                             if k not in withheld}
+        manifest["withheld_assumptions"] = withheld
     config_paths = manifest["config"]["inputs"]
     for key, value in config_paths.items():
         if isinstance(value, list):

@@ -112,7 +112,7 @@ def _exporter(variant: str):
     exporter = HTMLExporter(
         extra_template_basedirs=[str(TEMPLATES)], template_name="evidence_pack",
         exclude_input=variant != "reviewer", exclude_input_prompt=True, exclude_output_prompt=True,
-        exclude_anchor_links=True, language_code="en-GB",
+        exclude_anchor_links=True,
     )
     return exporter
 
@@ -184,7 +184,8 @@ def contents_html(tasks: Iterable) -> str:
 
 def _standalone_page(pack: Path, cfg: PackConfig, variant: str, tasks: list, current: str, markdown: str,
                      file: str) -> Path:
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(markdown)])
+    # a fixed cell id (nbformat draws a random one), so the page is the same bytes in every build
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(markdown, id=Path(file).stem)])
     title = markdown.splitlines()[0].lstrip("# ").strip()
     body, _ = _exporter(variant).from_notebook_node(
         nb, resources={"pack": page_resources(cfg, variant, tasks, current, title)})
@@ -209,7 +210,8 @@ def finish_pack(pack: Path, cfg: PackConfig, variant: str, tasks: list, *, pdf: 
         if stale.stem not in names:
             stale.unlink()
     csvs = sorted((pack / "downloads").glob("*.csv"))
-    spreadsheet.write_workbook(csvs, pack / "downloads" / "all-tables.xlsx", title=cfg.title, synthetic=cfg.synthetic)
+    spreadsheet.write_workbook(csvs, pack / "downloads" / "all-tables.xlsx", title=cfg.title, synthetic=cfg.synthetic,
+                               threshold=cfg.disclosure.threshold)
     print_page = write_print_page(pack, tasks)
     if pdf:
         chrome = find_chromium()
@@ -236,7 +238,7 @@ def write_print_page(pack: Path, tasks: list) -> Path:
         sections.append(f'<section class="print-section">{inner}</section>')
     footer_text = (pack / files[0]).read_text(encoding="utf-8")
     footer = re.search(r"<footer.*?</footer>", footer_text, flags=re.S)
-    doc = (head or "") + '<main id="main-content">' + "\n".join(sections) + "</main>" + (footer.group(0) if footer else "") + "</body></html>"
+    doc = (head or "") + '<main id="main-content" tabindex="-1">' + "\n".join(sections) + "</main>" + (footer.group(0) if footer else "") + "</body></html>"
     out = pack / "print.html"
     out.write_text(doc, encoding="utf-8")
     return out
