@@ -76,7 +76,7 @@ def _fmt(value: object, *, plain: bool = False) -> str:
     if isinstance(value, (int, np.integer)):
         return str(int(value)) if plain else f"{int(value):,}"
     if isinstance(value, (float, np.floating)):
-        return f"{int(value):,}" if float(value).is_integer() and abs(value) >= 1000 else f"{value:,.1f}"
+        return f"{int(value):,}" if float(value).is_integer() else f"{value:,.1f}"
     if isinstance(value, pd.Timestamp):
         return value.strftime("%d %b %Y")
     return str(value)

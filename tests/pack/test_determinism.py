@@ -25,7 +25,8 @@ PNG = re.compile(r"data:image/png;base64,([A-Za-z0-9+/=]+)")
 @pytest.fixture(scope="module")
 def second_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     reports = tmp_path_factory.mktemp("reports-again")
-    Builder(ROOT / "config" / "demo.yaml", reports=reports, force=True, pdf=False, progress=lambda m: None).run()
+    # the same settings as the session fixture `demo_build` (pdf on: pages link the PDF only when it is printed)
+    Builder(ROOT / "config" / "demo.yaml", reports=reports, force=True, progress=lambda m: None).run()
     return reports / "demo"
 
 

@@ -18,7 +18,7 @@ def read(pack: Path, page: str) -> str:
 def test_public_has_no_code_and_no_restricted_marking(demo_build: Path) -> None:
     for page in PAGES:
         text = read(demo_build, page)
-        assert "Not for publication" not in text and "code-input" not in text
+        assert "Not for publication" not in text and '<details class="code-input">' not in text
         assert "ctx = open_pack" not in text
     assert "What each choice would cost" not in read(demo_build, "03_ep_workforce.html")
 
@@ -27,7 +27,7 @@ def test_restricted_marks_every_page_and_keeps_exempt_cells(restricted_build: Pa
     for page in sorted(p.name for p in restricted_build.glob("*.html")):
         assert "Not for publication" in read(restricted_build, page), page
     assert "What each choice would cost" in read(restricted_build, "03_ep_workforce.html")
-    assert "code-input" not in read(restricted_build, "02_timeliness.html")
+    assert '<details class="code-input">' not in read(restricted_build, "02_timeliness.html")
 
 
 def test_reviewer_shows_code_folded(reviewer_build: Path) -> None:

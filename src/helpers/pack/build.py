@@ -228,7 +228,7 @@ class Builder:
         exec_keys = execution_keys(self.tasks, self.cfg, self.variant,
                                    {**inputs, "parameters": json.dumps(self.notebook_parameters, sort_keys=True)})
         tmpl = template_hash()
-        render_keys = {k: _sha(v, tmpl) for k, v in exec_keys.items()}
+        render_keys = {k: _sha(v, tmpl, str(render.pdf_wanted(self.pdf))) for k, v in exec_keys.items()}
         previous = {} if self.force else _load_keys(self.pack_dir)
         prev_exec, prev_render = previous.get("execute", {}), previous.get("render", {})
         to_execute = {t.name for t in self.tasks if prev_exec.get(t.name) != exec_keys[t.name]
@@ -322,7 +322,7 @@ class Builder:
                             done.add(name)
                             if name in to_render:
                                 futures[pool.submit(render.render_notebook, staging, self.cfg, self.variant,
-                                                    name, self.tasks)] = (name, "render")
+                                                    name, self.tasks, self.pdf)] = (name, "render")
 
             submit_ready()
             while futures:
@@ -348,7 +348,7 @@ class Builder:
                         self.progress(f"  {name}: finished in {value:.1f} s")
                         done.add(name)
                         futures[pool.submit(render.render_notebook, staging, self.cfg, self.variant, name,
-                                            self.tasks)] = (name, "render")
+                                            self.tasks, self.pdf)] = (name, "render")
                     else:
                         result.rendered.append(name)
                 submit_ready()

@@ -92,7 +92,7 @@ def _code_version(root: Path | None) -> str:
 
 
 def page_resources(cfg: PackConfig, variant: str, tasks: Iterable, current: str, title: str,
-                   built: str | None = None) -> dict[str, object]:
+                   pdf: bool = False) -> dict[str, object]:
     """The values the template needs (``resources['pack']``)."""
     la_name = cfg.la.name or cfg.la.code or cfg.la.old_code or ""
     return {
@@ -100,9 +100,9 @@ def page_resources(cfg: PackConfig, variant: str, tasks: Iterable, current: str,
         "restricted": variant == "restricted", "show_code": variant == "reviewer", "synthetic": cfg.synthetic,
         "la_name": la_name, "period_end": cfg.period_end.strftime("%d %B %Y").lstrip("0"),
         "nav": nav_items(tasks, current), "css": _css(), "code_version": _code_version(cfg.root),
-        "built": built or dt.datetime.now(dt.timezone.utc).strftime("%d %B %Y %H:%M UTC"),
+        "built": dt.datetime.now(dt.timezone.utc).strftime("%d %B %Y %H:%M UTC"),
         "sources": _sources(cfg), "config_name": cfg.source_path.name if cfg.source_path else "",
-        "workbook_href": "downloads/all-tables.xlsx", "pdf_href": "pack.pdf",
+        "workbook_href": "downloads/all-tables.xlsx", "pdf_href": "pack.pdf" if pdf else None,
     }
 
 
@@ -138,7 +138,12 @@ def prepare(nb: nbformat.NotebookNode, variant: str) -> tuple[nbformat.NotebookN
     return nb, sorted(set(dropped_links))
 
 
-def render_notebook(pack: Path, cfg: PackConfig, variant: str, name: str, tasks: Iterable) -> Path:
+def pdf_wanted(pdf: bool) -> bool:
+    """True when the build prints ``pack.pdf`` (asked for, and Chromium is installed)."""
+    return pdf and find_chromium() is not None
+
+
+def render_notebook(pack: Path, cfg: PackConfig, variant: str, name: str, tasks: Iterable, pdf: bool = False) -> Path:
     """Render ``executed/<name>.ipynb`` to its page; in public builds also strip exempt cells from the notebook."""
     executed = pack / "executed" / f"{name}.ipynb"
     nb = nbformat.read(executed, as_version=4)
@@ -149,7 +154,7 @@ def render_notebook(pack: Path, cfg: PackConfig, variant: str, name: str, tasks:
         nbformat.write(_without_exempt(nb), executed)
     title = next((t for t in [heading_and_summary(getattr(tk, "path"))[0] for tk in tasks if tk.name == name]), name)
     body, _ = _exporter(variant).from_notebook_node(
-        shown, resources={"pack": page_resources(cfg, variant, tasks, name, title)})
+        shown, resources={"pack": page_resources(cfg, variant, tasks, name, title, pdf=pdf_wanted(pdf))})
     out = pack / page_file(name)
     out.write_text(_finish_html(body, pack, tasks, name), encoding="utf-8")
     return out
@@ -183,12 +188,12 @@ def contents_html(tasks: Iterable) -> str:
 
 
 def _standalone_page(pack: Path, cfg: PackConfig, variant: str, tasks: list, current: str, markdown: str,
-                     file: str) -> Path:
+                     file: str, pdf: bool) -> Path:
     # a fixed cell id (nbformat draws a random one), so the page is the same bytes in every build
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(markdown, id=Path(file).stem)])
     title = markdown.splitlines()[0].lstrip("# ").strip()
     body, _ = _exporter(variant).from_notebook_node(
-        nb, resources={"pack": page_resources(cfg, variant, tasks, current, title)})
+        nb, resources={"pack": page_resources(cfg, variant, tasks, current, title, pdf=pdf_wanted(pdf))})
     out = pack / file
     out.write_text(_finish_html(body, pack, tasks, current), encoding="utf-8")
     return out
@@ -201,10 +206,10 @@ def finish_pack(pack: Path, cfg: PackConfig, variant: str, tasks: list, *, pdf: 
 
     _standalone_page(pack, cfg, variant, tasks, "__glossary__",
                      "# Glossary\n\nWhat the abbreviations and technical terms in this pack mean.\n\n"
-                     + glossary.glossary_html(), "glossary.html")
+                     + glossary.glossary_html(), "glossary.html", pdf)
     if FRONT_PAGE not in {t.name for t in tasks}:
         _standalone_page(pack, cfg, variant, tasks, "__index__",
-                         f"# {html.escape(cfg.title)}\n\nThe pages of this evidence pack.", "index.html")
+                         f"# {html.escape(cfg.title)}\n\nThe pages of this evidence pack.", "index.html", pdf)
     names = {t.name for t in tasks}
     for stale in pack.glob("[0-9][0-9]_*.html"):
         if stale.stem not in names:
@@ -212,7 +217,7 @@ def finish_pack(pack: Path, cfg: PackConfig, variant: str, tasks: list, *, pdf: 
     csvs = sorted((pack / "downloads").glob("*.csv"))
     spreadsheet.write_workbook(csvs, pack / "downloads" / "all-tables.xlsx", title=cfg.title, synthetic=cfg.synthetic,
                                threshold=cfg.disclosure.threshold)
-    print_page = write_print_page(pack, tasks)
+    print_page = write_print_page(pack, tasks, page_label(cfg, variant))
     if pdf:
         chrome = find_chromium()
         if chrome is None:
@@ -222,8 +227,17 @@ def finish_pack(pack: Path, cfg: PackConfig, variant: str, tasks: list, *, pdf: 
             progress("  pack.pdf: printed")
 
 
-def write_print_page(pack: Path, tasks: list) -> Path:
-    """One HTML document with the front page then every page in order, for printing to PDF."""
+def page_label(cfg: PackConfig, variant: str) -> str:
+    """Text printed at the top of every PDF page: synthetic data and restricted status."""
+    parts = (["Synthetic demonstration data"] if cfg.synthetic else []) + (
+        ["NOT FOR PUBLICATION"] if variant == "restricted" else [])
+    return " · ".join(parts)
+
+
+def write_print_page(pack: Path, tasks: list, label: str = "") -> Path:
+    """One HTML document with the front page then every page in order, for printing to PDF.
+
+    ``label`` (synthetic / not for publication) is printed in the top margin of every page."""
     order = [FRONT_PAGE] + [t.name for t in tasks if t.name != FRONT_PAGE]
     files = [page_file(n) for n in order if (pack / page_file(n)).exists()] + ["glossary.html"]
     head, sections = None, []
@@ -238,6 +252,9 @@ def write_print_page(pack: Path, tasks: list) -> Path:
         sections.append(f'<section class="print-section">{inner}</section>')
     footer_text = (pack / files[0]).read_text(encoding="utf-8")
     footer = re.search(r"<footer.*?</footer>", footer_text, flags=re.S)
+    if label:
+        margin = f'<style>@media print {{ @page {{ @top-center {{ content: "{label}"; font-size: 9pt; }} }} }}</style>'
+        head = (head or "").replace("</head>", margin + "</head>", 1)
     doc = (head or "") + '<main id="main-content" tabindex="-1">' + "\n".join(sections) + "</main>" + (footer.group(0) if footer else "") + "</body></html>"
     out = pack / "print.html"
     out.write_text(doc, encoding="utf-8")
