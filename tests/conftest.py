@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from project_copy import copy_project  # noqa: F401 - re-exported for tests
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("SEND_SHARED_DIR", ROOT.parent / "shared"))
 
@@ -38,18 +40,6 @@ def ees_2022(shared_dir: Path) -> Path:
     if not path.exists():
         pytest.skip(f"{path} not present")
     return path
-
-
-def copy_project(dest: Path) -> Path:
-    """A throwaway copy of the project's notebooks, configs and demo data (the package itself is installed)."""
-    import shutil
-
-    for name in ("notebooks", "config", "data/demo", "data/reference"):
-        src = ROOT / name
-        if src.exists():
-            shutil.copytree(src, dest / name)
-    shutil.copy2(ROOT / "pyproject.toml", dest / "pyproject.toml")
-    return dest
 
 
 @pytest.fixture(scope="session")

@@ -24,6 +24,9 @@ Rules, with their sources:
 * **Rank intervals** by simulation (Marshall & Spiegelhalter 1998; modelling_methods.md §7.3): draw each LA's
   proportion from Beta(x + ½, n − x + ½), rank every draw, report the median rank and the 2.5-97.5 percentile
   ranks. These are pointwise intervals and somewhat anticonservative when LAs are close.
+* **Funnel plot** of every LA against England's figure (:mod:`helpers.funnel`): PHE significance labels at the
+  95% and 99.8% limits, and the same labels against limits widened for the usual variation between LAs
+  (Spiegelhalter 2005 additive overdispersion, as FunnelPlotR).
 """
 
 from __future__ import annotations
@@ -333,6 +336,174 @@ def latest_year(values: pd.DataFrame, la_code: str) -> int | None:
     return int(own["year"].max()) if len(own) else None
 
 
+def report_year(values: pd.DataFrame, la_code: str) -> int:
+    """The year a page reports: the LA's latest year with a value, else the latest year any area has one."""
+    own = latest_year(values, la_code)
+    return own if own is not None else int(values.dropna(subset=["value"])["year"].max())
+
+
+def area_names(ees: pd.DataFrame) -> pd.Series:
+    """Each area's latest name, indexed by ``area_code`` (so a renamed LA shows its current name)."""
+    return ees.drop_duplicates("area_code", keep="last").set_index("area_code")["area_name"]
+
+
+def neighbours_sentence(la_name: str, codes: list[str], names: pd.Series) -> str:
+    """Plain English: who the LA's statistical neighbours are, or that none are set (so only England and region)."""
+    if not codes:
+        return ("No statistical neighbours are set for this pack (add them to the pack config, or point the config "
+                "at DfE's neighbour list), so the page compares with England and the region only.")
+    return (f"{la_name}'s statistical neighbours are " + ", ".join(str(names[c]) for c in codes[:-1])
+            + f" and {names[codes[-1]]}.")
+
+
+#: Funnel-plot roles of councils other than the LA itself (the LA's role is its own name).
+NEIGHBOUR_ROLE = "Statistical neighbour"
+OTHER_ROLE = "Other council"
+
+
+def funnel_points(values: pd.DataFrame, year: int, baseline: float, *, la_code: str, la_name: str,
+                  neighbours: list[str]) -> pd.DataFrame:
+    """Every LA with both counts in ``year`` as a funnel-plot point, labelled against ``baseline``.
+
+    Parameters
+    ----------
+    values : output of :func:`measure_values` for a proportion measure.
+    year : the year to plot.
+    baseline : the comparator proportion (0-1), England's figure on this page.
+    la_code, la_name : the LA the page is about (3-digit area code and display name).
+    neighbours : the LA's statistical neighbours (3-digit area codes).
+
+    Returns
+    -------
+    :func:`la_values` columns plus ``significance`` (PHE label against the 95%/99.8% limits,
+    :func:`helpers.funnel.significance`), ``allowing_for_variation`` (the same label against the additive
+    overdispersion-adjusted limits, :func:`helpers.funnel.adjusted_limits`) and ``role`` (``la_name``,
+    :data:`NEIGHBOUR_ROLE` or :data:`OTHER_ROLE`).
+    """
+    points = la_values(values, year)
+    x, n = points["numerator"], points["denominator"]
+    points["significance"] = funnel.significance(x, n, baseline=baseline)
+    spread = funnel.overdispersion(x, n, baseline=baseline)
+    points["allowing_for_variation"] = funnel.label(x / n, funnel.adjusted_limits(n, spread))
+    points["role"] = np.select([points["area_code"] == la_code, points["area_code"].isin(neighbours)],
+                               [la_name, NEIGHBOUR_ROLE], OTHER_ROLE)
+    return points
+
+
+def funnel_lines(points: pd.DataFrame, baseline: float) -> pd.DataFrame:
+    """The funnel's lines in percent at PHE's axis denominators, for drawing.
+
+    Columns ``n``, ``baseline``, ``lower_95``, ``upper_95``, ``lower_998``, ``upper_998`` (Wilson limits,
+    :func:`helpers.funnel.limits`) and ``wide_lower_998``, ``wide_upper_998`` (99.8% limits allowing for the
+    variation between LAs in ``points``). The wide limits are left empty (NaN) when, even at the largest
+    denominator, they reach within 0.1 percentage points of 0% or 100%: then they span the whole chart at every
+    size, are not drawn and no LA can be outside them.
+    """
+    axis = funnel.axis_populations(points["denominator"])
+    lines = funnel.limits(axis, baseline)
+    wide = funnel.adjusted_limits(axis, funnel.overdispersion(points["numerator"], points["denominator"],
+                                                              baseline=baseline))
+    shown = 0.001 < wide["lower_998"].iloc[-1] and wide["upper_998"].iloc[-1] < 0.999
+    for side in ("lower", "upper"):
+        lines[f"wide_{side}_998"] = wide[f"{side}_998"] if shown else np.nan
+    percent = [c for c in lines.columns if c != "n"]
+    lines[percent] = lines[percent] * 100
+    return lines
+
+
+def funnel_labels(points: pd.DataFrame, la_code: str) -> tuple[str | None, str | None]:
+    """The LA's funnel labels (against England's limits, and allowing for variation); None if it has no point."""
+    own = points[points["area_code"] == la_code]
+    if own.empty:
+        return None, None
+    return own["significance"].iloc[0], own["allowing_for_variation"].iloc[0]
+
+
+def funnel_title(points: pd.DataFrame, la_code: str, la_name: str, year: int, baseline: float) -> str:
+    """Headline for the funnel plot: the LA's 20-week figure beside England's (``baseline`` as a proportion)."""
+    own = points[points["area_code"] == la_code]
+    if own.empty:
+        return f"{la_name} has no 20-week figure for {year}"
+    value = float(own["value"].iloc[0])
+    versus = narrative.compare(value, baseline * 100, "England", "%").split(", ", 1)[-1]
+    return f"In {year}, {la_name} issued {narrative.fmt(value, '%')} of EHC plans within 20 weeks, {versus}"
+
+
+def funnel_alt(points: pd.DataFrame, la_code: str, la_name: str, year: int, baseline: float) -> str:
+    """Alt text for the funnel plot: what is drawn, where the LA sits and how many LAs lie outside 99.8%."""
+    own = points[points["area_code"] == la_code]
+    outside = int(points["significance"].str.endswith("(0.001)").sum())
+    where = (f" at {narrative.fmt(own['value'].iloc[0], '%')} of {narrative.fmt(own['denominator'].iloc[0], 'count')}"
+             " plans" if len(own) else "")
+    others = ("; its statistical neighbours are triangles; each is labelled with its name. "
+              if (points["role"] == NEIGHBOUR_ROLE).any() else ", labelled with its name. ")
+    return (f"Funnel plot of the percentage of EHC plans issued within 20 weeks in {year} against the number of "
+            f"plans issued (log scale), for {len(points)} councils. England's figure, "
+            f"{narrative.fmt(baseline * 100, '%')}, is a horizontal line with funnel-shaped 95% and 99.8% limits "
+            f"around it that narrow as councils get larger. {la_name} is a large diamond{where}{others}"
+            f"{outside} of the {len(points)} councils lie outside the 99.8% limits.")
+
+
+def funnel_note(lines: pd.DataFrame) -> str | None:
+    """Note under the funnel plot when the limits allowing for variation are not drawn (see :func:`funnel_lines`)."""
+    if lines["wide_lower_998"].notna().any():
+        return None
+    return ("Councils differ so much that, allowing for the usual variation between councils, the 99.8% limits run "
+            "from 0% to 100% at every size, so they are not drawn: no council is outside them.")
+
+
+def funnel_table(points: pd.DataFrame, baseline: float, la_name: str) -> pd.DataFrame:
+    """The data behind the funnel plot: each council's counts, value, its own limits and labels (display columns).
+
+    The LA first, then its neighbours, then every other council, each alphabetically.
+    """
+    bounds = funnel.limits(points["denominator"], baseline)
+    limit_cols = ("lower_95", "upper_95", "lower_998", "upper_998")
+    data = points.assign(**{c: bounds[c].to_numpy() * 100 for c in limit_cols})
+    data["order"] = data["role"].map({la_name: 0, NEIGHBOUR_ROLE: 1}).fillna(2)
+    data = data.sort_values(["order", "area_name"])[[
+        "area_name", "role", "denominator", "numerator", "value", *limit_cols, "significance",
+        "allowing_for_variation"]].astype({"denominator": "Int64", "numerator": "Int64"})
+    data.columns = ["Council", "Group", "Plans issued", "Within 20 weeks", "% within 20 weeks", "95% lower limit",
+                    "95% upper limit", "99.8% lower limit", "99.8% upper limit", "Against England",
+                    "Allowing for variation between councils"]
+    return data
+
+
+def funnel_sentences(la_name: str, baseline: float, label: str | None,
+                     wide: str | None) -> list[tuple[str, str]]:
+    """What the funnel plot says about the LA, as ``(text, kind)`` for :func:`helpers.charts.say`.
+
+    The headline compares the LA with England's ``baseline`` (a proportion); a second sentence says whether the
+    gap is still outside the limits allowing for variation between councils (special-cause variation) or only
+    outside the chance limits. Empty when the LA has no point (both labels None).
+    """
+    if label is None or wide is None:
+        return []
+    headline = (f"Compared with England's {narrative.fmt(baseline * 100, '%')}, {la_name} is "
+                f"{funnel.PLAIN_ENGLISH[label]}.")
+    out = [(headline, "headline")]
+    if wide.endswith("(0.001)"):
+        detail = ("Even allowing for how much councils usually differ, the gap is special-cause variation: "
+                  "something specific to the council, not chance, explains it.")
+        out.append((detail, "text"))
+    elif label != "Not significant":
+        detail = (f"Allowing for how much councils usually differ, {la_name} is {funnel.PLAIN_ENGLISH[wide]}: "
+                  "the gap is bigger than chance would explain for a council of this size, but not unusual among "
+                  "councils.")
+        out.append((detail, "text"))
+    return out
+
+
+def interval_table(group_rows: pd.DataFrame) -> pd.DataFrame:
+    """Display table of each group's counts, value and 95% interval, from :func:`group_values` rows."""
+    table = group_rows[["group", "denominator", "numerator", "value", "ci_lower", "ci_upper",
+                        "members_reporting"]].astype({"denominator": "Int64", "numerator": "Int64"})
+    table.columns = ["Area or group", "Plans issued", "Within 20 weeks", "% within 20 weeks",
+                     "95% interval: lower", "95% interval: upper", "Councils with data"]
+    return table
+
+
 def summary_table(ees: pd.DataFrame, groups: list[Group], measures: list[Measure]) -> pd.DataFrame:
     """One row per measure, for the LA's latest year with data: the LA, each comparator group, the neighbours'
     range, and LAIT rank and band (where the measure has a polarity). Values in percent; display-ready columns.
@@ -432,6 +603,12 @@ def trend_table(ees: pd.DataFrame, groups: list[Group], measures: list[Measure],
         frames.append(table.assign(measure=m.label)[["measure", "year", "group", "kind", "value", "ci_lower",
                                                      "ci_upper"]])
     return pd.concat(frames, ignore_index=True)
+
+
+def measures_with_la_values(trends: pd.DataFrame, measures: list[Measure]) -> list[Measure]:
+    """The measures for which the LA has at least one value in :func:`trend_table` (the panels worth drawing)."""
+    own = trends[(trends["kind"] == "la") & trends["value"].notna()]
+    return [m for m in measures if (own["measure"] == m.label).any()]
 
 
 def trends_alt(trends: pd.DataFrame, measures: list[Measure], la_name: str) -> str:

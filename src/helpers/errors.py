@@ -45,7 +45,7 @@ class InputError(Exception):
             details.append(f"expected {self.expected}")
         if self.found is not None:
             found = str(self.found)
-            details.append(f"found {found[:80]!r}" if len(found) > 80 else f"found {found!r}")
+            details.append(f"found {'…' + found[-79:]!r}" if len(found) > 80 else f"found {found!r}")
         if details:
             text += " (" + "; ".join(details) + ")"
         return text

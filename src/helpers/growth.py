@@ -14,6 +14,7 @@ principles and practice* (FPP3 §13.7, short series):
 * rolling-origin back-tests with error (MAPE) and interval coverage, against a random-walk-with-drift benchmark;
 * demand scenarios converted to assessments and Educational Psychologist (EP) hours;
 * the monthly local series (from SEN2) with an STL seasonal decomposition and a 12-month forecast.
+* the request-growth page's sentences, tables and metrics records, worded by :mod:`helpers.narrative` rules.
 
 The 2020 COVID dip is treated as a one-year pulse (option (a) in ``modelling_methods.md`` §3.4): a 2020 indicator
 in the count model, and for ETS (which cannot take a regressor) 2020 replaced by the geometric mean of 2019 and 2021
@@ -39,6 +40,9 @@ from statsmodels.tools.sm_exceptions import ConvergenceWarning
 from statsmodels.tsa.arima.model import ARIMA
 from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 from statsmodels.tsa.seasonal import STL
+
+from helpers import narrative
+from helpers.sources.ees import ENGLAND_CODE
 
 #: The pandemic year, modelled as a one-off pulse (requests dipped; timeliness rules were relaxed May–Sep 2020).
 COVID_YEAR = 2020
@@ -549,3 +553,361 @@ def monthly_forecast(series: pd.Series, horizon: int = 12, *, levels: tuple[floa
                                     "upper": f["pi_upper"].to_numpy() + ahead,
                                     "level": level, "model": "STL + damped trend"}))
     return pd.concat(frames, ignore_index=True)
+
+
+# --- page wording, tables and metrics ---------------------------------------------------------------------------
+# Sentences and tables for the request-growth page (01). Numbers are written by :mod:`helpers.narrative` rules.
+
+#: What each DfE measure is called in a sentence.
+MEASURE_WORDS: dict[str, str] = {
+    "requests_received": "requests for an EHC needs assessment",
+    "new_plans": "new EHC plans",
+    "plans_in_place": "EHC plans in place (January)",
+}
+#: Each model (and the back-test's "chosen model") in plain English.
+MODEL_WORDS: dict[str, str] = {
+    LOGLINEAR: "a steady-percentage growth trend (a log-linear count model)",
+    DAMPED: "a trend whose growth slowly fades (damped exponential smoothing)",
+    DRIFT: "the average change of past years carried forward (the simple benchmark)",
+    "chosen model": "the model this page uses",
+}
+#: Fewest years of requests for a back-test: :func:`backtest`'s five training years plus a two-year horizon.
+MIN_BACKTEST_YEARS = 7
+#: Name of the statistical-neighbour group in comparisons and metrics.
+SIMILAR_COUNCILS = "Similar councils"
+
+
+def _capitalised(text: str) -> str:
+    return text[0].upper() + text[1:]
+
+
+def grew(rate: float) -> str:
+    """``"grew by 7.4% a year"``, ``"fell by 2.1% a year"`` or ``"stayed about level"`` for a yearly rate (fraction).
+
+    "Level" when the rate rounds to 0.0% at the precision shown, so a sentence never says "grew by 0.0%".
+    """
+    shown = narrative.fmt(abs(rate) * 100, "%")
+    if shown == "0.0%":
+        return "stayed about level"
+    return f"{'grew' if rate > 0 else 'fell'} by {shown} a year"
+
+
+def likely_range(row: pd.Series) -> str:
+    """``"about 4,300 (likely range 4,000 to 4,600)"`` for one forecast row (``mean``, ``lower``, ``upper``)."""
+    return (f"about {narrative.fmt(row['mean'], 'count')} (likely range {narrative.fmt(row['lower'], 'count')} "
+            f"to {narrative.fmt(row['upper'], 'count')})")
+
+
+def years_as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with its ``year``/``Year``/``origin`` columns as text, so tables show 2024, not 2,024."""
+    return frame.astype({c: str for c in ("year", "Year", "origin") if c in frame.columns})
+
+
+@dataclass(frozen=True)
+class MeasureForecast:
+    """One measure's annual series, the trend model chosen for it and its forecast (tidy, see :func:`forecast`)."""
+
+    measure: str
+    series: pd.Series
+    fit: TrendFit
+    forecast: pd.DataFrame
+
+    @property
+    def what(self) -> str:
+        """The measure in words (:data:`MEASURE_WORDS`)."""
+        return MEASURE_WORDS[self.measure]
+
+
+def forecast_measure(ees: pd.DataFrame, area_code: str, measure: str, *, horizon: int = 3) -> MeasureForecast | None:
+    """Fit the best trend (:func:`choose_model`) to an area's measure and forecast ``horizon`` years.
+
+    None when the release has fewer than :data:`MIN_YEARS` years for it (:func:`too_few_years_sentence` says so).
+    """
+    series = annual_series(ees, area_code, measure)
+    if len(series) < MIN_YEARS:
+        return None
+    fit = choose_model(series)
+    return MeasureForecast(measure, series, fit, forecast(fit, horizon))
+
+
+def too_few_years_sentence(measure: str, la_name: str) -> str:
+    """Why a measure has no forecast: fewer than :data:`MIN_YEARS` years in the release."""
+    return (f"The DfE release has fewer than {MIN_YEARS} years of {MEASURE_WORDS[measure]} for {la_name}, "
+            "too few to fit a trend.")
+
+
+def forecast_title(f: MeasureForecast) -> str:
+    """Headline for a fan chart: growth over the years shown and the last forecast year's 80% likely range."""
+    final = f.forecast[f.forecast["level"] == 0.8].iloc[-1]
+    start, end = int(f.series.index[0]), int(f.series.index[-1])
+    return (f"{_capitalised(f.what)} {grew(cagr(f.series))} from {start} to {end}; if the trend continues, "
+            f"{int(final['year'])} may see {likely_range(final)}")
+
+
+def forecast_data(f: MeasureForecast) -> pd.DataFrame:
+    """The data behind a fan chart (:func:`forecast_table`), with years as text."""
+    return years_as_text(forecast_table(f.series, f.forecast))
+
+
+def model_sentence(f: MeasureForecast) -> str:
+    """Which model the forecast uses and why (lowest AICc), noting a short series and a 2020 pulse."""
+    start, end = int(f.series.index[0]), int(f.series.index[-1])
+    few = " (with so few years only this simplest model could be tried)" if len(f.series) < 7 else ""
+    covid = f"; {f.fit.covid_year} is treated as a one-off pandemic dip." if f.fit.covid_year else "."
+    return (f"The forecast uses {MODEL_WORDS[f.fit.model]}, the best fit to the {len(f.series)} years from {start} "
+            f"to {end} once each model's complexity is allowed for{few}{covid}")
+
+
+@dataclass(frozen=True)
+class GrowthComparison:
+    """The LA's and England's compound growth a year (fractions, :func:`cagr`) over ``base``–``latest``."""
+
+    base: int
+    latest: int
+    la_rate: float
+    england_rate: float
+
+    @property
+    def pace(self) -> str:
+        """``"faster than"``, ``"slower than"`` or ``"the same pace as"`` (judged at the precision shown)."""
+        if narrative.fmt(100 * self.la_rate, "%") == narrative.fmt(100 * self.england_rate, "%"):
+            return "the same pace as"
+        return "faster than" if self.la_rate > self.england_rate else "slower than"
+
+
+def compare_with_england(requests: pd.Series, england: pd.Series, *, years: int = 5) -> GrowthComparison:
+    """Growth of the LA's and England's series over the last ``years`` years both have (fewer if they are short)."""
+    latest = int(requests.index[-1])
+    base = max(latest - years, int(requests.index[0]), int(england.index[0]))
+    return GrowthComparison(base, latest, cagr(requests, base, latest), cagr(england, base, latest))
+
+
+def growth_vs_england_sentence(subject: str, c: GrowthComparison) -> str:
+    """``"<subject> grew by 9.1% a year between 2019 and 2024, faster than England's 7.0% a year."``"""
+    return (f"{subject} {grew(c.la_rate)} between {c.base} and {c.latest}, {c.pace} England's "
+            f"{narrative.fmt(100 * c.england_rate, '%')} a year.")
+
+
+def latest_requests_sentence(la_name: str, requests: pd.Series, england: pd.Series) -> str:
+    """The latest year's requests, the change on the year before, and England's figure for that year."""
+    latest = int(requests.index[-1])
+    return (f"In {latest} {la_name} received {narrative.fmt(requests.iloc[-1], 'count')} requests, "
+            f"{narrative.change(requests.iloc[-1], requests.iloc[-2], 'count')}. England received "
+            f"{narrative.fmt(england.loc[latest], 'count')}.")
+
+
+def comparison_groups(la_name: str, la_code: str, region_name: str, region_code: str,
+                      neighbour_codes: list[str]) -> dict[str, list[str]]:
+    """Areas to compare, for :func:`comparator_totals`: the LA, England, its region and (if any) its neighbours."""
+    groups = {la_name: [la_code], "England": [ENGLAND_CODE], region_name: [region_code]}
+    if neighbour_codes:
+        groups[SIMILAR_COUNCILS] = neighbour_codes
+    return groups
+
+
+def group_growth_rates(totals: pd.DataFrame, base: int, latest: int) -> dict[str, float]:
+    """Each group's compound growth a year (fraction) from ``base`` to ``latest``; groups missing either are left out.
+
+    ``totals``: tidy ``year``, ``group``, ``value`` from :func:`comparator_totals`.
+    """
+    window = totals[totals["year"].between(base, latest)]
+    return {name: cagr(part.set_index("year")["value"], base, latest)
+            for name, part in window.groupby("group", sort=False) if {base, latest} <= set(part["year"])}
+
+
+def comparators_title(la_name: str, rates: Mapping[str, float], base: int) -> str:
+    """Headline for the indexed chart: did the LA's requests grow faster than every comparator, none, or some?"""
+    others = [n for n in rates if n != la_name]
+    faster = [n for n in others if rates[la_name] > rates[n]]
+    if len(faster) == len(others):
+        return f"Since {base}, requests in {la_name} grew faster than in all comparators"
+    if not faster:
+        return f"Since {base}, requests in {la_name} grew more slowly than in all comparators"
+    return f"Since {base}, requests in {la_name} grew faster than in {', '.join(faster)} but not the others"
+
+
+def growth_by_area(ees: pd.DataFrame, groups: Mapping[str, list[str]], *, years: int = 5) -> pd.DataFrame:
+    """Average growth a year (%, :func:`cagr`) of each measure in :data:`MEASURE_WORDS`, one row per area group.
+
+    Each measure uses its own last ``years`` years from :data:`FIRST_FULL_YEAR` (fewer if the group has fewer);
+    None where a group has under two years. Columns: ``Area`` and ``<Measure>: growth a year (%)``.
+    """
+    rows = []
+    for name, codes in groups.items():
+        row: dict[str, object] = {"Area": name}
+        for measure, what in MEASURE_WORDS.items():
+            t = comparator_totals(ees, measure, {name: codes}).set_index("year")["value"]
+            t = t[t.index >= FIRST_FULL_YEAR]
+            end = int(t.index.max()) if len(t) else None
+            start = None if end is None else max(end - years, int(t.index.min()))
+            ok = end is not None and start < end and start in t.index
+            row[f"{_capitalised(what)}: growth a year (%)"] = 100 * cagr(t, start, end) if ok else None
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def backtest_table(summary: pd.DataFrame) -> pd.DataFrame:
+    """:func:`backtest_summary` as a page table: methods in words, headers in plain English, one decimal place."""
+    return summary.assign(model=summary["model"].map(MODEL_WORDS)).round(1).rename(columns={
+        "model": "Method", "forecasts": "Forecasts checked", "mape": "Average error (%)",
+        "coverage_80": "Actual inside 80% range (%)", "coverage_95": "Actual inside 95% range (%)"})
+
+
+def _backtest_verdict(summary: pd.DataFrame) -> tuple[str, str, str, str]:
+    """Verdict, error clause, coverage clause and advice for the chosen model's back-test.
+
+    "Well" needs all three: no worse than the drift benchmark (FPP3 §5.2), actual values inside the 80% range at
+    least 60% of the time (well below 80% means the ranges were too narrow) and an average error under 10%.
+    """
+    by_model = summary.set_index("model")
+    used, bench = by_model.loc["chosen model"], by_model.loc[DRIFT]
+    beats_benchmark = used["mape"] <= bench["mape"]
+    ranges_hold = used["coverage_80"] >= 60
+    accurate = used["mape"] < 10
+    verdict = ("The method back-tests well" if beats_benchmark and ranges_hold and accurate
+               else "The method back-tests only fairly" if beats_benchmark and ranges_hold
+               else "The method back-tests poorly")
+    error = (f"its forecasts were out by {narrative.fmt(used['mape'], '%')} on average "
+             f"({'no worse than' if beats_benchmark else 'worse than'} the simple benchmark's "
+             f"{narrative.fmt(bench['mape'], '%')})")
+    coverage = (f"the actual figure fell inside the 80% likely range {narrative.fmt(used['coverage_80'], '%')} "
+                "of the time")
+    if beats_benchmark and ranges_hold and accurate:
+        advice = ""
+    elif ranges_hold:
+        advice = " Single forecast numbers are a rough guide only; plan with the likely ranges and the scenarios below."
+    else:
+        advice = (" The likely ranges were too narrow in the past, so treat them as a minimum and plan with the "
+                  "scenarios below.")
+    return verdict, error, coverage, advice
+
+
+def backtest_sentence(summary: pd.DataFrame) -> str:
+    """How well the chosen model back-tested (:func:`backtest_summary`), with advice when it did not do well."""
+    verdict, error, coverage, advice = _backtest_verdict(summary)
+    return f"{verdict}: {error}, and {coverage}.{advice}"
+
+
+def backtest_too_short_sentence(n_years: int) -> str:
+    """Why there is no back-test: fewer than :data:`MIN_BACKTEST_YEARS` years of requests."""
+    return (f"There are only {n_years} years of requests, too few to test the forecasts against past years (at least "
+            f"{MIN_BACKTEST_YEARS} are needed). Treat the forecasts as a rough guide.")
+
+
+def conversion_sentence(conversion: float, hours_per_assessment: float, la_name: str, *, own_rate: bool) -> str:
+    """The share of requests assessed (the LA's own rate, or the pack's assumption) and EP hours per assessment."""
+    source = (f"{la_name}'s own rate in the DfE release" if own_rate
+              else "the pack's assumed rate, as the DfE release has no local figure")
+    return (f"Assessments are {narrative.fmt(100 * conversion, '%')} of requests ({source}); each assessment needs "
+            f"about {narrative.fmt(hours_per_assessment)} hours of EP time.")
+
+
+def scenario_table(plan: pd.DataFrame) -> pd.DataFrame:
+    """:func:`scenarios` as a page table: plain-English headers, counts rounded to whole numbers, years as text."""
+    table = plan.rename(columns={"scenario": "Scenario", "year": "Year", "requests": "Requests",
+                                 "requests_lower": "Requests: likely range from (80%)",
+                                 "requests_upper": "Requests: likely range to (80%)",
+                                 "assessments": "Assessments", "ep_hours": "EP hours for assessments"})
+    counts = table.columns.drop(["Scenario", "Year"])
+    table[counts] = table[counts].round(0).astype("Int64")
+    return years_as_text(table)
+
+
+def scenario_sentence(plan: pd.DataFrame) -> str:
+    """Next year's requests, assessments and EP hours if the trend continues, and EP hours if growth stops."""
+    next_year = plan[plan["year"] == plan["year"].min()].set_index("scenario")
+    trend = next_year.loc["Trend continues"]
+    return (f"If the trend continues, {int(trend['year'])} would bring about "
+            f"{narrative.fmt(trend['requests'], 'count')} requests, "
+            f"{narrative.fmt(trend['assessments'], 'count')} assessments and "
+            f"{narrative.fmt(trend['ep_hours'], 'count')} hours of EP assessment time; if growth stops, "
+            f"{narrative.fmt(next_year.loc['Growth stops', 'ep_hours'], 'count')} hours.")
+
+
+def monthly_shortfall_sentence(by_month: pd.Series | None) -> str:
+    """Why there is no monthly view: no local case data (None), or fewer than :data:`MIN_MONTHS` months."""
+    if by_month is None:
+        return "No local case data were supplied for this pack, so there is no monthly view."
+    return (f"The local case data cover {len(by_month)} months; at least {MIN_MONTHS} are needed to separate the "
+            "seasonal pattern from the trend.")
+
+
+def monthly_title(monthly: pd.DataFrame) -> str:
+    """Headline for the monthly chart: the trend's direction over the last 12 months and the peak and low months.
+
+    ``monthly``: :func:`monthly_decomposition` output (at least :data:`MIN_MONTHS` rows).
+    """
+    season = monthly.assign(month=monthly["period"].dt.strftime("%B")).groupby("month", sort=False)["seasonal"].mean()
+    direction = "rising" if monthly["trend"].iloc[-1] - monthly["trend"].iloc[-13] > 0 else "falling"
+    return (f"The underlying trend in monthly requests is {direction}; requests are usually highest in "
+            f"{season.idxmax()} and lowest in {season.idxmin()}")
+
+
+def monthly_table(monthly: pd.DataFrame, ahead: pd.DataFrame) -> pd.DataFrame:
+    """Decomposition and 80% forecast side by side, one row per month, for the data behind the monthly chart."""
+    return monthly.merge(ahead[ahead["level"] == 0.8][["period", "mean", "lower", "upper"]], on="period", how="outer")
+
+
+def request_metrics(la_name: str, requests: pd.Series, england: pd.Series, region: pd.Series,
+                    c: GrowthComparison, rates: Mapping[str, float], region_name: str) -> dict[str, dict]:
+    """Metrics-JSON records for the latest requests and their growth (LA, England, region, neighbours)."""
+    latest = c.latest
+    return {
+        "requests_latest": {
+            "value": float(requests.iloc[-1]), "unit": "count", "label": "Requests for an EHC needs assessment",
+            "period": str(latest), "previous": float(requests.iloc[-2]), "england": float(england.loc[latest]),
+            "region": float(region.loc[latest]) if latest in region.index else None,
+            "finding": f"{la_name} received {narrative.fmt(requests.iloc[-1], 'count')} requests in {latest}, "
+                       f"{narrative.change(requests.iloc[-1], requests.iloc[-2], 'count')}."},
+        "requests_cagr_5y": {
+            "value": 100 * c.la_rate, "unit": "%", "label": f"Average growth in requests a year, {c.base} to {latest}",
+            "period": f"{c.base}-{latest}", "england": 100 * c.england_rate,
+            "region": 100 * rates[region_name] if region_name in rates else None,
+            "neighbours": 100 * rates[SIMILAR_COUNCILS] if SIMILAR_COUNCILS in rates else None,
+            "finding": growth_vs_england_sentence("Requests", c)},
+        "england_cagr_5y": {
+            "value": 100 * c.england_rate, "unit": "%",
+            "label": f"England: average growth in requests a year, {c.base} to {latest}",
+            "period": f"{c.base}-{latest}"},
+    }
+
+
+def forecast_metrics(fc: pd.DataFrame, plan: pd.DataFrame) -> dict[str, dict]:
+    """Metrics-JSON records: next year's requests forecast (80% and 95% ranges), EP hours if the trend continues."""
+    next80 = fc[fc["level"] == 0.8].iloc[0]
+    next95 = fc[fc["level"] == 0.95].iloc[0]
+    trend = plan[plan["scenario"] == "Trend continues"].iloc[0]
+    year, hours_year = int(next80["year"]), int(trend["year"])
+    return {
+        "requests_forecast_next_year": {
+            "value": float(next80["mean"]), "unit": "count", "label": f"Requests forecast for {year}",
+            "period": str(year), "lower_80": float(next80["lower"]), "upper_80": float(next80["upper"]),
+            "lower_95": float(next95["lower"]), "upper_95": float(next95["upper"]),
+            "finding": f"If the trend continues, {year} may see {likely_range(next80)} requests."},
+        "ep_hours_next_year": {
+            "value": float(trend["ep_hours"]), "unit": "hours",
+            "label": f"EP hours needed for assessments in {hours_year} if the trend continues",
+            "period": str(hours_year),
+            "finding": f"About {narrative.fmt(trend['ep_hours'], 'count')} hours of EP time for "
+                       f"{narrative.fmt(trend['assessments'], 'count')} assessments in {hours_year}."},
+    }
+
+
+def plans_in_place_metrics(in_place: pd.Series, england_in_place: pd.Series) -> dict[str, dict]:
+    """Metrics-JSON record for the latest January count of plans in place (empty when the LA has none)."""
+    if not len(in_place):
+        return {}
+    return {"plans_in_place_latest": {
+        "value": float(in_place.iloc[-1]), "unit": "count", "label": "EHC plans in place (January census)",
+        "period": str(int(in_place.index[-1])), "previous": float(in_place.iloc[-2]) if len(in_place) > 1 else None,
+        "england": float(england_in_place.iloc[-1]) if len(england_in_place) else None}}
+
+
+def backtest_metrics(backtest_rows: pd.DataFrame, summary: pd.DataFrame) -> dict[str, dict]:
+    """Metrics-JSON record for the chosen model's average back-test error (lower is better)."""
+    verdict, error, _, _ = _backtest_verdict(summary)
+    return {"forecast_backtest_error": {
+        "value": float(summary.set_index("model").loc["chosen model", "mape"]), "unit": "%",
+        "label": "Average error of past forecasts of requests (back-test)",
+        "period": f"{int(backtest_rows['origin'].min())}-{int(backtest_rows['year'].max())}", "higher_is_better": False,
+        "finding": f"{verdict}: {error}."}}

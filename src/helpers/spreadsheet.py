@@ -22,7 +22,7 @@ from helpers.errors import InputError
 _SHEET_NAME_MAX = 31
 #: The workbook's "created" property. Fixed, because xlsxwriter otherwise stamps the time of writing into
 #: ``docProps/core.xml`` and two builds of the same pack would differ; the build time is in the pack's manifest.
-_CREATED = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+_CREATED = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
 def _title(path: Path) -> str:

@@ -10,7 +10,9 @@ Every percentage is a ratio of sums recomputed from counts (never a mean of perc
 interval (``statsmodels.stats.proportion.proportion_confint(method="wilson")``), as ``modelling_methods.md`` §3.3
 recommends. The module also gives the trend and the date the target would be met at it (:func:`logit_trend`,
 :func:`months_to_target`), the weeks-to-issue bands, the open caseload past 20 weeks, the other published time
-limits (decisions within 6 weeks, annual reviews within 4 weeks: :func:`annual_share`) and the page's sentences.
+limits (decisions within 6 weeks, annual reviews within 4 weeks: :func:`annual_share`), the monthly SPC chart
+(:func:`monthly_spc`), and the timeliness page's sentences, display tables and metrics-JSON records; its figures
+are drawn by :mod:`helpers.plots.timeliness`.
 """
 
 from __future__ import annotations
@@ -145,6 +147,33 @@ def annual_share(ees: pd.DataFrame, la_code: str, region_code: str | None, withi
     return out[out["pct"].notna()].reset_index(drop=True)
 
 
+class PeriodRate(NamedTuple):
+    """A rate with the period it covers in words (``"12 months to Sep 2025"`` or a year, ``"2024"``); both None
+    when there is no figure."""
+
+    period: str | None
+    rate: Rate | None
+
+
+def decisions_within_6_weeks(periods: pd.DataFrame | None, period_end: pd.Timestamp, ees: pd.DataFrame,
+                             la_code: str, region_code: str | None) -> PeriodRate:
+    """The share of decisions on whether to assess made within 6 weeks of the request (SEND Regulations 2014,
+    reg. 5), pooled over the 12 months to ``period_end`` from the council's own data (``periods`` from
+    ``helpers.cases.by_period(cases, "M")``), or, without it (None), DfE's latest published year for the council.
+    """
+    if periods is not None:
+        last_year = periods[periods["period"] <= pd.Timestamp(period_end)].tail(12)
+        return PeriodRate(f"12 months to {pd.Timestamp(period_end):%b %Y}",
+                          pooled_rate(last_year, "decisions_within_6_weeks", "decisions"))
+    published = annual_share(ees, la_code, region_code, "requests_decided_within_6_weeks",
+                             "requests_decided_over_6_weeks")
+    latest = published[published["level"] == "la"].tail(1)
+    if latest.empty:
+        return PeriodRate(None, None)
+    return PeriodRate(str(int(latest["year"].iloc[0])),
+                      Rate(*latest[["within", "total", "pct", "pct_low", "pct_high"]].iloc[0]))
+
+
 def change_direction(successes: tuple[float, float], n: tuple[float, float], level: float = 0.95) -> str:
     """``"improving"``, ``"deteriorating"`` or ``"no significant change"`` between two proportions (earlier, later).
 
@@ -186,6 +215,49 @@ def period_rates(periods: pd.DataFrame, *, exclude_exceptions: bool = True, freq
     out["pct"] = out["within_20_weeks"] / out["plans"].where(out["plans"] > 0) * 100
     out["pct_low"], out["pct_high"] = wilson_interval(out["within_20_weeks"], out["plans"])
     return out.sort_values("period").reset_index(drop=True)
+
+
+#: Months on the SPC chart: the last two years, the Making Data Count advice on baselines.
+SPC_MONTHS = 24
+#: Fewest months with plans issued that make an SPC chart.
+MIN_SPC_MONTHS = 3
+#: With fewer points than this the process limits are only trial limits (Making Data Count).
+TRIAL_LIMIT_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class MonthlySpc:
+    """The monthly SPC chart of the 20-week rate and its reading, from :func:`monthly_spc`.
+
+    ``rates`` (columns of :func:`period_rates`) and ``chart`` (:func:`helpers.spc.xmr` of their ``pct``) have one
+    row per month with plans issued, in the same order; ``variation`` and ``assurance`` are the Making Data Count
+    icons (:func:`helpers.spc.variation`, :func:`helpers.spc.assurance`); ``months_without_plans`` counts the
+    months of the window left off the chart because no plan was issued in them.
+    """
+
+    rates: pd.DataFrame
+    chart: pd.DataFrame
+    variation: str
+    assurance: str | None
+    months_without_plans: int
+
+
+def monthly_spc(periods: pd.DataFrame, period_end: pd.Timestamp, target: float | None, *,
+                months: int = SPC_MONTHS) -> MonthlySpc | None:
+    """XmR chart of the monthly share of plans issued within 20 weeks (excluding exceptions) over the last months.
+
+    ``periods`` is ``helpers.cases.by_period(cases, "M")``; a month not finished by ``period_end`` is dropped
+    (:func:`period_rates`). Of the last ``months`` months, those with no plans issued have no percentage and are
+    left out (an XmR chart needs an unbroken series). Returns None when fewer than :data:`MIN_SPC_MONTHS` months
+    remain: too few for process limits.
+    """
+    window = period_rates(periods, period_end=period_end).tail(months)
+    rates = window[window["plans"] > 0].reset_index(drop=True)
+    if len(rates) < MIN_SPC_MONTHS:
+        return None
+    chart = spc.xmr(rates.set_index("period")["pct"])
+    return MonthlySpc(rates=rates, chart=chart, variation=spc.variation(chart),
+                      assurance=spc.assurance(chart, target), months_without_plans=int((window["plans"] == 0).sum()))
 
 
 @dataclass(frozen=True)
@@ -298,6 +370,44 @@ def months_to_target(trend: LogitTrend, target_pct: float, level: float = 0.95) 
                           months_low=float(max(0.0, low * step)), months_high=float(high * step))
 
 
+@dataclass(frozen=True)
+class TrendBasis:
+    """The points a target-date trend is fitted to (from :func:`trend_basis`), oldest first.
+
+    ``successes`` of ``plans`` issued within 20 weeks per step of ``months_per_step`` months; ``last_period`` dates
+    the last point; ``description`` says in words what the points are, for the sentence.
+    """
+
+    successes: pd.Series
+    plans: pd.Series
+    months_per_step: int
+    last_period: pd.Timestamp
+    description: str
+
+    def trend(self) -> LogitTrend:
+        """The logit trend through these points (:func:`logit_trend`)."""
+        return logit_trend(self.successes, self.plans, months_per_step=self.months_per_step)
+
+
+def trend_basis(annual: pd.DataFrame, monthly: MonthlySpc | None, *, months: int = 12,
+                years: int = 3) -> TrendBasis | None:
+    """What the target date is worked out from: the council's own last ``months`` months when it has a monthly
+    chart, otherwise its last ``years`` published DfE years (:func:`annual_series`). None with fewer than 3 points.
+
+    A published calendar year is dated 1 July, its middle, so months to the target count from there.
+    """
+    if monthly is not None:
+        recent = monthly.rates.tail(months)
+        return TrendBasis(recent["within_20_weeks"], recent["plans"], 1, recent["period"].iloc[-1],
+                          f"the last {len(recent)} months of the council's own data")
+    recent = annual[annual["level"] == "la"].dropna(subset=["pct_within_20_weeks_ex"]).tail(years)
+    if len(recent) < 3:
+        return None
+    first, last = int(recent["year"].iloc[0]), int(recent["year"].iloc[-1])
+    return TrendBasis(recent["plans_issued_within_20_weeks_ex"], recent["plans_issued_ex"], 12,
+                      pd.Timestamp(last, 7, 1), f"the DfE figures for {first} to {last}")
+
+
 def _band_frame(counts: list[int] | list[float], total: float) -> pd.DataFrame:
     pct = [c / total * 100 if total else np.nan for c in counts]
     return pd.DataFrame({"band": list(BANDS), "plans": counts, "pct": pct})
@@ -366,6 +476,12 @@ def overdue_backlog(cases: pd.DataFrame, *, min_cases: int = 1) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def year_to(period_end: pd.Timestamp) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """The first and last day of the 12 months ending on ``period_end`` (both inclusive)."""
+    end = pd.Timestamp(period_end)
+    return end - pd.DateOffset(months=12) + pd.Timedelta(days=1), end
+
+
 # --- sentences (numbers phrased by helpers.narrative) ------------------------------------------------------
 
 def headline(annual: pd.DataFrame) -> str:
@@ -412,23 +528,77 @@ def annual_metric(annual: pd.DataFrame) -> dict[str, object]:
     return record
 
 
-#: Chart headline for each variation icon (what the monthly SPC chart says, in words).
+# --- the monthly SPC chart ---------------------------------------------------------------------------------
+
+#: Chart headline for each variation icon of the latest month (higher is better).
 _SPC_TITLES = {
     "special_cause_improvement": "a real improvement (special cause variation)",
     "special_cause_concern": "a real deterioration (special cause variation)",
     "common_cause": "no significant change (common cause variation)",
 }
+#: How earlier special-cause months read in the chart headline.
+_SPC_SIGNALS = {"special_cause_improvement": "an improvement", "special_cause_concern": "a concern"}
 
 
-def spc_title(variation: str) -> str:
-    """Headline for the monthly SPC chart of the 20-week rate, from the variation icon (higher is better)."""
-    return f"The monthly share of plans issued within 20 weeks shows {_SPC_TITLES[variation]}"
+def _month(period: object) -> str:
+    return pd.Timestamp(period).strftime("%b %Y")
+
+
+def spc_title(chart: pd.DataFrame) -> str:
+    """Headline for the monthly SPC chart of the 20-week rate (higher is better): the latest month, then any
+    earlier special-cause months.
+
+    ``chart`` is :func:`helpers.spc.xmr` output. The Making Data Count variation icon reads only the latest point
+    (:func:`helpers.spc.variation`), so a headline built from it alone could say "no significant change" above a
+    chart showing special-cause triangles. The sentence gives the latest month's reading, then for each kind of
+    special cause among the earlier months (an improvement, a concern) how many months and between which, the
+    earlier kind first.
+    """
+    variation = spc.variation(chart)
+    text = (f"In the latest month ({_month(chart['period'].iloc[-1])}) the share of plans issued within 20 weeks "
+            f"shows {_SPC_TITLES[variation]}")
+    earlier = chart.iloc[:-1]
+    flagged = earlier[earlier["special_cause"]]
+    if flagged.empty:
+        return text + (", and no earlier month shows special cause variation" if len(earlier) else "")
+    parts = []  # (first month, words), told in time order
+    for kind, words in _SPC_SIGNALS.items():
+        months = flagged.loc[flagged["point_type"] == kind, "period"]
+        if len(months):
+            first, last = _month(months.iloc[0]), _month(months.iloc[-1])
+            span = f"in {first}" if len(months) == 1 else f"in {len(months)} months between {first} and {last}"
+            parts.append((months.iloc[0], f"{words} {span}"))
+    link = ", but earlier months show" if variation == "common_cause" else "; earlier months also show"
+    return f"{text}{link} special cause variation: {' and '.join(words for _, words in sorted(parts))}"
+
+
+def spc_alt(chart: pd.DataFrame, target: float | None) -> str:
+    """Alt text for the monthly SPC chart: the series in words, the average and limits, the signals, the target."""
+    last = chart.iloc[-1]
+    flagged = int(chart["special_cause"].sum())
+    return (narrative.describe_series(chart.set_index("period")["value"], unit="%",
+                                      label="the monthly percentage of new EHC plans issued within 20 weeks "
+                                            "(excluding exceptions)")
+            + f" The average is {narrative.fmt(last['mean'], '%')}, with process limits at "
+            + f"{narrative.fmt(max(last['lpl'], 0), '%')} and {narrative.fmt(min(last['upl'], 100), '%')}. "
+            + f"{narrative.plural(flagged, 'month')} {'is' if flagged == 1 else 'are'} marked as special cause."
+            + (f" The target line is at {narrative.fmt(target, '%')}." if target is not None else ""))
+
+
+def spc_table(monthly: MonthlySpc) -> pd.DataFrame:
+    """The data behind the monthly SPC chart, one row per month, with the counts and the rule that fired."""
+    chart, rates = monthly.chart, monthly.rates
+    return pd.DataFrame({
+        "Month": chart["period"].dt.strftime("%b %Y"), "Plans issued": rates["plans"],
+        "Within 20 weeks": rates["within_20_weeks"], "% within 20 weeks": chart["value"],
+        "Average %": chart["mean"], "Lower limit %": chart["lpl"], "Upper limit %": chart["upl"],
+        "Signal": chart["special_cause_type"]})
 
 
 def spc_findings(chart: pd.DataFrame, variation: str, assurance: str | None, target: float | None) -> list[str]:
     """Plain-English findings for an XmR chart of the monthly percentage (latest point, variation, assurance)."""
     last = chart.iloc[-1]
-    when = pd.Timestamp(last["period"]).strftime("%b %Y")
+    when = _month(last["period"])
     flagged = int(chart["special_cause"].sum())
     signal = f" ({last['special_cause_type'].lower()})" if variation != "common_cause" else ""
     out = [
@@ -446,22 +616,271 @@ def spc_findings(chart: pd.DataFrame, variation: str, assurance: str | None, tar
     return out
 
 
-def target_sentence(forecast: TargetForecast, basis: str, last_period: pd.Timestamp) -> str:
+def spc_notes(monthly: MonthlySpc) -> list[str]:
+    """Caveats under the SPC chart: trial limits (fewer than 12 months) and months left out for having no plans."""
+    notes = []
+    shown = len(monthly.chart)
+    if shown < TRIAL_LIMIT_MONTHS:
+        notes.append(f"With only {shown} months the limits are trial limits: treat the signals with caution.")
+    if monthly.months_without_plans:
+        left_out = monthly.months_without_plans
+        notes.append(f"{narrative.plural(left_out, 'month')} with no plans issued "
+                     f"{'is' if left_out == 1 else 'are'} left out of the chart.")
+    return notes
+
+
+def monthly_metrics(monthly: MonthlySpc | None, target: float | None) -> dict[str, dict[str, object]]:
+    """Metrics-JSON records from the monthly SPC chart (none without one): the latest month's rate with the SPC
+    trend, and the variation and assurance icons with their plain-English meaning."""
+    if monthly is None:
+        return {}
+    chart, variation, assurance = monthly.chart, monthly.variation, monthly.assurance
+    last_month = _month(chart["period"].iloc[-1])
+    trend = {"special_cause_improvement": "improving", "special_cause_concern": "deteriorating"}
+    return {
+        "monthly_pct_within_20_weeks": {
+            "value": chart["value"].iloc[-1], "unit": "%", "period": last_month, "higher_is_better": True,
+            "previous": chart["value"].iloc[-2] if len(chart) > 1 else None,
+            "label": "New EHC plans issued within 20 weeks in the latest month (excluding exceptions)",
+            "trend": trend.get(variation, "no significant change"),
+            "finding": spc_findings(chart, variation, assurance, target)[0]},
+        "spc_variation": {
+            "value": None, "unit": None, "period": last_month, "code": variation,
+            "label": "SPC variation in the monthly 20-week rate", "finding": spc.VARIATION_LABELS[variation]},
+        "spc_assurance": {
+            "value": None, "unit": None, "period": last_month, "code": assurance,
+            "label": "SPC assurance against the 20-week target",
+            "finding": spc.ASSURANCE_LABELS[assurance] if assurance else "No target set"},
+    }
+
+
+# --- the target date ---------------------------------------------------------------------------------------
+
+def target_sentence(forecast: TargetForecast | None, basis: TrendBasis | None) -> str:
     """When the target would be reached at the current trend, with its interval, or why no date can be given.
 
-    ``basis`` says what the trend was fitted to (e.g. "the last 12 months of the council's own data").
+    ``basis`` (:func:`trend_basis`) says what the trend was fitted to; no forecast (None) means too few points.
     """
+    if forecast is None or basis is None:
+        return "There are fewer than three periods of figures, too few to fit a trend."
     target = narrative.fmt(forecast.target_pct, "%")
     now = narrative.fmt(forecast.current_pct, "%")
     if forecast.status == "met":
-        return f"On {basis}, the trend line ({now} at the latest point) is already at or above the {target} target."
+        return (f"On {basis.description}, the trend line ({now} at the latest point) is already at or above the "
+                f"{target} target.")
     if forecast.status == "not on current trend":
-        return (f"The {target} target is not on the current trend: on {basis} the trend line ({now} at the latest "
-                "point) is not rising clearly enough to say when the target would be reached.")
-    when = (pd.Timestamp(last_period) + pd.DateOffset(months=round(forecast.months))).strftime("%B %Y")
+        return (f"The {target} target is not on the current trend: on {basis.description} the trend line ({now} at "
+                "the latest point) is not rising clearly enough to say when the target would be reached.")
+    when = (pd.Timestamp(basis.last_period) + pd.DateOffset(months=round(forecast.months))).strftime("%B %Y")
     high = ("more than 10 years" if forecast.months_high > 120
             else narrative.fmt(forecast.months_high, "months"))
-    return (f"If the trend in {basis} continued, the {target} target would be reached in about "
+    return (f"If the trend in {basis.description} continued, the {target} target would be reached in about "
             f"{narrative.fmt(forecast.months, 'months')} (around {when}; 95% interval "
             f"{narrative.fmt(forecast.months_low, 'months')} to {high}). "
             f"The trend line is at {now} at the latest point.")
+
+
+def target_metrics(forecast: TargetForecast | None, basis: TrendBasis | None) -> dict[str, dict[str, object]]:
+    """The ``months_to_target`` metrics-JSON record; none when there is no forecast or the target is already met."""
+    if forecast is None or basis is None or forecast.status == "met":
+        return {}
+    return {"months_to_target": {
+        "value": forecast.months if forecast.status == "on trend" else None, "unit": "months",
+        "period": _month(basis.last_period), "higher_is_better": False,
+        "label": "Months until the 20-week target is reached at the current trend",
+        "finding": target_sentence(forecast, basis)}}
+
+
+# --- published comparison and time bands -------------------------------------------------------------------
+
+def latest_la_year(annual: pd.DataFrame) -> int:
+    """The latest year with a published 20-week figure for the council in :func:`annual_series`."""
+    return int(annual.loc[(annual["level"] == "la") & annual["pct_within_20_weeks_ex"].notna(), "year"].max())
+
+
+def _comparison(annual: pd.DataFrame, region_name: str | None) -> str:
+    """``"43.5% of new plans within 20 weeks, against 44.8% in the North West region and 47.4% in England"``."""
+    latest = annual[annual["year"] == latest_la_year(annual)].set_index("level")["pct_within_20_weeks_ex"]
+    region = (f"{narrative.fmt(latest['region'], '%')} in the {region_name} region and "
+              if "region" in latest else "")
+    return (f"{narrative.fmt(latest['la'], '%')} of new plans within 20 weeks, against {region}"
+            f"{narrative.fmt(latest['england'], '%')} in England")
+
+
+def comparison_title(annual: pd.DataFrame, la_name: str, region_name: str | None) -> str:
+    """Headline for the yearly comparison chart: the council's latest published rate beside its region's and
+    England's."""
+    return f"In {latest_la_year(annual)}, {la_name} issued {_comparison(annual, region_name)}"
+
+
+def comparison_alt(annual: pd.DataFrame, la_name: str, region_name: str | None) -> str:
+    """Alt text for the yearly comparison chart: the council's series in words, then the latest comparison."""
+    la = annual[annual["level"] == "la"].dropna(subset=["pct_within_20_weeks_ex"])
+    return (narrative.describe_series(la.set_index("year")["pct_within_20_weeks_ex"], unit="%",
+                                      label=f"the percentage of new EHC plans issued within 20 weeks in {la_name}")
+            + f" Lines for {region_name} and England are shown for comparison: in {latest_la_year(annual)} "
+            + f"{la_name} issued {_comparison(annual, region_name)}.")
+
+
+def comparison_table(annual: pd.DataFrame) -> pd.DataFrame:
+    """The data behind the yearly comparison chart, with readable column names."""
+    return annual[[
+        "year", "area_name", "plans_issued_ex", "plans_issued_within_20_weeks_ex", "pct_within_20_weeks_ex",
+        "pct_within_20_weeks_ex_low", "pct_within_20_weeks_ex_high", "pct_within_20_weeks"]].set_axis(
+        ["Year", "Area", "Plans issued (excl. exceptions)", "Within 20 weeks (excl. exceptions)",
+         "% within 20 weeks (excl. exceptions)", "95% interval: low", "95% interval: high",
+         "% within 20 weeks (incl. exceptions)"], axis=1)
+
+
+def bands_title(bands: pd.DataFrame, la_name: str) -> str:
+    """Headline for the time-bands chart (:func:`published_issue_time_bands` for one year): the council's share
+    of plans that took more than a year."""
+    over_year = bands[(bands["level"] == "la") & (bands["band"] == BANDS[2])]["pct"].iloc[0]
+    return (f"In {int(bands['year'].iloc[0])}, {narrative.fmt(over_year, '%')} of {la_name}'s new plans took more "
+            "than a year")
+
+
+def bands_alt(bands: pd.DataFrame) -> str:
+    """Alt text for the time-bands chart: every area's share in each band, in words."""
+    areas = list(dict.fromkeys(bands["area_name"]))
+    shares = "; ".join(f"{area}: " + ", ".join(f"{narrative.fmt(row.pct, '%')} {row.band.lower()}"
+                                               for row in bands[bands["area_name"] == area].itertuples())
+                       for area in areas)
+    return (f"Stacked bar chart of new EHC plans issued in {int(bands['year'].iloc[0])} by time taken, for "
+            f"{', '.join(areas)}. {shares}.")
+
+
+def bands_table(bands: pd.DataFrame) -> pd.DataFrame:
+    """The data behind the time-bands chart, with readable column names."""
+    return bands[["year", "area_name", "band", "plans", "pct"]].set_axis(
+        ["Year", "Area", "Time taken", "Plans", "%"], axis=1)
+
+
+def local_bands_table(cases: pd.DataFrame, period_end: pd.Timestamp, hide_below: int) -> pd.DataFrame:
+    """Plans issued in the 12 months to ``period_end`` by time taken (:func:`issue_time_bands`), for display.
+
+    When any band has 1 to ``hide_below`` − 1 plans, every percentage is withheld: the shown percentages with
+    the shown counts would give back the total, and so the small count (public builds pass the disclosure
+    threshold, others 1).
+    """
+    bands = issue_time_bands(cases, *year_to(period_end))
+    if bands["plans"].between(1, hide_below - 1).any():
+        bands["pct"] = np.nan
+    return bands.set_axis(["Time taken", "Plans", "% of plans"], axis=1)
+
+
+def local_bands_caption(period_end: pd.Timestamp) -> str:
+    """Caption of :func:`local_bands_table`, naming its 12 months."""
+    start, end = year_to(period_end)
+    return (f"Plans issued from {start:%d %B %Y} to {end:%d %B %Y} by time taken, excluding exceptions "
+            "(council's own data)")
+
+
+# --- the open caseload past 20 weeks -----------------------------------------------------------------------
+
+def backlog_sentence(backlog: pd.DataFrame, period_end: pd.Timestamp, hide_below: int) -> str:
+    """How many requests were open past 20 weeks at ``period_end`` and how overdue (:func:`overdue_backlog`).
+
+    A count from 1 to ``hide_below`` − 1 reads "fewer than <hide_below>" so that no child can be identified.
+    """
+    total = backlog.iloc[-1]
+    waiting = total["open_past_20_weeks"]
+    shown = f"fewer than {hide_below}" if 0 < waiting < hide_below else narrative.fmt(waiting, "count")
+    text = (f"On {pd.Timestamp(period_end):%d %B %Y}, {shown} requests for an assessment were still open more than "
+            "20 weeks after they were received")
+    if not pd.isna(total["median_weeks_overdue"]):
+        text += (f". Half of them were more than {narrative.fmt(total['median_weeks_overdue'], 'weeks')} overdue, "
+                 f"one in ten more than {narrative.fmt(total['p90_weeks_overdue'], 'weeks')}, and the longest "
+                 f"{narrative.fmt(total['oldest_weeks_overdue'], 'weeks')}")
+    return narrative.sentence(text)
+
+
+def backlog_table(backlog: pd.DataFrame) -> pd.DataFrame:
+    """:func:`overdue_backlog` with readable stage names and column names, for display."""
+    return backlog.assign(stage=backlog["stage"].str.capitalize()).set_axis(
+        ["Stage", "Requests open past 20 weeks", "Median weeks overdue", "90th percentile weeks overdue",
+         "Longest wait past 20 weeks (weeks)"], axis=1)
+
+
+def backlog_caption(period_end: pd.Timestamp) -> str:
+    """Caption of :func:`backlog_table`."""
+    return f"Open requests past the 20-week limit on {pd.Timestamp(period_end):%d %B %Y}, by stage"
+
+
+def backlog_metrics(backlog: pd.DataFrame | None, period_end: pd.Timestamp,
+                    hide_below: int) -> dict[str, dict[str, object]]:
+    """Metrics-JSON records of the open caseload past 20 weeks (none without case data); a count below
+    ``hide_below`` is withheld and described in the finding instead."""
+    if backlog is None:
+        return {}
+    total = backlog.iloc[-1]
+    small = 0 < total["open_past_20_weeks"] < hide_below
+    period = f"{pd.Timestamp(period_end):%d %b %Y}"
+    return {
+        "open_past_20_weeks": {
+            "value": None if small else total["open_past_20_weeks"], "unit": "count", "higher_is_better": False,
+            **({"finding": f"Fewer than {hide_below} requests were open past 20 weeks"} if small else {}),
+            "period": period, "label": "Requests open past the 20-week limit"},
+        "median_weeks_overdue": {
+            "value": total["median_weeks_overdue"], "unit": "weeks", "higher_is_better": False,
+            "period": period, "label": "Median weeks overdue of requests open past 20 weeks"},
+    }
+
+
+# --- the other time limits: decisions within 6 weeks, annual reviews within 4 weeks ------------------------
+
+def decisions_sentence(decisions: PeriodRate) -> str:
+    """The share of decisions to assess made within 6 weeks with its 95% interval (:func:`decisions_within_6_weeks`).
+
+    A span ("12 months to Sep 2025") takes "the"; a year does not.
+    """
+    rate = decisions.rate
+    if rate is None or decisions.period is None or pd.isna(rate.pct):
+        return "There are no figures for decisions within 6 weeks for this council."
+    article = "" if decisions.period.isdigit() else "the "
+    return (f"In {article}{decisions.period}, {narrative.fmt(rate.pct, '%')} of decisions on whether to assess were "
+            f"made within 6 weeks (95% interval {narrative.fmt(rate.low, '%')} to {narrative.fmt(rate.high, '%')}).")
+
+
+def decisions_metrics(decisions: PeriodRate) -> dict[str, dict[str, object]]:
+    """The ``decisions_within_6_weeks_pct`` metrics-JSON record (value None without a figure)."""
+    return {"decisions_within_6_weeks_pct": {
+        "value": decisions.rate.pct if decisions.rate else None, "unit": "%", "period": decisions.period,
+        "higher_is_better": True, "label": "Decisions on requests for assessment made within 6 weeks"}}
+
+
+def reviews_within_4_weeks(ees: pd.DataFrame, la_code: str, region_code: str | None) -> pd.DataFrame:
+    """DfE's published share of annual-review decisions sent within 4 weeks of the review meeting (SEND
+    Regulations 2014, reg. 20) for the council, its region and England (:func:`annual_share`)."""
+    return annual_share(ees, la_code, region_code, "reviews_decision_within_4_weeks", "reviews_decision_over_4_weeks")
+
+
+def _latest_review(reviews: pd.DataFrame) -> tuple[pd.Series, float | None] | None:
+    """The council's latest row of :func:`reviews_within_4_weeks` and England's rate that year (None if absent)."""
+    la = reviews[reviews["level"] == "la"]
+    if la.empty:
+        return None
+    latest = la.iloc[-1]
+    england = reviews[(reviews["level"] == "england") & (reviews["year"] == latest["year"])]["pct"]
+    return latest, (england.iloc[0] if len(england) else None)
+
+
+def reviews_sentence(reviews: pd.DataFrame) -> str:
+    """The council's latest published annual-review timeliness beside England's."""
+    found = _latest_review(reviews)
+    if found is None:
+        return "DfE has not published annual-review timeliness for this council."
+    latest, england = found
+    return (f"In {int(latest['year'])}, {narrative.fmt(latest['pct'], '%')} of annual-review decisions were sent "
+            f"within 4 weeks of the meeting (England {narrative.fmt(england, '%')}).")
+
+
+def reviews_metrics(reviews: pd.DataFrame) -> dict[str, dict[str, object]]:
+    """The ``reviews_within_4_weeks_pct`` metrics-JSON record (none when DfE has published no figure)."""
+    found = _latest_review(reviews)
+    if found is None:
+        return {}
+    latest, england = found
+    return {"reviews_within_4_weeks_pct": {
+        "value": latest["pct"], "unit": "%", "period": str(int(latest["year"])), "higher_is_better": True,
+        "england": england, "label": "Annual-review decisions sent within 4 weeks of the meeting"}}

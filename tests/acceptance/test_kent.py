@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import copy_project
+from project_copy import copy_project
 
 pytestmark = [pytest.mark.real_data, pytest.mark.slow]
 

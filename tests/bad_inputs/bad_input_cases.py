@@ -211,10 +211,7 @@ EES_CASES = [
     Case("ees_empty_file", "ees", lambda p: empty(p / EES / "ceased_plans.csv"), ("ceased_plans.csv", "empty"),
          place=False),
     Case("ees_xlsx_as_csv", "ees", lambda p: xlsx_as(p / EES / "requests.csv"), ("requests.csv", "excel"),
-         place=False,
-         xfail="the EES reader calls an .xlsx saved as .csv 'not UTF-8 text (byte 0xc7)' at line 1; it should "
-               "recognise the zip/OLE signature as helpers.sources.textfile.open_binary does and say it is an "
-               "Excel workbook"),
+         place=False),
     Case("ees_bad_time_period", "ees", lambda p: set_cell(p / EES / "newplans.csv", 12, "time_period", "20245"),
          ("newplans.csv", "line 12", "time_period")),
     Case("ees_bad_academic_year", "ees", lambda p: set_cell(p / EES / "caseload.csv", 12, "time_period", "202426"),
@@ -288,9 +285,7 @@ SEN2_CASES = [
     Case("sen2_not_a_date", "sen2", sen2_edit(first("<PersonBirthDate>2002-03-25", "<PersonBirthDate>25/03/2002")),
          ("sen2_northby.xml.gz", "Person[1]/PersonBirthDate", "not a date")),
     Case("sen2_future_date", "sen2", sen2_edit(first("<ReceivedDate>2021-10-01", "<ReceivedDate>2099-10-01")),
-         ("sen2_northby.xml.gz", "Person[1]/Requests[1]/ReceivedDate", "2099-10-01"),
-         xfail="a date after the reference date is a reported issue (sen2.RULES date_after_reference_date), "
-               "not a fatal error, by design of the SEN2 reader"),
+         ("sen2_northby.xml.gz", "Person[1]/Requests[1]/ReceivedDate", "2099-10-01")),
     Case("sen2_unknown_code", "sen2", sen2_edit(first("<Sex>M</Sex>", "<Sex>Q</Sex>")),
          ("sen2_northby.xml.gz", "Person[1]/Sex", "unknown code")),
     Case("sen2_unknown_element", "sen2", sen2_edit(first("<Sex>M</Sex>", "<Sex>M</Sex><Favourite>blue</Favourite>")),
@@ -344,8 +339,7 @@ WORKFORCE_CASES = [
     Case("wf_invalid_date", "workforce", lambda p: set_cell(p / WORKFORCE, 7, "period_end", "2024-02-30"),
          ("ep_workforce_northby.csv", "line 7", "period_end", "2024-02-30")),
     Case("wf_future_date", "workforce", lambda p: set_cell(p / WORKFORCE, 49, "period_end", "2099-09-30"),
-         ("ep_workforce_northby.csv", "line 49", "period_end", "2099"),
-         xfail="the workforce reader does not compare periods with the pack's period_end (it is not given it)"),
+         ("ep_workforce_northby.csv", "line 49", "period_end", "2099")),
     Case("wf_duplicate_rows", "workforce", lambda p: duplicate_row(p / WORKFORCE, 10),
          ("ep_workforce_northby.csv", "line 11", "twice")),
     Case("wf_out_of_order", "workforce", _wf_out_of_order, ("ep_workforce_northby.csv", "line 7", "order")),
@@ -387,12 +381,9 @@ def neighbours(change: Callable[[Path], object]) -> Callable[[Path], str]:
     return mutate
 
 
-NO_PLACE = ("the neighbours reader's messages for a missing column, non-UTF-8 text and an unreadable file name "
-            "no line (helpers/sources/neighbours.py read(): add where='line 1' / the line of the first bad byte)")
-
 NEIGHBOURS_CASES = [
     Case("nb_missing_column", "neighbours", neighbours(lambda f: drop_column(f, "SN_code")),
-         ("neighbours_northby.csv", "SN_code"), xfail=NO_PLACE),
+         ("neighbours_northby.csv", "SN_code")),
     Case("nb_rank_text", "neighbours", neighbours(lambda f: set_cell(f, 4, "SN", "third")),
          ("neighbours_northby.csv", "row 4", "SN")),
     Case("nb_rank_out_of_range", "neighbours", neighbours(lambda f: set_cell(f, 4, "SN", "14")),
@@ -404,10 +395,8 @@ NEIGHBOURS_CASES = [
     Case("nb_nine_neighbours", "neighbours", neighbours(lambda f: write_rows(f, read_rows(f)[:-1])),
          ("neighbours_northby.csv", "la_code E06000999", "ten")),
     Case("nb_cp1252", "neighbours", neighbours(lambda f: cp1252(f, 3, "SN_name")),
-         ("neighbours_northby.csv", "UTF-8"), xfail=NO_PLACE),
-    Case("nb_empty_file", "neighbours", neighbours(empty), ("neighbours_northby.csv", "empty"), place=False,
-         xfail="an empty neighbours file is reported as 'not a readable CSV: No columns to parse from file' "
-               "(pandas' words) rather than 'the file is empty'"),
+         ("neighbours_northby.csv", "UTF-8")),
+    Case("nb_empty_file", "neighbours", neighbours(empty), ("neighbours_northby.csv", "empty"), place=False),
 ]
 
 
@@ -418,10 +407,7 @@ CONFIG_CASES = [
     Case("cfg_typo_key", "config", lambda p: edit_config(p, "synthetic:", "synthetc:"),
          ("demo.yaml", "key 'synthetc'", "did you mean 'synthetic'")),
     Case("cfg_typo_required_key", "config", lambda p: edit_config(p, "period_end:", "period_ends:"),
-         ("demo.yaml", "key 'period_ends'", "did you mean 'period_end'"),
-         xfail="a typo in a required key is reported as the required key missing (\"key 'period_end': Field "
-               "required\"), not as the misspelt key: helpers/pack/config.py _friendly() takes errors()[0]; it "
-               "should prefer an 'extra_forbidden' error when there is one"),
+         ("demo.yaml", "key 'period_ends'", "did you mean 'period_end'")),
     Case("cfg_nested_typo_key", "config", lambda p: edit_config(p, "  old_code:", "  old_cde:"),
          ("demo.yaml", "key 'la.old_cde'", "old_code")),
     Case("cfg_unknown_la_code", "config",
@@ -432,25 +418,19 @@ CONFIG_CASES = [
     Case("cfg_invalid_date", "config", lambda p: edit_config(p, "period_end: 2025-09-30", "period_end: 2025-02-30"),
          ("demo.yaml", "key 'period_end'", "2025-02-30")),
     Case("cfg_future_period_end", "config", lambda p: edit_config(p, "period_end: 2025-09-30", "period_end: 2099-09-30"),
-         ("demo.yaml", "key 'period_end'", "2099"),
-         xfail="the config does not check period_end against the data (or today); nothing rejects a period "
-               "end the inputs do not reach"),
+         ("demo.yaml", "key 'period_end'", "2099")),
     Case("cfg_broken_yaml", "config", lambda p: edit_config(p, "  old_code:", " old_code:"),
          ("demo.yaml", "line", "YAML")),
-    Case("cfg_missing_input", "config", lambda p: edit_config(p, "sen2_northby.xml.gz", "sen2_southby.xml.gz"),
-         ("demo.yaml", "key 'inputs.sen2'", "sen2_southby.xml.gz"),
-         xfail="the missing file is given as its resolved absolute path and InputError cuts 'found' to its first "
-               "80 characters, so a long project path hides the file name: load_pack should report the path as "
-               "written in the config (or InputError keep the end of a long path)"),
+    Case("cfg_missing_input", "config",
+         lambda p: edit_config(p, "data/demo/sen2_northby.xml.gz", "data/demo/exports/from/the/case/management/"
+                               "system/quarter_ending_september/sen2_southby.xml.gz"),
+         ("demo.yaml", "key 'inputs.sen2'", "sen2_southby.xml.gz")),
     Case("cfg_bad_assumption_quality", "config", lambda p: edit_config(p, "quality: medium", "quality: very high"),
          ("demo.yaml", "key 'assumptions.ep_hours_per_assessment.quality'", "very high")),
     Case("cfg_text_threshold", "config", lambda p: edit_config(p, "threshold: 5", "threshold: five"),
          ("demo.yaml", "key 'disclosure.threshold'", "five")),
     Case("cfg_unknown_neighbour", "config", lambda p: edit_config(p, '"350", "351"', '"350", "998"'),
-         ("demo.yaml", "key 'comparators.neighbours[1]'", "998"),
-         xfail="`evidence-pack check` does not resolve comparators.neighbours against the release (only "
-               "notebooks do, through helpers.sources.neighbours.neighbours_for); check_inputs should call "
-               "neighbours.resolve_codes"),
+         ("demo.yaml", "key 'comparators.neighbours[1]'", "998")),
 ]
 
 CASES: list[Case] = EES_CASES + SEN2_CASES + WORKFORCE_CASES + NEIGHBOURS_CASES + CONFIG_CASES

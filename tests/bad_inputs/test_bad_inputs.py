@@ -10,14 +10,13 @@ that pack byte for byte as it was, with no staging folder left behind.
 
 from __future__ import annotations
 
-import contextlib
 import shutil
 from pathlib import Path
 
 import pytest
-
 from bad_input_cases import CASES, CONFIG, PLACE, Case, write_neighbours
-from conftest import copy_project
+from project_copy import copy_project
+
 from helpers.pack import cli
 from helpers.pack.build import sha256_file
 
@@ -81,8 +80,7 @@ def built(pristine: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A project holding a good pack (00 and 06 only, to keep the test fast)."""
     project = tmp_path_factory.mktemp("bad-inputs-built") / "project"
     shutil.copytree(pristine, project)
-    with contextlib.chdir(project):  # kernels' ipc sockets are relative to the working folder (see README.md)
-        code = cli.main(["build", str(project / CONFIG), "--no-pdf", "--only", "06_assumptions"])
+    code = cli.main(["build", str(project / CONFIG), "--no-pdf", "--only", "06_assumptions"])
     assert code == 0
     return project
 
@@ -100,8 +98,7 @@ def test_build_rejects_bad_input_and_keeps_pack(case: Case, built: Path, tmp_pat
     pack = project / "reports" / "demo"
     before = snapshot(pack)
     broken = case.mutate(project)
-    with contextlib.chdir(project):
-        code, err = run(["build", str(project / CONFIG), "--no-pdf", "--only", "06_assumptions"], capsys)
+    code, err = run(["build", str(project / CONFIG), "--no-pdf", "--only", "06_assumptions"], capsys)
     assert_one_clear_message(code, err, case, broken)
     assert snapshot(pack) == before
     assert not list((project / "reports").glob(".staging-*"))

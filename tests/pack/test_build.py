@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import copy_project
+from project_copy import copy_project
 from helpers.pack import cli
 from helpers.pack.build import sha256_file
 

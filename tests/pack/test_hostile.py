@@ -9,15 +9,14 @@ as text.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 from pathlib import Path
 
 import lxml.html
 import pytest
+from project_copy import copy_project
 
-from conftest import copy_project
 from helpers.pack import cli
 
 pytestmark = pytest.mark.slow
@@ -53,8 +52,7 @@ def hostile_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
     text = text.replace('title: "Northby SEND evidence pack (synthetic demonstration)"', f"title: '{TITLE}'")
     text = text.replace("  name: Northby", f"  name: '{LA_NAME}'")
     cfg.write_text(text, encoding="utf-8")
-    with contextlib.chdir(project):  # the kernels' ipc sockets are relative to the working folder
-        code = cli.main(["build", str(cfg), "--no-pdf", "--only", "04_benchmarks,05_inspection_readiness"])
+    code = cli.main(["build", str(cfg), "--no-pdf", "--only", "04_benchmarks,05_inspection_readiness"])
     assert code == 0
     return project / "reports" / "demo"
 

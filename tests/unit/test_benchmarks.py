@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from helpers import benchmarks as bm
+from helpers import funnel
 from helpers.sources import neighbours
 
 
@@ -233,3 +234,100 @@ def test_summary_table_and_metrics_on_the_synthetic_table() -> None:
     assert out["timeliness_rank"]["value"] == 2 and out["timeliness_rank"]["band"] == "C"
     assert out["timeliness_funnel"]["special_cause"] is False
     assert "tribunal_share_pct" not in out
+
+
+def _funnel_points() -> pd.DataFrame:
+    values = bm.measure_values(_ees(), TIMELINESS)
+    return bm.funnel_points(values, 2024, 0.8, la_code="103", la_name="Cby", neighbours=["101", "102"])
+
+
+def test_funnel_points_roles_and_labels_by_hand() -> None:
+    """2024 against England's 80% (104 is x, so left out). At 99.8% (z = 3.0902) a point is "Low (0.001)" when
+    its Wilson upper bound is below 0.8 (the funnel limit is where that bound touches the baseline):
+    Aby 10/20: centre 0.5, half-width 3.0902·√(0.0125 + 9.549/1600)/1.4775 = 0.284, upper 0.784 < 0.8;
+    Cby 30/60: upper 0.5 + 0.185 = 0.685; Eby 0/5: upper 0.328 + 0.328 = 0.656. Bby 90/100: Wilson lower at
+    95% = 0.8852 − 0.0596 = 0.826 > 0.8 but at 99.8% = 0.8651 − 0.0952 = 0.770 < 0.8, so "High (0.025)"."""
+    points = _funnel_points().set_index("area_name")
+    assert list(points.index) == ["Aby", "Bby", "Cby", "Eby"]
+    assert points["role"].tolist() == [bm.NEIGHBOUR_ROLE, bm.NEIGHBOUR_ROLE, "Cby", bm.OTHER_ROLE]
+    assert points["significance"].tolist() == ["Low (0.001)", "High (0.025)", "Low (0.001)", "Low (0.001)"]
+    assert points["allowing_for_variation"].isin(funnel.LABELS).all()
+    assert bm.funnel_labels(_funnel_points(), "103") == ("Low (0.001)", points.at["Cby", "allowing_for_variation"])
+    assert bm.funnel_labels(_funnel_points(), "104") == (None, None)
+
+
+def test_funnel_lines_in_percent_and_wide_limits_only_when_inside_the_chart() -> None:
+    """Councils all exactly at 80% give φ = 0 and τ² = 0, so the wide 99.8% limits are the plain arcsine ones:
+    at the largest axis point n, sin²(asin√0.8 ± 3.0902/(2√n)). Very spread councils (tau² large) push the wide
+    limits to 0% and 100% at every size, so they are left empty and the note says why."""
+    even = pd.DataFrame({"numerator": [40.0, 80.0, 160.0, 400.0], "denominator": [50.0, 100.0, 200.0, 500.0]})
+    lines = bm.funnel_lines(even, 0.8)
+    n = lines["n"].iloc[-1]
+    half = 3.090232 / (2 * np.sqrt(n))
+    centre = np.arcsin(np.sqrt(0.8))
+    assert lines["wide_lower_998"].iloc[-1] == pytest.approx(100 * np.sin(centre - half) ** 2, abs=1e-4)
+    assert lines["wide_upper_998"].iloc[-1] == pytest.approx(100 * np.sin(centre + half) ** 2, abs=1e-4)
+    assert (lines["baseline"] == 80.0).all()
+    assert lines["upper_95"].iloc[-1] < lines["upper_998"].iloc[-1] < 100
+    assert bm.funnel_note(lines) is None
+    spread = bm.funnel_lines(_funnel_points(), 0.8)
+    assert spread["wide_lower_998"].isna().all() and spread["wide_upper_998"].isna().all()
+    assert "not drawn" in bm.funnel_note(spread)
+
+
+def test_funnel_title_alt_and_table() -> None:
+    points = _funnel_points()
+    assert bm.funnel_title(points, "103", "Cby", 2024, 0.8) == (
+        "In 2024, Cby issued 50.0% of EHC plans within 20 weeks, below England's 80.0%")
+    assert bm.funnel_title(points, "104", "Dby", 2024, 0.8) == "Dby has no 20-week figure for 2024"
+    alt = bm.funnel_alt(points, "103", "Cby", 2024, 0.8)
+    assert "for 4 councils" in alt and "at 50.0% of 60 plans" in alt and "triangles" in alt
+    assert alt.endswith("3 of the 4 councils lie outside the 99.8% limits.")
+    no_neighbours = points.assign(role=points["role"].replace(bm.NEIGHBOUR_ROLE, bm.OTHER_ROLE))
+    assert "triangles" not in bm.funnel_alt(no_neighbours, "103", "Cby", 2024, 0.8)
+    table = bm.funnel_table(points, 0.8, "Cby")
+    assert table["Council"].tolist() == ["Cby", "Aby", "Bby", "Eby"]  # LA, neighbours A-Z, others
+    assert table["Plans issued"].dtype == "Int64"
+    cby = table.iloc[0]
+    expected = funnel.limits([60.0], 0.8)
+    assert cby["99.8% lower limit"] == pytest.approx(100 * expected["lower_998"].iloc[0])
+    assert cby["Against England"] == "Low (0.001)"
+
+
+def test_funnel_sentences_for_each_case() -> None:
+    plain = funnel.PLAIN_ENGLISH
+    assert bm.funnel_sentences("Cby", 0.8, None, None) == []
+    special = bm.funnel_sentences("Cby", 0.8, "Low (0.001)", "Low (0.001)")
+    assert special[0] == (f"Compared with England's 80.0%, Cby is {plain['Low (0.001)']}.", "headline")
+    assert special[1][0].startswith("Even allowing for how much councils usually differ, the gap is special-cause")
+    chance = bm.funnel_sentences("Cby", 0.8, "Low (0.025)", "Not significant")
+    detail = (f"Allowing for how much councils usually differ, Cby is {plain['Not significant']}: the gap is "
+              "bigger than chance would explain for a council of this size, but not unusual among councils.")
+    assert chance[1] == (detail, "text")
+    assert len(bm.funnel_sentences("Cby", 0.8, "Not significant", "Not significant")) == 1
+
+
+def test_names_neighbours_sentence_and_report_year() -> None:
+    ees = _ees()
+    names = bm.area_names(ees)
+    assert names["101"] == "Aby" and names["E92000001"] == "England"
+    assert bm.neighbours_sentence("Cby", ["101", "102", "105"], names) == (
+        "Cby's statistical neighbours are Aby, Bby and Eby.")
+    assert bm.neighbours_sentence("Cby", [], names).startswith("No statistical neighbours are set")
+    values = bm.measure_values(ees, TIMELINESS)
+    assert bm.report_year(values, "104") == 2023  # 104 is x in 2024
+    assert bm.report_year(values, "999") == 2024  # not in the table: the latest year anyone has
+
+
+def test_interval_table_and_measures_with_la_values() -> None:
+    ees = _ees()
+    groups = bm.comparator_groups(ees, "103", neighbours=["101", "102"])
+    rows = bm.group_values(bm.measure_values(ees, TIMELINESS), groups, TIMELINESS, years=[2024])
+    table = bm.interval_table(rows).set_index("Area or group")
+    assert table.at["Statistical neighbours", "Plans issued"] == 120
+    assert table.at["Statistical neighbours", "Within 20 weeks"] == 100
+    assert table["Plans issued"].dtype == "Int64"
+    refusal = bm.MEASURES["refusal_rate"]
+    trends = bm.trend_table(ees, groups, [TIMELINESS, refusal])
+    trends.loc[(trends["measure"] == refusal.label) & (trends["kind"] == "la"), "value"] = np.nan
+    assert bm.measures_with_la_values(trends, [TIMELINESS, refusal]) == [TIMELINESS]

@@ -335,6 +335,69 @@ def test_monthly_needs_two_years():
         growth.monthly_decomposition(s)
 
 
+# --- page wording and tables -------------------------------------------------------------------------------------
+
+def test_grew_words_a_rate_at_the_precision_shown():
+    assert growth.grew(0.074) == "grew by 7.4% a year"
+    assert growth.grew(-0.021) == "fell by 2.1% a year"
+    assert growth.grew(0.0004) == "stayed about level"  # rounds to 0.0%
+
+
+def test_growth_vs_england_sentence_uses_the_last_five_years():
+    """LA: 1,000 in 2019 → 1,610.51 in 2024 is 1.1⁵, so 10.0% a year. England (2025 release): 82,329 (2019) →
+    154,489 (2024), ratio 1.876465, fifth root 1.134146, so 13.4% a year: the LA grew more slowly."""
+    la = pd.Series([900.0, 1000.0, 1100.0, 1210.0, 1331.0, 1464.1, 1610.51], index=range(2018, 2025))
+    c = growth.compare_with_england(la, ENGLAND_REQUESTS)
+    assert (c.base, c.latest) == (2019, 2024)
+    assert c.england_rate == pytest.approx(0.1341459, abs=1e-6)
+    assert growth.growth_vs_england_sentence("Requests", c) == (
+        "Requests grew by 10.0% a year between 2019 and 2024, slower than England's 13.4% a year.")
+
+
+def test_comparators_title_names_the_comparators_grown_past():
+    rates = {"Northshire": 0.10, "England": 0.05, "North East": 0.12}
+    assert growth.comparators_title("Northshire", rates, 2019) == (
+        "Since 2019, requests in Northshire grew faster than in England but not the others")
+    assert growth.comparators_title("Northshire", {**rates, "North East": 0.01}, 2019).endswith("all comparators")
+
+
+def test_group_growth_rates_leave_out_a_group_without_the_base_year():
+    """A: 100 → 121 over two years is 10% a year; B has no 2019 value, so it has no rate."""
+    totals = pd.DataFrame({"year": [2019, 2020, 2021, 2020, 2021], "group": ["A", "A", "A", "B", "B"],
+                           "value": [100.0, 110.0, 121.0, 50.0, 60.0]})
+    rates = growth.group_growth_rates(totals, 2019, 2021)
+    assert list(rates) == ["A"] and rates["A"] == pytest.approx(0.10)
+
+
+def _summary(mape: float, coverage_80: float, bench_mape: float) -> pd.DataFrame:
+    return pd.DataFrame({"model": ["chosen model", growth.DRIFT], "forecasts": [6, 6], "mape": [mape, bench_mape],
+                         "coverage_80": [coverage_80, 50.0], "coverage_95": [100.0, 80.0]})
+
+
+def test_backtest_sentence_well_fairly_and_poorly():
+    assert growth.backtest_sentence(_summary(8.0, 75.0, 9.0)) == (
+        "The method back-tests well: its forecasts were out by 8.0% on average (no worse than the simple "
+        "benchmark's 9.0%), and the actual figure fell inside the 80% likely range 75.0% of the time.")
+    fair = growth.backtest_sentence(_summary(12.0, 75.0, 15.0))
+    assert fair.startswith("The method back-tests only fairly") and "rough guide only" in fair
+    poor = growth.backtest_sentence(_summary(8.0, 50.0, 9.0))  # ranges held only half the time
+    assert poor.startswith("The method back-tests poorly") and "too narrow" in poor
+
+
+def test_scenario_table_rounds_counts_and_shows_years_as_text():
+    plan = pd.DataFrame({"scenario": ["Trend continues"], "year": [2025], "requests": [1234.6],
+                         "requests_lower": [1100.4], "requests_upper": [1400.5], "assessments": [987.5],
+                         "ep_hours": [14812.5]})
+    table = growth.scenario_table(plan)
+    assert table.loc[0, "Year"] == "2025"
+    assert table.loc[0, "Requests"] == 1235 and table.loc[0, "Assessments"] == 988  # round half to even: 987.5 → 988
+    assert str(table["EP hours for assessments"].dtype) == "Int64"
+
+
+def test_plans_in_place_metrics_empty_without_local_figures():
+    assert growth.plans_in_place_metrics(pd.Series(dtype=float), ENGLAND_REQUESTS) == {}
+
+
 # --- the real DfE release ---------------------------------------------------------------------------------------
 
 @pytest.mark.real_data

@@ -8,7 +8,7 @@ import pytest
 import statsmodels.api as sm
 from scipy.special import expit, logit
 
-from helpers import timeliness
+from helpers import spc, timeliness
 from helpers.errors import InputError
 
 SUCCESSES = [49, 62, 87]  # 16.4%, 20.5%, 29.0% of 300 plans (§3.3 worked example)
@@ -298,14 +298,36 @@ def test_headline_sentence() -> None:
 
 
 def test_target_sentences() -> None:
-    trend = timeliness.logit_trend(SUCCESSES, PLANS, months_per_step=12)
-    on = timeliness.target_sentence(timeliness.months_to_target(trend, 40), "the DfE figures for 2022 to 2024",
-                                    pd.Timestamp("2024-12-01"))
+    basis = timeliness.TrendBasis(pd.Series(SUCCESSES), pd.Series(PLANS), 12, pd.Timestamp("2024-12-01"),
+                                  "the DfE figures for 2022 to 2024")
+    on = timeliness.target_sentence(timeliness.months_to_target(basis.trend(), 40), basis)
     # 16.38 months after Dec 2024 → about 16 months → April 2026
     assert "in about 16.4 months (around April 2026; 95% interval" in on
-    off = timeliness.target_sentence(timeliness.months_to_target(timeliness.logit_trend([87, 62, 49], PLANS), 40),
-                                     "the last 3 months", pd.Timestamp("2025-03-01"))
+    falling = timeliness.TrendBasis(pd.Series([87, 62, 49]), pd.Series(PLANS), 1, pd.Timestamp("2025-03-01"),
+                                    "the last 3 months")
+    off = timeliness.target_sentence(timeliness.months_to_target(falling.trend(), 40), falling)
     assert off.startswith("The 40.0% target is not on the current trend")
+    assert timeliness.target_sentence(None, None).startswith("There are fewer than three periods")
+    assert set(timeliness.target_metrics(timeliness.months_to_target(falling.trend(), 40), falling)) == {
+        "months_to_target"}
+    assert timeliness.target_metrics(timeliness.months_to_target(basis.trend(), 20), basis) == {}  # already met
+
+
+def test_trend_basis_prefers_the_councils_months_then_three_published_years() -> None:
+    """ees_frame: the LA has 2023 (36/80) and 2024 (72/160) only, too few years for a trend; adding 2022 gives three
+    years, the last dated mid-2024; with a monthly chart of 13 months the basis is its last 12."""
+    annual = timeliness.annual_series(ees_frame(), "999", "E12000008")
+    assert timeliness.trend_basis(annual, None) is None
+    earlier = ees_frame()[lambda f: f["year"] == 2023].assign(year=2022)  # 2022 as 2023: 36/80
+    three = timeliness.annual_series(pd.concat([ees_frame(), earlier]), "999", "E12000008")
+    basis = timeliness.trend_basis(three, None)
+    assert basis.description == "the DfE figures for 2022 to 2024"
+    assert (basis.months_per_step, basis.last_period) == (12, pd.Timestamp("2024-07-01"))
+    assert basis.successes.tolist() == [36, 36, 72] and basis.plans.tolist() == [80, 80, 160]
+    monthly = timeliness.monthly_spc(monthly_periods([10] * 13, [20] * 13), pd.Timestamp("2025-01-31"), None)
+    local = timeliness.trend_basis(three, monthly)
+    assert local.description == "the last 12 months of the council's own data"
+    assert (local.months_per_step, len(local.plans), local.last_period) == (1, 12, pd.Timestamp("2025-01-01"))
 
 
 def test_overdue_statistics_withheld_for_few_cases() -> None:
@@ -327,7 +349,63 @@ def test_spc_findings_name_the_signal_and_the_target() -> None:
     assert found[0].startswith("In Sep 2025, 26.0% of plans were issued within 20 weeks.")
     assert found[1].startswith("Latest month: special cause variation: improving (run of 7 rising points).")
     assert found[2].startswith("Against the 60.0% target: target consistently missed.")
-    assert timeliness.spc_title("common_cause").endswith("no significant change (common cause variation)")
+
+
+def test_spc_title_names_the_latest_month_and_earlier_signals() -> None:
+    """50, 52 alternating for 13 months from Jan 2024, with 99 in May 2024 and 1 in Oct 2024. By hand:
+    mean = (6 × 50 + 5 × 52 + 99 + 1) / 13 = 660 / 13 = 50.77; moving ranges eight 2s, 47, 47, 49, 49, mean
+    208 / 12 = 17.33, none ≥ 3.267 × 17.33 = 56.6 so none screened; limits 50.77 ∓ 2.66 × 17.33 = 4.66 and 96.88.
+    So May (99) is above the upper limit (improvement), Oct (1) below the lower (concern), and Jan 2025 (50) is
+    common cause: the title must say both, the earlier signal first."""
+    values = pd.Series([50.0, 52, 50, 52, 99, 52, 50, 52, 50, 1, 50, 52, 50],
+                       index=pd.date_range("2024-01-01", periods=13, freq="MS"))
+    chart = spc.xmr(values)
+    assert chart["upl"].iloc[0] == pytest.approx(660 / 13 + 2.66 * 208 / 12)
+    assert timeliness.spc_title(chart) == (
+        "In the latest month (Jan 2025) the share of plans issued within 20 weeks shows no significant change "
+        "(common cause variation), but earlier months show special cause variation: an improvement in May 2024 "
+        "and a concern in Oct 2024")
+
+
+def test_spc_title_counts_runs_and_says_when_nothing_earlier_signals() -> None:
+    """Sep 2024–Mar 2025 are 7 points below the mean (287 / 13 = 22.08): a concern; Mar–Sep 2025 rise 7 times in a
+    row: an improvement ending at the latest month. A flat 50/52 series has no signal at all."""
+    rising = pd.Series([20.0, 22, 20, 22, 20, 22, 20, 21, 22, 23, 24, 25, 26],
+                       index=pd.date_range("2024-09-01", periods=13, freq="MS"))
+    assert timeliness.spc_title(spc.xmr(rising)) == (
+        "In the latest month (Sep 2025) the share of plans issued within 20 weeks shows a real improvement (special "
+        "cause variation); earlier months also show special cause variation: a concern in 6 months between "
+        "Sep 2024 and Feb 2025 and an improvement in 6 months between Mar 2025 and Aug 2025")
+    flat = pd.Series([50.0, 52, 50, 52, 50, 52], index=pd.date_range("2024-09-01", periods=6, freq="MS"))
+    assert timeliness.spc_title(spc.xmr(flat)).endswith(
+        "shows no significant change (common cause variation), and no earlier month shows special cause variation")
+
+
+def monthly_periods(within: list[int], plans: list[int]) -> pd.DataFrame:
+    """A by_period-shaped frame from January 2024 with the given plans (excluding exceptions) per month."""
+    return pd.DataFrame({"period": pd.date_range("2024-01-01", periods=len(plans), freq="MS"),
+                         "plans_issued_ex": plans, "plans_issued_within_20_weeks_ex": within,
+                         "plans_issued": plans, "plans_issued_within_20_weeks": within})
+
+
+def test_monthly_spc_leaves_out_months_without_plans_and_needs_three() -> None:
+    """Five months, the second with no plans: the chart has 4 points (5/10, 3/10, 6/12, 2/8 → 50, 30, 50, 25%),
+    1 month left out, trial limits; with only two months with plans there is no chart."""
+    monthly = timeliness.monthly_spc(monthly_periods([5, 0, 3, 6, 2], [10, 0, 10, 12, 8]),
+                                     pd.Timestamp("2024-05-31"), 60)
+    assert monthly.chart["value"].tolist() == pytest.approx([50, 30, 50, 25])
+    assert monthly.rates["plans"].tolist() == [10, 10, 12, 8]
+    assert monthly.months_without_plans == 1 and monthly.assurance is not None
+    assert timeliness.spc_notes(monthly) == [
+        "With only 4 months the limits are trial limits: treat the signals with caution.",
+        "1 month with no plans issued is left out of the chart."]
+    table = timeliness.spc_table(monthly)
+    assert table["Month"].tolist() == ["Jan 2024", "Mar 2024", "Apr 2024", "May 2024"]
+    assert table["Within 20 weeks"].tolist() == [5, 3, 6, 2]
+    assert timeliness.monthly_spc(monthly_periods([5, 0, 3], [10, 0, 10]), pd.Timestamp("2024-03-31"), 60) is None
+    assert timeliness.monthly_metrics(None, 60) == {}
+    record = timeliness.monthly_metrics(monthly, 60)["monthly_pct_within_20_weeks"]
+    assert (record["value"], record["previous"], record["period"]) == (25.0, 50.0, "May 2024")
 
 
 def test_annual_metric_record() -> None:
@@ -349,3 +427,97 @@ def test_rates_of_100_percent_give_met_without_warnings(recwarn) -> None:
     assert timeliness.months_to_target(all_done, 60).status == "met"
     assert timeliness.change_direction((132, 137), (132, 137)) == "no significant change"
     assert not [w for w in recwarn.list if issubclass(w.category, (RuntimeWarning, UserWarning))]
+
+
+# --- the page's sentences, tables and metric records --------------------------------------------------------
+
+def test_backlog_sentence_table_and_metrics_hide_small_counts() -> None:
+    """cases_frame: 4 requests open past 20 weeks, overdue [2, 3, 10, 30] weeks: median 6.5, 90th percentile 24,
+    longest 30 (as test_overdue_backlog). Below a threshold of 5 the count reads "fewer than 5" and is withheld."""
+    end = pd.Timestamp("2025-03-31")
+    shown = timeliness.overdue_backlog(cases_frame())
+    assert timeliness.backlog_sentence(shown, end, 1) == (
+        "On 31 March 2025, 4 requests for an assessment were still open more than 20 weeks after they were received. "
+        "Half of them were more than 6.5 weeks overdue, one in ten more than 24 weeks, and the longest 30 weeks.")
+    assert timeliness.backlog_metrics(shown, end, 1)["open_past_20_weeks"]["value"] == 4
+    hidden = timeliness.overdue_backlog(cases_frame(), min_cases=5)
+    assert timeliness.backlog_sentence(hidden, end, 5) == (
+        "On 31 March 2025, fewer than 5 requests for an assessment were still open more than 20 weeks after they "
+        "were received.")
+    record = timeliness.backlog_metrics(hidden, end, 5)["open_past_20_weeks"]
+    assert record["value"] is None and record["finding"] == "Fewer than 5 requests were open past 20 weeks"
+    assert timeliness.backlog_metrics(None, end, 5) == {}
+    table = timeliness.backlog_table(shown)
+    assert table["Stage"].tolist() == ["Awaiting decision", "Being assessed", "All open cases"]
+    assert table.columns[1] == "Requests open past 20 weeks"
+
+
+def test_local_bands_table_withholds_percentages_of_small_bands() -> None:
+    """12 months to 31 March 2025 (1 April 2024 on): the 31 Dec 2024 plan now counts, so 4 within 20 weeks, 3 from
+    20 to 52 weeks, 1 over 52 weeks (of 8). With a threshold of 4, 50% of 4 would give back the total 8 and so
+    the hidden 1 (8 - 4 - 3): every percentage is withheld."""
+    end = pd.Timestamp("2025-03-31")
+    table = timeliness.local_bands_table(cases_frame(), end, 4)
+    assert table["Plans"].tolist() == [4, 3, 1]
+    assert table["% of plans"].isna().all()
+    assert timeliness.local_bands_table(cases_frame(), end, 1)["% of plans"].tolist() == pytest.approx(
+        [50.0, 37.5, 12.5])
+    assert timeliness.local_bands_caption(end).startswith("Plans issued from 01 April 2024 to 31 March 2025")
+
+
+def with_time_limits(ees: pd.DataFrame) -> pd.DataFrame:
+    """ees_frame with decisions (30 of 40 within 6 weeks) and reviews (LA 20 of 80, England 60 of 100 in 4 weeks)."""
+    la = ees["area_code"] == "999"
+    return ees.assign(requests_decided_within_6_weeks=30.0, requests_decided_over_6_weeks=10.0,
+                      reviews_decision_within_4_weeks=np.where(la, 20.0, 60.0),
+                      reviews_decision_over_4_weeks=np.where(la, 60.0, 40.0))
+
+
+def test_decisions_within_6_weeks_local_and_published() -> None:
+    """Local: Jan–Mar 2025 of by_period_frame, (15 + 20 + 25) / (30 + 31 + 29) = 60/90 = 66.7%. Published: the
+    LA's 2024 figure, 30 / (30 + 10) = 75%. A span takes "the", a year does not."""
+    ees = with_time_limits(ees_frame())
+    local = timeliness.decisions_within_6_weeks(by_period_frame(), pd.Timestamp("2025-03-31"), ees, "999", None)
+    assert local.period == "12 months to Mar 2025" and local.rate.pct == pytest.approx(200 / 3)
+    assert timeliness.decisions_sentence(local).startswith(
+        "In the 12 months to Mar 2025, 66.7% of decisions on whether to assess were made within 6 weeks (95% interval")
+    published = timeliness.decisions_within_6_weeks(None, pd.Timestamp("2025-03-31"), ees, "999", None)
+    assert published.period == "2024" and published.rate.pct == pytest.approx(75.0)
+    assert timeliness.decisions_sentence(published).startswith("In 2024, 75.0% of decisions")
+    assert timeliness.decisions_metrics(published)["decisions_within_6_weeks_pct"]["value"] == pytest.approx(75.0)
+    none = timeliness.PeriodRate(None, None)
+    assert timeliness.decisions_sentence(none).startswith("There are no figures")
+    assert timeliness.decisions_metrics(none)["decisions_within_6_weeks_pct"]["value"] is None
+
+
+def test_reviews_sentence_and_metric() -> None:
+    """LA 2024: 20 / (20 + 60) = 25%; England 60 / 100 = 60%."""
+    reviews = timeliness.reviews_within_4_weeks(with_time_limits(ees_frame()), "999", None)
+    assert timeliness.reviews_sentence(reviews) == (
+        "In 2024, 25.0% of annual-review decisions were sent within 4 weeks of the meeting (England 60.0%).")
+    record = timeliness.reviews_metrics(reviews)["reviews_within_4_weeks_pct"]
+    assert (record["value"], record["england"], record["period"]) == (25.0, 60.0, "2024")
+    assert timeliness.reviews_sentence(reviews[reviews["level"] != "la"]).startswith("DfE has not published")
+
+
+def test_comparison_and_band_sentences() -> None:
+    """ees_frame 2024: every area 72/160 = 45% excluding exceptions; bands 72, 72, 16 of 160 = 45%, 45%, 10%."""
+    annual = timeliness.annual_series(ees_frame(), "999", "E12000008")
+    assert timeliness.latest_la_year(annual) == 2024
+    assert timeliness.comparison_title(annual, "Testshire", "South East") == (
+        "In 2024, Testshire issued 45.0% of new plans within 20 weeks, against 45.0% in the South East region and "
+        "45.0% in England")
+    no_region = timeliness.annual_series(ees_frame(), "999", None)
+    assert timeliness.comparison_title(no_region, "Testshire", None).endswith(
+        "within 20 weeks, against 45.0% in England")
+    assert timeliness.comparison_alt(annual, "Testshire", "South East").endswith(
+        "Lines for South East and England are shown for comparison: in 2024 Testshire issued 45.0% of new plans "
+        "within 20 weeks, against 45.0% in the South East region and 45.0% in England.")
+    assert timeliness.comparison_table(annual).columns[:2].tolist() == ["Year", "Area"]
+    bands = timeliness.published_issue_time_bands(annual[annual["year"] == 2024])
+    assert timeliness.bands_title(bands, "Testshire") == "In 2024, 10.0% of Testshire's new plans took more than a year"
+    assert timeliness.bands_alt(bands) == (
+        "Stacked bar chart of new EHC plans issued in 2024 by time taken, for Testshire, South East, England. "
+        + "; ".join(f"{area}: 45.0% within 20 weeks, 45.0% 20 to 52 weeks, 10.0% over 52 weeks"
+                    for area in ("Testshire", "South East", "England")) + ".")
+    assert timeliness.bands_table(bands)["Plans"].tolist()[:3] == [72, 72, 16]

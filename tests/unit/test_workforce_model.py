@@ -220,3 +220,141 @@ def test_standard_scenarios_without_a_backlog_or_a_gap():
     out = workforce.standard_scenarios(weeks=10, demand_per_week=12, growth_per_year=0.05, in_house_fte=10,
                                        locum_fte=0, flows=flows, backlog=18, assumptions=WORKED)
     assert [s.key for s in out] == ["as_is", "flat_demand"]
+
+
+# --- the EP page: the service today, sentences, tables and metrics ------------------------------------------------
+
+def _long_staffing() -> pd.DataFrame:
+    """16 periods of 4 weeks (64 weeks). Every period: 30 requests, 26 completed. The last 13 periods (52 weeks):
+    13 of 26 on time, 5 EPs in post; the 3 before: all 26 on time, 6 EPs; 0.5 FTE locums in the last period."""
+    n = 16
+    recent = np.arange(n) >= n - 13
+    return pd.DataFrame({
+        "period_end": pd.Timestamp("2025-09-30") - pd.to_timedelta(28 * np.arange(n)[::-1], unit="D"),
+        "establishment_fte": 7.0, "eps_in_post_fte": np.where(recent, 5.0, 6.0),
+        "locum_fte": np.r_[np.zeros(n - 1), 0.5], "vacancies_fte": 1.0, "joiners_fte": 0.0, "leavers_fte": 0.0,
+        "trainees": 0, "advice_requests_received": 30, "advice_completed": 26,
+        "advice_completed_within_6_weeks": np.where(recent, 13, 26), "locum_spend_gbp": 1_000.0,
+    })
+
+
+def test_service_now_hand_calculation():
+    """Last 52 weeks = 13 periods: 390 requests → 7.5 a week; 338 completed → 6.5 a week; 169 of 338 on time = 50%
+    (100% the 12 weeks before). List +4 a period × 16 = 64; wait 64 / 6.5 = 9.846 weeks; target list
+    7.5 × 6 / 4 = 11.25. FTE needed 7.5 × 52 × 17.4 / 1,924 = 3.527 against 5 + 0.5 = 5.5 (gap −1.973, "more
+    than"). EPs in post 52 weeks before the last period end: 6."""
+    now = workforce.service_now(_long_staffing(), WORKED)
+    assert now.demand_per_week == pytest.approx(7.5)
+    assert now.throughput_per_week == pytest.approx(6.5)
+    assert now.on_time_pct == pytest.approx(50) and now.on_time_pct_year_before == pytest.approx(100)
+    assert now.backlog == 64 and now.wait_weeks == pytest.approx(64 / 6.5)
+    assert now.target_list == pytest.approx(11.25)
+    assert now.fte_needed == pytest.approx(7.5 * 17.4 / 37)
+    assert now.gap_fte == pytest.approx(7.5 * 17.4 / 37 - 5.5) and now.gap_words == "more than"
+    assert now.fte_in_post_year_ago == 6
+    assert list(now.needs) == ["6 months", "1 year", "2 years"] and now.hold is now.needs["1 year"]
+    assert now.supply["fte_needed_3_month_average"].iloc[-1] == pytest.approx(7.5 * 17.4 / 37)  # 30 every period
+
+
+def test_capacity_table_and_note():
+    """64 waiting > 11.25 target → rows for now, holding, and clearing in 6 months / 1 year / 2 years. Holding
+    needs 7.5 + 4 / 6 = 8.1667 a week = 3.841 FTE (37 / 17.4 = 2.1264 assessments per FTE-week): the 5 in post
+    are enough, and clearing in a year (7.5 + 52.75 / 52 = 8.514 a week = 4.004 FTE) needs no extra. Pressure
+    2 × 9.846 / 6 = 3.3."""
+    now = workforce.service_now(_long_staffing(), WORKED)
+    table = workforce.capacity_table(now)
+    assert len(table) == 5 and table["Capacity"].iloc[-1] == "Clear the list to its target size in 2 years"
+    assert table.loc[1, "EP FTE"] == pytest.approx(8.1667 * 17.4 / 37, abs=1e-3)
+    assert table.loc[3, "Assessments a week"] == pytest.approx(7.5 + 52.75 / 52)
+    assert (table["Extra FTE needed"] == 0).all()
+    note = workforce.capacity_note(now, WORKED)
+    assert "about 11 children waiting" in note and "3.8 FTE" in note and "the EPs in post are enough." in note
+    assert "Clearing the list" not in note and "is 3.3;" in note
+    no_list = dataclasses.replace(now, backlog=5.0)
+    assert len(workforce.capacity_table(no_list)) == 2
+
+
+def test_when_and_reached():
+    """30 Sep 2025 + 47 weeks = 25 Aug 2026; + 21 weeks = 24 Feb 2026."""
+    start = pd.Timestamp("2025-09-30")
+    assert workforce.when_text(47, start) == "in about 47 weeks (August 2026)"
+    assert workforce.when_text(0, start) == "straight away"
+    assert workforce.when_text(np.nan, start) == "not within the three years"
+    assert workforce.reached_text(21, start) == "would be reached in about 21 weeks (February 2026)"
+    assert workforce.reached_text(np.nan, start) == "would not be reached within the three years"
+
+
+def _ees(requests: list[float], assessments: list[float], first_year: int) -> pd.DataFrame:
+    years = range(first_year, first_year + len(requests))
+    return pd.DataFrame({"year": list(years), "area_code": "999", "requests_received": requests,
+                         "assessments_completed": assessments})
+
+
+def test_dfe_demand_and_growth():
+    """533 assessments × 17.4 h = 9,274.2 h; ÷ 1,924 h = 4.820 FTE. Requests 2018–2024, the last five years
+    2019 → 2024 double: (200 / 100)^(1/5) − 1 = 14.87% a year. Page 1's metric wins when it has a value."""
+    ees = _ees([90, 100, 110, 130, 150, 170, 200], [300, 320, 350, 400, 450, 500, 533], 2018)
+    demand = workforce.dfe_demand(ees, "999", WORKED)
+    assert demand["year"].tolist() == list(range(2018, 2025))
+    assert demand["ep_hours"].iloc[-1] == pytest.approx(9274.2)
+    assert demand["fte_needed"].iloc[-1] == pytest.approx(4.8203, abs=1e-4)
+    rate, source = workforce.demand_growth(ees, "999", {})
+    assert rate == pytest.approx(2 ** 0.2 - 1) and source.endswith("2019-2024")
+    rate, source = workforce.demand_growth(ees, "999", {"requests_cagr_5y": {"value": 6.0, "period": "2020-2025"}})
+    assert rate == pytest.approx(0.06) and source.endswith("2020-2025")
+    rate, source = workforce.demand_growth(_ees([100], [300], 2024), "999", {})
+    assert rate == 0 and source.startswith("no growth")
+
+
+def _projection() -> workforce.Projection:
+    """Hand-made outcomes: as now the list grows to 300; package C clears it in 20 weeks, A in 80."""
+    outcomes = pd.DataFrame({
+        "key": ["as_is", "recruit", "locum_a", "locum_c"],
+        "scenario": ["As now", "Recruit 2 more EPs", "Locum package A", "Locum package C"],
+        "locum_fte_mean": [0.5, 0.5, 2.0, 3.0], "in_house_fte_end": [5.0, 7.0, 5.0, 5.0],
+        "weeks_to_advice_deadline": [np.nan, np.nan, 90.0, 26.0], "weeks_to_plan_deadline": [np.nan, 120.0, 80.0, 20.0],
+        "weeks_to_clear_backlog": [np.nan, np.nan, 80.0, 20.0],
+        "advice_within_deadline_pct_last_year": [10, 40, 90, 91],
+        "waiting_end": [300.4, 120.0, 20.0, 19.6], "locum_cost_gbp": [123_456.0, 123_456.0, 600_000.0, 900_000.0],
+    })
+    return workforce.Projection(weekly=pd.DataFrame(), outcomes=outcomes, start=pd.Timestamp("2025-09-30"),
+                                on_time_pct=80.0, replications=10)
+
+
+def test_projection_sentences_and_tables():
+    """Packages fastest first (C, then A); package C clears in 20 weeks (30 Sep 2025 + 140 days = Feb 2026)."""
+    now = workforce.service_now(_long_staffing(), WORKED)
+    projection = _projection()
+    assert projection.packages == ["locum_c", "locum_a"]
+    assert workforce.projection_title(projection).endswith("target size in about 20 weeks (February 2026)")
+    assert workforce.headline("Northby", pd.DataFrame(), now, projection).endswith("grow to about 300 in three years.")
+    table = workforce.outcomes_table(projection)
+    never = "Not within 3 years"
+    assert table["Weeks until the backlog is cleared"].tolist() == [never, never, "80", "20"]
+    assert table["Children waiting after 3 years"].tolist() == [300, 120, 20, 20]
+    assert "Weeks until 80% of advice is within 6 weeks" in table.columns
+    costs = workforce.cost_table(projection)
+    assert costs["Locum cost over 3 years (£)"].iloc[0] == 123_000 and costs.iloc[0, 2] == 41_000
+    said = workforce.findings(pd.DataFrame(), now, projection, WORKED)
+    assert len(said) == 5
+    assert "'Recruit 2 more EPs'" in said[2] and "do not clear the children already waiting" in said[2]
+    assert "package C (about 3.0 FTE of locums on average)" in said[3] and "in about 26 weeks" in said[3]
+    assert "package A, in about 90 weeks" in said[3]
+
+
+def test_page_metrics():
+    """Without local data: the DfE FTE needed and a null timeliness metric only. With it: the service metrics and
+    three per choice, and never a cost."""
+    demand = pd.DataFrame({"year": [2024], "assessments": [533.0], "ep_hours": [9274.2], "fte_needed": [4.82]})
+    end = pd.Timestamp("2025-09-30")
+    bare = workforce.page_metrics(demand, None, None, end)
+    assert set(bare) == {"ep_fte_needed_dfe", "advice_within_6_weeks_pct"}
+    assert bare["ep_fte_needed_dfe"]["period"] == "2024" and bare["advice_within_6_weeks_pct"]["value"] is None
+    assert workforce.headline("Northby", demand, None, None).startswith("In 2024 the assessments completed")
+    assert workforce.findings(demand, None, None, WORKED)[-1].startswith("Without local staffing data")
+    full = workforce.page_metrics(demand, workforce.service_now(_long_staffing(), WORKED), _projection(), end)
+    assert len(full) == 2 + 6 + 3 * 4
+    assert full["ep_fte_in_post"]["previous"] == 6 and full["ep_waiting_list"]["value"] == 64
+    assert full["advice_within_6_weeks_pct"]["previous"] == pytest.approx(100)
+    assert full["weeks_to_clear_backlog_as_is"]["value"] is None and full["ep_gap_fte"]["period"] == "Sep 2025"
+    assert not any("cost" in key or "£" in str(record) for key, record in full.items())

@@ -175,6 +175,15 @@ def notebook_outputs(pack: Path, name: str) -> list[Path]:
     return files
 
 
+def source_cell_number(executed: Path, cell_index: int) -> int:
+    """1-based number of a cell in the source notebook, not counting the cell papermill injected."""
+    try:
+        cells = nbformat.read(executed, as_version=4).cells[:cell_index]
+    except (OSError, ValueError):
+        return cell_index + 1
+    return 1 + sum("injected-parameters" not in c.get("metadata", {}).get("tags", []) for c in cells)
+
+
 def _failure_message(name: str, exc: Exception, saved: Path) -> tuple[str, bool]:
     """One message for a failed notebook; True when it was the user's input (InputError inside the notebook)."""
     ename = getattr(exc, "ename", type(exc).__name__)
@@ -183,7 +192,7 @@ def _failure_message(name: str, exc: Exception, saved: Path) -> tuple[str, bool]
         return str(evalue), True
     cell = getattr(exc, "cell_index", None)
     count = getattr(exc, "exec_count", None)
-    where = f"cell {cell + 1}" if isinstance(cell, int) else "a cell"
+    where = f"cell {source_cell_number(saved, cell)}" if isinstance(cell, int) else "a cell"
     if count:
         where += f" (execution count {count})"
     return f"notebook {name} failed in {where}: {ename}: {evalue}. Executed notebook saved to {saved}", False

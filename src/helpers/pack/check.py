@@ -13,6 +13,11 @@ def check_inputs(cfg: PackConfig) -> dict[str, Any]:
 
     release = ees.read_release(cfg.inputs.ees)
     la = ees.find_la(release.table, cfg.la, file=cfg.source_path or "config")
+    from helpers.sources import neighbours
+
+    if cfg.inputs.neighbours is not None:
+        neighbours.read(cfg.inputs.neighbours)  # validated even when the config lists the neighbours itself
+    found = neighbours.neighbours_for(la, cfg, release.table)
     years = release.table["year"]
     summary: dict[str, Any] = {
         "la": f"{la.name} (code {la.code}, DfE number {la.old_code}, {la.region_name})",
@@ -28,9 +33,5 @@ def check_inputs(cfg: PackConfig) -> dict[str, Any]:
 
         staff = workforce.read(cfg.inputs.workforce)
         summary["workforce"] = f"{len(staff):,} periods"
-    if cfg.inputs.neighbours is not None:
-        from helpers.sources import neighbours
-
-        table = neighbours.read(cfg.inputs.neighbours)
-        summary["neighbours"] = f"{table['la_code'].nunique():,} LAs in the neighbours list"
+    summary["neighbours"] = f"{len(found)} statistical neighbours" if found else "no statistical neighbours configured"
     return summary

@@ -28,11 +28,14 @@ def cmd_build(args: argparse.Namespace) -> int:
     cfg = load_pack(args.config)
     variants = [args.variant] if args.variant else list(cfg.variants)
     only = [o for item in (args.only or []) for o in item.split(",") if o]
+    if args.executor == "dask" and not args.scheduler:
+        raise InputError("--scheduler", "a Dask scheduler address is needed with --executor dask",
+                         expected="e.g. tcp://127.0.0.1:8786")
     if args.all_las:
         from helpers.pack.batch import build_all_las
 
         build_all_las(args.config, jobs=args.jobs, force=args.force, executor=args.executor,
-                      scheduler=args.scheduler, progress=_progress)
+                      scheduler=args.scheduler, progress=_progress, limit=args.limit)
         return 0
     for variant in variants:
         Builder(args.config, variant=variant, only=only or None, jobs=args.jobs, force=args.force,
@@ -74,6 +77,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--all-las", action="store_true", help="build a public DfE-only pack for every LA")
     b.add_argument("--executor", choices=("local", "dask"), default="local", help="where --all-las runs")
     b.add_argument("--scheduler", help="Dask scheduler address for --executor dask")
+    b.add_argument("--limit", type=int, help="with --all-las: only the first N LAs by name (for a trial run)")
     b.set_defaults(func=cmd_build)
     c = sub.add_parser("check", help="validate the config and every input without running notebooks")
     c.add_argument("config")

@@ -188,7 +188,8 @@ def _resolve(root: Path, p: Path | None) -> Path | None:
 
 
 def _friendly(exc: ValidationError, file: Path, raw: dict[str, Any]) -> InputError:
-    err = exc.errors()[0]
+    # An unknown key usually explains a "missing" one (a typo), so report unknown keys first.
+    err = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")[0]
     loc = ".".join(str(x) for x in err["loc"])
     if err["type"] == "extra_forbidden":
         key = str(err["loc"][-1])
@@ -239,11 +240,15 @@ def load_pack(path: str | Path, *, check_inputs: bool = True) -> PackConfig:
         neighbours=_resolve(root, inputs.neighbours),
     )
     cfg = cfg.model_copy(update={"inputs": resolved})
+    if cfg.period_end > dt.date.today():
+        raise InputError(file, "the period end is in the future", where="key 'period_end'",
+                         expected=f"a date on or before today ({dt.date.today():%Y-%m-%d})", found=str(cfg.period_end))
     if check_inputs:
         for name, value in resolved:
             for p in value if isinstance(value, list) else [value]:
                 if p is not None and not Path(p).exists():
-                    raise InputError(file, "input file not found", where=f"key 'inputs.{name}'", found=str(p))
+                    shown = Path(p).relative_to(root) if Path(p).is_relative_to(root) else p
+                    raise InputError(file, "input file not found", where=f"key 'inputs.{name}'", found=str(shown))
     return cfg
 
 

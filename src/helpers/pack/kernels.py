@@ -41,6 +41,22 @@ del _os, _mpl, _plt, _charts, _context
 """
 
 
+SOCKETS_PREFIX = "evidence-pack-kernels-"
+
+
+def _remove_stale_socket_folders() -> None:
+    """Remove socket folders left by builds that were killed (their pid is no longer running)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{SOCKETS_PREFIX}*"):
+        pid = folder.name.removeprefix(SOCKETS_PREFIX).split("-", 1)[0]
+        if pid.isdigit():
+            try:
+                os.kill(int(pid), 0)
+            except ProcessLookupError:
+                shutil.rmtree(folder, ignore_errors=True)
+            except PermissionError:
+                pass
+
+
 class KernelPool:
     """``size`` Python kernels started lazily, handed out one notebook at a time.
 
@@ -53,7 +69,8 @@ class KernelPool:
         self._free: queue.Queue[KernelManager] = queue.Queue()
         self._all: list[KernelManager] = []
         self._lock = threading.Lock()
-        self._sockets = tempfile.mkdtemp(prefix="evidence-pack-kernels-")
+        _remove_stale_socket_folders()
+        self._sockets = tempfile.mkdtemp(prefix=f"{SOCKETS_PREFIX}{os.getpid()}-")
         self._started = itertools.count()
 
     def _start(self) -> KernelManager:

@@ -525,6 +525,9 @@ def _read_csv(data: bytes, file: str) -> tuple[pa.Table, list[str]]:
     """
     if not data.strip():
         raise InputError(file, "the file is empty", expected="a CSV file with a header row and data rows")
+    if data[:4] == b"PK\x03\x04":  # a zip signature: an Excel workbook saved with a .csv name
+        raise InputError(file, "this is an Excel workbook, not a CSV file", where="line 1",
+                         expected="the CSV file exactly as downloaded from explore-education-statistics")
     first = re.split(rb"[\r\n]", data, maxsplit=1)[0]  # pyarrow ends a row at CR, LF or CRLF
     try:
         header = next(csv.reader([first.decode("utf-8-sig")]), [])

@@ -13,6 +13,7 @@ codes); that list wins over the file.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -51,16 +52,23 @@ def read(path: str | Path) -> pd.DataFrame:
     if not file.is_file():
         raise InputError(file, "statistical neighbours file not found",
                          expected="the DfE neighbour list as a CSV (la_code, la_name, SN, SN_code, SN_name, SN_prox)")
+    data = file.read_bytes()
+    if not data.strip():
+        raise InputError(file, "the file is empty", where="line 1", expected="a header row and one row per neighbour")
     try:
-        raw = pd.read_csv(file, dtype=str, encoding="utf-8-sig", keep_default_na=False)
-    except UnicodeDecodeError:
-        raise InputError(file, "not UTF-8 text", expected="a CSV saved as UTF-8") from None
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise InputError(file, "not UTF-8 text", where=f"line {line}",
+                         expected="a CSV saved as UTF-8", found=f"byte 0x{data[exc.start]:02x}") from None
+    try:
+        raw = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputError(file, f"not a readable CSV: {str(exc).strip().splitlines()[0]}") from None
+        raise InputError(file, f"not a readable CSV: {str(exc).strip().splitlines()[0]}", where="line 1") from None
     raw.columns = [str(c).strip() for c in raw.columns]
     missing = [c for c in COLUMNS if c not in raw.columns]
     if missing:
-        raise InputError(file, "a required column is missing", field=missing[0],
+        raise InputError(file, "a required column is missing", where="line 1 (header)", field=missing[0],
                          expected="columns " + ", ".join(COLUMNS), found=", ".join(raw.columns))
     frame = raw[list(COLUMNS)].apply(lambda col: col.str.strip())
     lines = pd.Series(frame.index + 2, index=frame.index)  # CSV line number: header is line 1

@@ -278,10 +278,13 @@ def _parse(item: _Item, text: str, layout: int, file: Path, where: str, name: st
                              expected="a date written YYYY-MM-DD" + (" or DD/MM/YYYY" if uk_dates else ""),
                              found=text)
         try:
-            dt.date.fromisoformat(iso)
+            day = dt.date.fromisoformat(iso)
         except ValueError:
             raise InputError(file, "no such date", where=where, field=name,
                              expected="a real calendar date", found=text) from None
+        if day > dt.date.today():
+            raise InputError(file, "a date in the future", where=where, field=name,
+                             expected=f"a date on or before today ({dt.date.today():%Y-%m-%d})", found=text)
         return iso
     if kind == _FLAG:
         value = {"1": True, "0": False, "true": True, "false": False}.get(text.lower())

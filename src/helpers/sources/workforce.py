@@ -43,10 +43,14 @@ def _date(text: str, file: Path, where: str) -> pd.Timestamp:
     try:
         if not _ISO_DATE.fullmatch(iso):
             raise ValueError
-        return pd.Timestamp(dt.date.fromisoformat(iso))
+        day = dt.date.fromisoformat(iso)
     except ValueError:
         raise InputError(file, "not a real date", where=where, field="period_end",
                          expected="the last day of the period, YYYY-MM-DD or DD/MM/YYYY", found=text) from None
+    if day > dt.date.today():
+        raise InputError(file, "a period in the future", where=where, field="period_end",
+                         expected=f"a period ending on or before today ({dt.date.today():%Y-%m-%d})", found=text)
+    return pd.Timestamp(day)
 
 
 def _number(text: str, file: Path, where: str, column: str) -> float:
