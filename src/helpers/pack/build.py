@@ -175,16 +175,17 @@ def notebook_outputs(pack: Path, name: str) -> list[Path]:
     return files
 
 
-def source_cell_number(executed: Path, cell_index: int) -> int:
-    """1-based number of a cell in the source notebook, not counting the cell papermill injected."""
-    try:
-        cells = nbformat.read(executed, as_version=4).cells[:cell_index]
-    except (OSError, ValueError):
-        return cell_index + 1
-    return 1 + sum("injected-parameters" not in c.get("metadata", {}).get("tags", []) for c in cells)
+def source_cell_number(source: Path, cell_index: int) -> int:
+    """1-based number, in the source notebook, of the executed notebook's cell ``cell_index``.
+
+    papermill inserts its injected-parameters cell right after the ``parameters`` cell (or first if none).
+    """
+    cells = nbformat.read(source, as_version=4).cells
+    params = next((i for i, c in enumerate(cells) if "parameters" in c.get("metadata", {}).get("tags", [])), -1)
+    return cell_index + (0 if cell_index > params + 1 else 1)
 
 
-def _failure_message(name: str, exc: Exception, saved: Path) -> tuple[str, bool]:
+def _failure_message(task: Task, exc: Exception, saved: Path) -> tuple[str, bool]:
     """One message for a failed notebook; True when it was the user's input (InputError inside the notebook)."""
     ename = getattr(exc, "ename", type(exc).__name__)
     evalue = getattr(exc, "evalue", str(exc))
@@ -192,10 +193,10 @@ def _failure_message(name: str, exc: Exception, saved: Path) -> tuple[str, bool]
         return str(evalue), True
     cell = getattr(exc, "cell_index", None)
     count = getattr(exc, "exec_count", None)
-    where = f"cell {source_cell_number(saved, cell)}" if isinstance(cell, int) else "a cell"
+    where = f"cell {source_cell_number(task.path, cell)}" if isinstance(cell, int) else "a cell"
     if count:
         where += f" (execution count {count})"
-    return f"notebook {name} failed in {where}: {ename}: {evalue}. Executed notebook saved to {saved}", False
+    return f"notebook {task.name} failed in {where}: {ename}: {evalue}. Executed notebook saved to {saved}", False
 
 
 class Builder:
@@ -274,6 +275,9 @@ class Builder:
                       f"({len(result.executed)} executed, {len(result.rendered)} rendered)")
         return result
 
+    def _task(self, name: str) -> Task:
+        return next(t for t in self.tasks if t.name == name)
+
     def _execute(self, task: Task, staging: Path, pool: "KernelPool") -> float:
         import papermill as pm
 
@@ -348,7 +352,7 @@ class Builder:
                         executed = staging / "executed" / f"{name}.ipynb"
                         if executed.exists():
                             shutil.copy2(executed, saved)
-                        failed[name] = _failure_message(name, exc, saved)
+                        failed[name] = _failure_message(self._task(name), exc, saved)
                         self.progress(f"  {name}: FAILED")
                         continue
                     if kind == "execute":
