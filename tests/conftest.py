@@ -26,47 +26,43 @@ def shared_dir() -> Path:
     return SHARED
 
 
-@pytest.fixture(scope="session")
-def ees_2025(shared_dir: Path) -> Path:
-    path = shared_dir / "ees" / "education-health-and-care-plans_2025.zip"
+def _release_zip(shared_dir: Path, year: int) -> Path:
+    path = shared_dir / "ees" / f"education-health-and-care-plans_{year}.zip"
     if not path.exists():
         pytest.skip(f"{path} not present")
     return path
+
+
+@pytest.fixture(scope="session")
+def ees_2025(shared_dir: Path) -> Path:
+    return _release_zip(shared_dir, 2025)
 
 
 @pytest.fixture(scope="session")
 def ees_2022(shared_dir: Path) -> Path:
-    path = shared_dir / "ees" / "education-health-and-care-plans_2022.zip"
-    if not path.exists():
-        pytest.skip(f"{path} not present")
-    return path
+    return _release_zip(shared_dir, 2022)
+
+
+def _build_demo(tmp_path_factory: pytest.TempPathFactory, variant: str, pdf: bool) -> Path:
+    """Build one variant of the demo pack into a temporary reports folder; return the pack folder."""
+    from helpers.pack.build import Builder
+
+    reports = tmp_path_factory.mktemp(f"reports-{variant}")
+    builder = Builder(ROOT / "config" / "demo.yaml", variant=variant, reports=reports, pdf=pdf, progress=lambda m: None)
+    return builder.run().pack_dir
 
 
 @pytest.fixture(scope="session")
 def demo_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo pack (public variant) built once per test session into a temporary reports folder."""
-    from helpers.pack.build import Builder
-
-    reports = tmp_path_factory.mktemp("reports")
-    Builder(ROOT / "config" / "demo.yaml", reports=reports, progress=lambda m: None).run()
-    return reports / "demo"
+    """The demo pack (public variant, with its PDF) built once per test session."""
+    return _build_demo(tmp_path_factory, "public", pdf=True)
 
 
 @pytest.fixture(scope="session")
 def restricted_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from helpers.pack.build import Builder
-
-    reports = tmp_path_factory.mktemp("reports-restricted")
-    Builder(ROOT / "config" / "demo.yaml", variant="restricted", reports=reports, pdf=False,
-            progress=lambda m: None).run()
-    return reports / "demo-restricted"
+    return _build_demo(tmp_path_factory, "restricted", pdf=False)
 
 
 @pytest.fixture(scope="session")
 def reviewer_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from helpers.pack.build import Builder
-
-    reports = tmp_path_factory.mktemp("reports-reviewer")
-    Builder(ROOT / "config" / "demo.yaml", variant="reviewer", reports=reports, pdf=False,
-            progress=lambda m: None).run()
-    return reports / "demo-reviewer"
+    return _build_demo(tmp_path_factory, "reviewer", pdf=False)

@@ -71,7 +71,7 @@ def test_accepts_the_same_shape_from_any_path_with_bom(tmp_path: Path) -> None:
     (HEADER + _ten_rows().replace(",3,E10000008", ",2,E10000008"), "row 4: field 'SN': a neighbour rank appears twice"),
     (HEADER + _ten_rows().replace("E10000008", "E10000016"), "its own neighbour"),
     (HEADER + "".join(_ten_rows().splitlines(keepends=True)[:9]), "exactly ten neighbours"),
-    ("", "not a readable CSV"),
+    ("", "the file is empty"),
 ])
 def test_bad_files_raise_one_clear_input_error(tmp_path: Path, body: str, expected: str) -> None:
     path = _write(tmp_path, body)

@@ -6,8 +6,9 @@ Everything here is invented: no real child, school or council. The story the dat
   August (schools closed) and December;
 * the educational psychology (EP) service loses staff from mid-2022, is at its weakest in early 2024 (7 FTE
   in post against 13 funded, partly covered by locums) and recovers through 2025; while demand outruns the
-  EPs' capacity a queue for statutory EP advice builds up (peaking in mid-2024) and advice within 6 weeks falls;
-* plans take longer to issue when that queue is long (the median from about 17 weeks to about 22 at the
+  EPs' capacity a queue for statutory EP advice builds up (a few hundred requests at the end of 2024), advice
+  within 6 weeks falls to a small share, and the queue is still being worked down at the period end;
+* plans take longer to issue when EP advice is late (the median from about 17 weeks to about 22 at the
   worst), so the share issued within 20 weeks falls from about 80% in 2022 to about 40% in 2024 and recovers
   in 2025;
 * about a quarter of requests are refused, a few are withdrawn, about 6% of plans have a 20-week exception,
@@ -30,6 +31,8 @@ from xml.sax.saxutils import escape
 
 import numpy as np
 import pandas as pd
+
+from scipy import stats
 
 from helpers import cases as cases_module
 from helpers.sources import sen2
@@ -94,7 +97,22 @@ def _date(d: pd.Timestamp | dt.date) -> str:
 
 
 ADVICE_PER_FTE_MONTH = 4.9
-"""Statutory EP advices one full-time EP writes in a month (synthetic; sets the demo's capacity)."""
+"""Statutory EP advices one full-time EP writes in a month, on average (synthetic). The plan timings in the SEN2
+file follow the advice queue at this steady pace (:func:`_advice`)."""
+FULL_TEAM_ADVICE_PER_FTE_MONTH = 6.0
+"""Statutory EP advices one full-time EP writes in a month in a fully staffed team (synthetic; staffing file)."""
+VACANCY_DRAG = 1.1
+"""Output per FTE lost per unit of vacant share of the establishment (synthetic; staffing file): a short-staffed
+team also covers supervision, recruitment and urgent casework, so with 46% of posts vacant (February 2024) each EP
+writes about half the advices of a fully staffed team."""
+ADVICE_WRITING_WEEKS = 3.0
+"""Median weeks from starting a case to sending the advice when nobody is queueing (synthetic; staffing file)."""
+ADVICE_WAIT_SPREAD = 0.5
+"""Log-scale standard deviation of the wait for advice around its median (synthetic; staffing file)."""
+ADVICE_PRIORITY_SHARE = 0.1
+"""Share of advice written first, whatever the queue (children in care, say; synthetic; staffing file)."""
+STAFFING_STREAM = 1
+"""Spawn key of the random stream for the staffing file, apart from the SEN2 stream so neither shifts the other."""
 
 
 def _requests(rng: np.random.Generator, staffing: pd.DataFrame) -> pd.DataFrame:
@@ -122,27 +140,51 @@ def _requests(rng: np.random.Generator, staffing: pd.DataFrame) -> pd.DataFrame:
     return reqs
 
 
-def _advice(staffing: pd.DataFrame, reqs: pd.DataFrame) -> pd.DataFrame:
+def _advice(staffing: pd.DataFrame, reqs: pd.DataFrame, capacity: np.ndarray) -> pd.DataFrame:
     """Monthly statutory EP advice: requested when an assessment is agreed, written as capacity allows.
 
-    Each month the team writes up to :data:`ADVICE_PER_FTE_MONTH` × (in post + locum FTE) advices, oldest first;
-    the rest wait. ``queue_weeks`` is how long an advice requested that month waits behind the queue.
+    Each month the team writes up to ``capacity`` advices, oldest first; the rest wait. ``queue_weeks`` is how
+    long an advice requested that month waits behind the queue. The advice completed in a month waited about
+    the queue at the month's start ÷ capacity, plus :data:`ADVICE_WRITING_WEEKS`; ``within_6_weeks`` is the
+    share of a lognormal wait with that median (spread :data:`ADVICE_WAIT_SPREAD`) within 6 weeks, after the
+    :data:`ADVICE_PRIORITY_SHARE` written first.
     """
     agreed = reqs.loc[reqs["request_outcome"] == "Y", "decision"].dt.to_period("M").dt.start_time
     received = agreed.value_counts().reindex(staffing["month"], fill_value=0).to_numpy().copy()
     # the first month is mostly advice for requests made before the data start: use the average of the next two
     received[0] = round(received[1:3].mean())
-    capacity = np.floor((staffing["eps_in_post_fte"] + staffing["locum_fte"]).to_numpy() * ADVICE_PER_FTE_MONTH)
     completed = np.zeros(len(received), dtype=int)
     queue_weeks = np.zeros(len(received))
+    wait_weeks = np.zeros(len(received))
     waiting = 0
     for i, (new, can) in enumerate(zip(received, capacity, strict=True)):
         queue_weeks[i] = (waiting + new) / can * 52 / 12
+        wait_weeks[i] = ADVICE_WRITING_WEEKS + waiting / can * 52 / 12
         completed[i] = min(waiting + new, int(can))
         waiting += new - completed[i]
-    within = np.round(completed * np.clip(1 - (queue_weeks - 3) / 6, 0.1, 0.92)).astype(int)
+    on_time = ADVICE_PRIORITY_SHARE + (1 - ADVICE_PRIORITY_SHARE) * stats.lognorm.cdf(
+        6.0, ADVICE_WAIT_SPREAD, scale=wait_weeks)
+    within = np.round(completed * on_time).astype(int)
     return pd.DataFrame({"month": staffing["month"], "received": received, "completed": completed,
                          "within_6_weeks": within, "queue_weeks": queue_weeks})
+
+
+def _steady_capacity(staffing: pd.DataFrame) -> np.ndarray:
+    """Advices a month at the steady :data:`ADVICE_PER_FTE_MONTH` per EP or locum FTE (the SEN2 plan timings)."""
+    return np.floor((staffing["eps_in_post_fte"] + staffing["locum_fte"]).to_numpy() * ADVICE_PER_FTE_MONTH)
+
+
+def _stretched_capacity(rng: np.random.Generator, staffing: pd.DataFrame) -> np.ndarray:
+    """Advices a month for the staffing file: output per FTE falls with the vacant share (:data:`VACANCY_DRAG`).
+
+    :data:`FULL_TEAM_ADVICE_PER_FTE_MONTH` × (1 − drag × vacant share) × (in post + locum FTE), give or take 5%
+    from month to month (sickness, leave). Unlike the steady pace this lets the queue grow to a few hundred while
+    half the posts are empty and shrink once they are filled.
+    """
+    fte = (staffing["eps_in_post_fte"] + staffing["locum_fte"]).to_numpy()
+    vacant = np.clip(1 - staffing["eps_in_post_fte"] / staffing["establishment_fte"], 0, None).to_numpy()
+    per_fte = FULL_TEAM_ADVICE_PER_FTE_MONTH * (1 - VACANCY_DRAG * vacant)
+    return np.floor(per_fte * fte * (1 + rng.normal(0, 0.05, len(fte))))
 
 
 def _assessments(rng: np.random.Generator, reqs: pd.DataFrame, advice: pd.DataFrame) -> pd.DataFrame:
@@ -324,8 +366,10 @@ def _xml(rng: np.random.Generator, reqs: pd.DataFrame) -> bytes:
     return (head + "\n".join(body) + "\n  </Persons>\n</Message>\n").encode("utf-8")
 
 
-def _workforce(rng: np.random.Generator, staffing: pd.DataFrame, advice: pd.DataFrame) -> pd.DataFrame:
-    """Monthly EP workforce rows: the capacity story and the advice flows of :func:`_advice`."""
+def _workforce(rng: np.random.Generator, staffing: pd.DataFrame, reqs: pd.DataFrame) -> pd.DataFrame:
+    """Monthly EP workforce rows: the capacity story and the advice flows of :func:`_advice` at the stretched
+    capacity (:func:`_stretched_capacity`); ``rng`` is the staffing file's own stream."""
+    advice = _advice(staffing, reqs, _stretched_capacity(rng, staffing))
     change = np.diff(staffing["eps_in_post_fte"].to_numpy(), prepend=staffing["eps_in_post_fte"].iloc[0])
     turnover = (rng.random(len(staffing)) < 0.15).astype(float)
     joiners = np.round(np.clip(change, 0, None) + turnover, 1)
@@ -360,8 +404,7 @@ def write_demo(out_dir: Path, seed: int) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     staffing = _capacity_story(_months())
     reqs = _requests(rng, staffing)
-    advice = _advice(staffing, reqs)
-    reqs = _assessments(rng, reqs, advice)
+    reqs = _assessments(rng, reqs, _advice(staffing, reqs, _steady_capacity(staffing)))
     xml = _xml(rng, reqs)
     plain, packed = out_dir / "sen2_northby.xml", out_dir / "sen2_northby.xml.gz"
     if len(xml) > GZIP_OVER_BYTES:
@@ -375,7 +418,8 @@ def write_demo(out_dir: Path, seed: int) -> pd.DataFrame:
         plain.write_bytes(xml)
         packed.unlink(missing_ok=True)
         sen2_path = plain
-    workforce = _workforce(rng, staffing, advice)
+    staffing_rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(STAFFING_STREAM,)))
+    workforce = _workforce(staffing_rng, staffing, reqs)
     (out_dir / "ep_workforce_northby.csv").write_bytes(workforce.to_csv(index=False, lineterminator="\n")
                                                         .encode("utf-8"))
     tables = sen2.read(sen2_path)
