@@ -611,6 +611,11 @@ class Projection:
         return [k for k in ("locum_c", "locum_b", "locum_a") if k in self.by_key.index]
 
 
+def package_name(key: str) -> str:
+    """'package C' for the key ``locum_c``: how the sentences name a locum package (its letter in the choices)."""
+    return f"package {key.removeprefix('locum_').upper()}"
+
+
 def project_choices(staffing: pd.DataFrame, now: ServiceNow, assumptions: EPAssumptions, *, growth_per_year: float,
                     on_time_pct: float, start: pd.Timestamp, weeks: int = PROJECTION_WEEKS,
                     replications: int = PROJECTION_RUNS, seed: int = PROJECTION_SEED) -> Projection:
@@ -656,12 +661,12 @@ def headline(la_name: str, demand: pd.DataFrame, now: ServiceNow | None, project
         return (f"In {int(latest['year'])} the assessments completed in {la_name} needed about "
                 f"{narrative.fmt(latest['fte_needed'], 'FTE')} of EP time for statutory advice. There are no local "
                 f"staffing data in this pack, so supply and waiting times are not shown.")
-    as_is = projection.by_key.loc["as_is"]
-    grows = as_is["waiting_end"] > now.backlog + 0.5
+    end, today = round(projection.by_key.loc["as_is", "waiting_end"]), round(now.backlog)
+    trend = ("stay about the same." if end == today else
+             f"{'grow' if end > today else 'fall'} to about {narrative.fmt(end, 'count')} in three years.")
     return (f"{narrative.fmt(now.on_time_pct, '%')} of EP advice was on time in the last 12 months "
-            f"(target {narrative.fmt(projection.on_time_pct, '%')}); about {narrative.fmt(now.backlog, 'count')} "
-            f"requests are waiting or being worked on, and as now the list would {'grow' if grows else 'not grow'}"
-            + (f" to about {narrative.fmt(as_is['waiting_end'], 'count')} in three years." if grows else "."))
+            f"(target {narrative.fmt(projection.on_time_pct, '%')}); about {narrative.fmt(today, 'count')} "
+            f"requests are waiting or being worked on, and as now the list would {trend}")
 
 
 def demand_title(demand: pd.DataFrame, la_name: str) -> str:
@@ -794,11 +799,12 @@ def capacity_note(now: ServiceNow, assumptions: EPAssumptions) -> str:
 
 
 def projection_title(projection: Projection) -> str:
-    """Headline of the projection chart: the list in three years as now, and when package C would clear it."""
+    """Headline of the projection chart: the list in three years as now, and when the fastest locum package (C
+    when it is offered) would clear it."""
     by_key, fastest = projection.by_key, (projection.packages or [None])[0]
     return (f"As now, about {narrative.fmt(by_key.loc['as_is', 'waiting_end'], 'count')} requests for EP advice "
             f"would be waiting or being worked on in three years"
-            + (f"; locum package C would bring the list to its target size "
+            + (f"; locum {package_name(fastest)} would bring the list to its target size "
                f"{when_text(by_key.loc[fastest, 'weeks_to_clear_backlog'], projection.start)}" if fastest else ""))
 
 
@@ -901,10 +907,12 @@ def findings(demand: pd.DataFrame, now: ServiceNow | None, projection: Projectio
     if packages:
         best, slow = by_key.loc[packages[0]], by_key.loc[packages[-1]]
         out += [
-            (f"Locums can clear the list: package C (about {narrative.fmt(best['locum_fte_mean'], 'FTE')} of locums "
-             f"on average) would bring it to its target size {when_text(best['weeks_to_clear_backlog'], start)}, "
-             f"with {target:.0f}% of advice within 6 weeks {when_text(best['weeks_to_advice_deadline'], start)}; the "
-             f"slowest, package A, {when_text(slow['weeks_to_advice_deadline'], start)}."),
+            (f"Locums can clear the list: {package_name(packages[0])} (about "
+             f"{narrative.fmt(best['locum_fte_mean'], 'FTE')} of locums on average) would bring it to its target "
+             f"size {when_text(best['weeks_to_clear_backlog'], start)}, with {target:.0f}% of advice within 6 weeks "
+             f"{when_text(best['weeks_to_advice_deadline'], start)}"
+             + (f"; the slowest, {package_name(packages[-1])}, {when_text(slow['weeks_to_advice_deadline'], start)}."
+                if len(packages) > 1 else ".")),
             ("Locums only hold the gains while they stay: once the list is cleared, enough time to keep up with "
              "demand is still needed, from permanent EPs or continuing locum time."),
         ]

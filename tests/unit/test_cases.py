@@ -37,9 +37,10 @@ import pandas as pd
 import pytest
 from lxml import etree
 
-from helpers import cases
+from helpers import cases, workforce
 from helpers.demo import sen2 as demo
 from helpers.sources import sen2
+from helpers.sources import workforce as workforce_source
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "sen2"
 END = dt.date(2024, 12, 31)
@@ -264,6 +265,25 @@ def test_demo_tells_the_story(demo_files: tuple[Path, pd.DataFrame]) -> None:
     assert c["exception"].mean() == pytest.approx(0.035, abs=0.02)
     assert c["received_date"].min() >= pd.Timestamp(demo.START)
     assert c["received_date"].max() <= pd.Timestamp(demo.PERIOD_END)
+
+
+def test_demo_workforce_file_tells_the_advice_queue_story(demo_files: tuple[Path, pd.DataFrame]) -> None:
+    """The staffing file passes the template's rules and shows the EP advice queue: none to speak of in 2022
+    (fewer than 20), a few hundred (200-450) at its peak between mid-2024 and early 2025, partly worked down to
+    100-250 at 30 September 2025; about 9 in 10 advices within 6 weeks in the first year, fewer than 1 in 5 in
+    the last."""
+    out, _ = demo_files
+    wf = workforce_source.read(out / "ep_workforce_northby.csv")
+    waiting = workforce.waiting_list(wf)
+    assert waiting[wf["period_end"] < pd.Timestamp("2023-01-01")].max() < 20
+    peak = wf.loc[waiting.idxmax(), "period_end"]
+    assert 200 <= waiting.max() <= 450 and pd.Timestamp("2024-06-01") <= peak <= pd.Timestamp("2025-03-31")
+    assert 100 <= waiting.iloc[-1] <= 250 < waiting.max()
+
+    def on_time(rows: pd.DataFrame) -> float:
+        return rows["advice_completed_within_6_weeks"].sum() / rows["advice_completed"].sum()
+
+    assert on_time(wf.head(12)) > 0.85 and on_time(wf.tail(12)) < 0.2
 
 
 def test_demo_is_deterministic(demo_files: tuple[Path, pd.DataFrame], tmp_path: Path) -> None:

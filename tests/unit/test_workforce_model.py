@@ -342,6 +342,29 @@ def test_projection_sentences_and_tables():
     assert "package A, in about 90 weeks" in said[3]
 
 
+def test_sentences_name_the_packages_offered_and_a_falling_list():
+    """Only packages B and C offered (the EPs in post would clear the list within two years): the sentences name
+    B as the slowest, never A. As now the list falls from the staffing table's 64 to 40.2 (rounded 40). With C
+    alone there is no 'slowest'."""
+    now = workforce.service_now(_long_staffing(), WORKED)
+    assert round(now.backlog) == 64
+    outcomes = _projection().outcomes.iloc[[0, 2, 3]].assign(key=["as_is", "locum_b", "locum_c"],
+                                                              waiting_end=[40.2, 20.0, 19.6])
+    two = workforce.Projection(pd.DataFrame(), outcomes, pd.Timestamp("2025-09-30"), 80.0, 10)
+    assert workforce.headline("Northby", pd.DataFrame(), now, two).endswith(
+        "64 requests are waiting or being worked on, and as now the list would fall to about 40 in three years.")
+    said = workforce.findings(pd.DataFrame(), now, two, WORKED)[-2]
+    assert said.startswith("Locums can clear the list: package C") and "the slowest, package B, in about 90 weeks" in said
+    assert "package A" not in " ".join(workforce.findings(pd.DataFrame(), now, two, WORKED))
+    only_b = workforce.Projection(pd.DataFrame(), outcomes.iloc[[0, 1]], pd.Timestamp("2025-09-30"), 80.0, 10)
+    said = workforce.findings(pd.DataFrame(), now, only_b, WORKED)[-2]
+    assert said.startswith("Locums can clear the list: package B") and "slowest" not in said
+    assert "locum package B would bring" in workforce.projection_title(only_b)
+    level = outcomes.iloc[[0]].assign(waiting_end=[64.3])
+    flat = workforce.Projection(pd.DataFrame(), level, pd.Timestamp("2025-09-30"), 80.0, 10)
+    assert workforce.headline("Northby", pd.DataFrame(), now, flat).endswith("the list would stay about the same.")
+
+
 def test_page_metrics():
     """Without local data: the DfE FTE needed and a null timeliness metric only. With it: the service metrics and
     three per choice, and never a cost."""

@@ -31,7 +31,6 @@ from xml.sax.saxutils import escape
 
 import numpy as np
 import pandas as pd
-
 from scipy import stats
 
 from helpers import cases as cases_module
@@ -101,7 +100,7 @@ ADVICE_PER_FTE_MONTH = 4.9
 file follow the advice queue at this steady pace (:func:`_advice`)."""
 FULL_TEAM_ADVICE_PER_FTE_MONTH = 6.0
 """Statutory EP advices one full-time EP writes in a month in a fully staffed team (synthetic; staffing file)."""
-VACANCY_DRAG = 1.1
+VACANCY_DRAG = 1.15
 """Output per FTE lost per unit of vacant share of the establishment (synthetic; staffing file): a short-staffed
 team also covers supervision, recruitment and urgent casework, so with 46% of posts vacant (February 2024) each EP
 writes about half the advices of a fully staffed team."""

@@ -18,6 +18,7 @@ from typing import Callable
 
 import yaml
 
+from helpers.errors import BuildError, InputError
 from helpers.pack.config import load_pack
 
 Progress = Callable[[str], None]
@@ -39,7 +40,19 @@ def la_config(base: dict, old_code: str, name: str, shared: Path) -> dict:
 
 
 def build_one(config: str, shared: str, reports: str, pool: object | None = None) -> dict[str, object]:
-    """Build one LA's pack; returns its name, seconds and headline metric (runs in a thread or a Dask worker)."""
+    """Build one LA's pack; returns its name, seconds and headline metric, or the error that stopped it.
+
+    Runs in a thread or a Dask worker; one LA's failure never stops the others.
+    """
+    try:
+        return _build_one(config, shared, reports, pool)
+    except (BuildError, InputError) as exc:
+        cfg = load_pack(config, check_inputs=False)
+        return {"code": cfg.la.old_code, "name": cfg.la.name, "seconds": 0.0, "timeliness": None, "period": None,
+                "error": getattr(exc, "message", str(exc))}
+
+
+def _build_one(config: str, shared: str, reports: str, pool: object | None) -> dict[str, object]:
     from helpers.pack.build import Builder
     from helpers.pack.kernels import KernelPool
 
@@ -96,7 +109,7 @@ def build_all_las(config: str | Path, *, jobs: int | None = None, force: bool = 
             futures = client.map(build_one, paths, shared=str(shared), reports=str(out), pure=False)
             for fut in futures:
                 results.append(fut.result())
-                progress(f"  {results[-1]['name']}: {results[-1]['seconds']:.1f} s")
+                progress(_line(results[-1]))
     else:
         workers = max(1, jobs or 1)
         pool = KernelPool(workers, root)
@@ -104,13 +117,23 @@ def build_all_las(config: str | Path, *, jobs: int | None = None, force: bool = 
             with cf.ThreadPoolExecutor(max_workers=workers) as threads:
                 for res in threads.map(lambda p: build_one(p, str(shared), str(out), pool), paths):
                     results.append(res)
-                    progress(f"  {res['name']}: {res['seconds']:.1f} s")
+                    progress(_line(res))
         finally:
             pool.shutdown()
     write_landing_page(out, cfg.title, results, synthetic=cfg.synthetic)
     wall = time.perf_counter() - t0
-    progress(f"built {len(results)} LA packs in {wall:.0f} s ({wall / max(1, len(results)):.1f} s per LA)")
+    failed = [r for r in results if r.get("error")]
+    progress(f"built {len(results) - len(failed)} LA packs in {wall:.0f} s ({wall / max(1, len(results)):.1f} s per LA)")
+    if failed:
+        raise BuildError(f"{len(failed)} of {len(results)} LA packs failed; first: {failed[0]['name']}: "
+                         f"{failed[0]['error']}")
     return out
+
+
+def _line(result: dict[str, object]) -> str:
+    if result.get("error"):
+        return f"  {result['name']}: FAILED: {result['error']}"
+    return f"  {result['name']}: {result['seconds']:.1f} s"
 
 
 def write_landing_page(out: Path, title: str, results: list[dict[str, object]], *, synthetic: bool) -> Path:
@@ -119,6 +142,8 @@ def write_landing_page(out: Path, title: str, results: list[dict[str, object]], 
 
     def row(r: dict[str, object]) -> str:
         code, name = html.escape(str(r["code"])), html.escape(str(r["name"]))
+        if r.get("error"):
+            return f'<tr><th scope="row">{name}</th><td>{code}</td><td>not built (see the build log)</td></tr>'
         value = "–" if r["timeliness"] is None else f"{float(r['timeliness']):.1f}%"  # type: ignore[arg-type]
         return (f'<tr><th scope="row"><a href="{code}/index.html">{name}</a></th><td>{code}</td>'
                 f'<td class="num">{value}</td></tr>')

@@ -192,10 +192,7 @@ def _failure_message(task: Task, exc: Exception, saved: Path) -> tuple[str, bool
     if ename == "InputError":
         return str(evalue), True
     cell = getattr(exc, "cell_index", None)
-    count = getattr(exc, "exec_count", None)
     where = f"cell {source_cell_number(task.path, cell)}" if isinstance(cell, int) else "a cell"
-    if count:
-        where += f" (execution count {count})"
     return f"notebook {task.name} failed in {where}: {ename}: {evalue}. Executed notebook saved to {saved}", False
 
 

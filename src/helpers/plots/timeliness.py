@@ -9,6 +9,7 @@ style or hatching as well as colour, and labelled directly at their ends (``char
 from __future__ import annotations
 
 import matplotlib.dates as mdates
+import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -83,7 +84,8 @@ def annual_comparison(annual: pd.DataFrame, target: float | None) -> Figure:
             continue
         y = rows["pct_within_20_weeks_ex"]
         if level == "la":
-            interval = [y - rows["pct_within_20_weeks_ex_low"], rows["pct_within_20_weeks_ex_high"] - y]
+            # clipped at 0: at 0% or 100% the Wilson limit equals the value up to rounding error
+            interval = np.clip([y - rows["pct_within_20_weeks_ex_low"], rows["pct_within_20_weeks_ex_high"] - y], 0, None)
             ax.errorbar(rows["year"], y, yerr=interval, color=PALETTE[i], marker=MARKERS[i], lw=2.5, capsize=4, ms=8)
         else:
             ax.plot(rows["year"], y, color=PALETTE[i], marker=MARKERS[i], ls=LINESTYLES[i], lw=2, ms=7)
