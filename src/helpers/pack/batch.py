@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 from typing import Callable
 
+import pandas as pd
 import yaml
 
 from helpers.errors import BuildError, InputError
@@ -27,8 +28,8 @@ Progress = Callable[[str], None]
 def la_config(base: dict, old_code: str, name: str, shared: Path) -> dict:
     """The pack config for one LA: the base config with this LA, no local data, public variant."""
     cfg = {k: v for k, v in base.items() if k not in ("source_path", "root")}
-    cfg.update(pack=old_code, title=f"{name} SEND evidence pack", la={"old_code": old_code, "name": name},
-               variants=["public"])
+    # The DfE number alone identifies the LA: names repeat across reorganisations (Dorset 835 and 838).
+    cfg.update(pack=old_code, title=f"{name} SEND evidence pack", la={"old_code": old_code}, variants=["public"])
     inputs = dict(cfg["inputs"])
     inputs.pop("sen2", None)
     inputs.pop("workforce", None)
@@ -39,43 +40,60 @@ def la_config(base: dict, old_code: str, name: str, shared: Path) -> dict:
     return cfg
 
 
-def build_one(config: str, shared: str, reports: str, pool: object | None = None) -> dict[str, object]:
-    """Build one LA's pack; returns its name, seconds and headline metric, or the error that stopped it.
+def current_las(table: pd.DataFrame) -> pd.DataFrame:
+    """LAs with published figures in the release's latest two years (not those abolished in reorganisations)."""
+    from helpers.sources import ees
 
-    Runs in a thread or a Dask worker; one LA's failure never stops the others.
-    """
-    try:
-        return _build_one(config, shared, reports, pool)
-    except (BuildError, InputError) as exc:
-        cfg = load_pack(config, check_inputs=False)
-        return {"code": cfg.la.old_code, "name": cfg.la.name, "seconds": 0.0, "timeliness": None, "period": None,
-                "error": getattr(exc, "message", str(exc))}
+    las = ees.list_las(table)
+    latest = int(table.loc[table["requests_received"].notna(), "year"].max())
+    recent = table[(table["geographic_level"] == "Local authority") & (table["year"] >= latest - 1)]
+    live = recent.loc[recent[["requests_received", "plans_issued_ex"]].notna().any(axis=1), "area_code"].unique()
+    return las[las["old_code"].isin(live)].reset_index(drop=True)
 
 
-def _build_one(config: str, shared: str, reports: str, pool: object | None) -> dict[str, object]:
-    from helpers.pack.build import Builder
+_KERNELS: dict[str, object] = {}
+
+
+def _process_kernels(root: Path) -> object:
+    """This process's warm kernel (one per worker process), shut down when the process ends."""
+    from multiprocessing import util
+
     from helpers.pack.kernels import KernelPool
 
+    if "pool" not in _KERNELS:
+        pool = KernelPool(1, root)
+        _KERNELS["pool"] = pool
+        util.Finalize(pool, pool.shutdown, exitpriority=10)
+    return _KERNELS["pool"]
+
+
+def build_one(config: str, shared: str, reports: str) -> dict[str, object]:
+    """Build one LA's pack; returns its name, seconds and headline metric, or the error that stopped it.
+
+    Runs in a worker process (local) or a Dask worker, on that process's warm kernel; one LA's failure never
+    stops the others.
+    """
+    from helpers.pack.build import Builder
+
     t = time.perf_counter()
-    kernels = pool if pool is not None else KernelPool(1, load_pack(config, check_inputs=False).root or Path.cwd())
+    cfg = load_pack(config, check_inputs=False)
     try:
         builder = Builder(config, variant="public", reports=Path(reports), pdf=False, jobs=1,
-                          progress=lambda m: None, kernels=kernels,  # type: ignore[arg-type]
+                          progress=lambda m: None, kernels=_process_kernels(cfg.root or Path.cwd()),  # type: ignore[arg-type]
                           notebook_parameters={"00_data_quality": {"release_cache": shared}})
         result = builder.run()
-    finally:
-        if pool is None:
-            kernels.shutdown()  # type: ignore[union-attr]
+    except (BuildError, InputError) as exc:
+        return {"code": cfg.la.old_code, "name": cfg.title.removesuffix(" SEND evidence pack"), "seconds": 0.0,
+                "timeliness": None, "period": None, "error": getattr(exc, "message", str(exc))}
     metrics_file = result.pack_dir / "data" / "metrics_02_timeliness.json"
     headline = json.loads(metrics_file.read_text()).get("pct_within_20_weeks_ex", {}) if metrics_file.exists() else {}
-    return {"code": builder.cfg.la.old_code, "name": builder.cfg.la.name, "seconds": time.perf_counter() - t,
-            "timeliness": headline.get("value"), "period": headline.get("period")}
+    return {"code": cfg.la.old_code, "name": cfg.title.removesuffix(" SEND evidence pack"),
+            "seconds": time.perf_counter() - t, "timeliness": headline.get("value"), "period": headline.get("period")}
 
 
 def build_all_las(config: str | Path, *, jobs: int | None = None, force: bool = False, executor: str = "local",
                   scheduler: str | None = None, progress: Progress = print, limit: int | None = None) -> Path:
     """Build every LA's pack; return the folder holding them and the landing page."""
-    from helpers.pack.kernels import KernelPool
     from helpers.sources import ees
 
     cfg = load_pack(config)
@@ -88,7 +106,7 @@ def build_all_las(config: str | Path, *, jobs: int | None = None, force: bool = 
     release = ees.read_release(cfg.inputs.ees)
     shared = out / "_release"
     ees.save_release(release, shared)
-    las = ees.list_las(release)
+    las = current_las(release.table)
     if limit:
         las = las.head(limit)
     base = yaml.safe_load(cfg.source_path.read_text(encoding="utf-8")) if cfg.source_path else {}
@@ -110,16 +128,12 @@ def build_all_las(config: str | Path, *, jobs: int | None = None, force: bool = 
             for fut in futures:
                 results.append(fut.result())
                 progress(_line(results[-1]))
-    else:
-        workers = max(1, jobs or 1)
-        pool = KernelPool(workers, root)
-        try:
-            with cf.ThreadPoolExecutor(max_workers=workers) as threads:
-                for res in threads.map(lambda p: build_one(p, str(shared), str(out), pool), paths):
-                    results.append(res)
-                    progress(_line(res))
-        finally:
-            pool.shutdown()
+    else:  # worker processes, not threads: rendering is Python work that would share one GIL
+        with cf.ProcessPoolExecutor(max_workers=max(1, jobs or 1)) as workers:
+            futures = [workers.submit(build_one, p, str(shared), str(out)) for p in paths]
+            for fut in futures:
+                results.append(fut.result())
+                progress(_line(results[-1]))
     write_landing_page(out, cfg.title, results, synthetic=cfg.synthetic)
     wall = time.perf_counter() - t0
     failed = [r for r in results if r.get("error")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import importlib.metadata as md
 import json
 import platform
@@ -20,6 +21,7 @@ KEY_PACKAGES = ("pandas", "numpy", "scipy", "statsmodels", "pandera", "pyarrow",
                 "gptables", "PyYAML")
 
 
+@functools.lru_cache(maxsize=8)
 def git_state(root: Path | None) -> tuple[str | None, bool]:
     """(commit, dirty) of the project checkout, or (None, False) outside git."""
     try:
