@@ -65,19 +65,20 @@ DRIFT = "drift (benchmark)"
 
 # --- growth rates ----------------------------------------------------------------------------------------------
 
-def annual_series(ees: pd.DataFrame, area_code: str, measure: str, *, first_year: int = FIRST_FULL_YEAR
-                  ) -> pd.Series:
+def annual_series(ees: pd.DataFrame, area_code: str, measure: str, *, first_year: int = FIRST_FULL_YEAR,
+                  unbroken: bool = True) -> pd.Series:
     """One area's annual values of ``measure`` from the DfE table, indexed by year: the latest unbroken run.
 
     Years before ``first_year`` (default :data:`FIRST_FULL_YEAR`), or with no value (``x``/``z`` in the release,
     or before the measure existed), are dropped, and only the most recent run of consecutive years is kept,
-    because the trend models assume equally spaced years.
+    because the trend models assume equally spaced years. ``unbroken=False`` keeps every year with a value
+    (for growth between two years, which a missing year in between does not affect).
     """
     rows = ees.loc[(ees["area_code"] == area_code) & (ees["year"] >= first_year), ["year", measure]].dropna()
     series = rows.set_index("year")[measure].astype(float).sort_index()
     series.index = series.index.astype(int)
-    if series.empty:
-        return series
+    if series.empty or not unbroken:
+        return series.rename(measure)
     breaks = np.flatnonzero(np.diff(series.index.to_numpy()) != 1)
     start = breaks[-1] + 1 if len(breaks) else 0
     return series.iloc[start:].rename(measure)
@@ -95,13 +96,15 @@ def cagr(series: pd.Series, start: int | None = None, end: int | None = None) ->
     """Compound annual growth rate between two years: (value_end / value_start) ** (1 / (end - start)) - 1.
 
     Defaults to the first and last years of ``series``. Only the two end points matter, which is why the page
-    shows it beside a fitted trend that uses every year.
+    shows it beside a fitted trend that uses every year. Growth from a year with none (0) is undefined: NaN.
     """
     start = int(series.index.min()) if start is None else start
     end = int(series.index.max()) if end is None else end
     if end <= start:
         raise ValueError(f"CAGR needs end > start, got {start}–{end}")
     first, last = float(series.loc[start]), float(series.loc[end])
+    if first <= 0:
+        return float("nan")
     return (last / first) ** (1.0 / (end - start)) - 1.0
 
 
@@ -622,8 +625,11 @@ def forecast_measure(ees: pd.DataFrame, area_code: str, measure: str, *, horizon
     """Fit the best trend (:func:`choose_model`) to an area's measure and forecast ``horizon`` years.
 
     None when the release has fewer than :data:`MIN_YEARS` years for it (:func:`too_few_years_sentence` says so).
+    A year with a count of 0 (a log-linear trend cannot pass through it) ends the run like a missing year.
     """
     series = annual_series(ees, area_code, measure)
+    zero = series.index[series <= 0]
+    series = series[series.index > zero.max()] if len(zero) else series
     if len(series) < MIN_YEARS:
         return None
     fit = choose_model(series)
@@ -684,6 +690,9 @@ def compare_with_england(requests: pd.Series, england: pd.Series, *, years: int 
 
 def growth_vs_england_sentence(subject: str, c: GrowthComparison) -> str:
     """``"<subject> grew by 9.1% a year between 2019 and 2024, faster than England's 7.0% a year."``"""
+    if narrative.is_missing(c.la_rate):
+        return (f"Growth in {subject[0].lower() + subject[1:]} between {c.base} and {c.latest} cannot be worked out "
+                f"(there were none in {c.base}); England's grew by {narrative.fmt(100 * c.england_rate, '%')} a year.")
     return (f"{subject} {grew(c.la_rate)} between {c.base} and {c.latest}, {c.pace} England's "
             f"{narrative.fmt(100 * c.england_rate, '%')} a year.")
 
@@ -691,9 +700,10 @@ def growth_vs_england_sentence(subject: str, c: GrowthComparison) -> str:
 def latest_requests_sentence(la_name: str, requests: pd.Series, england: pd.Series) -> str:
     """The latest year's requests, the change on the year before, and England's figure for that year."""
     latest = int(requests.index[-1])
-    return (f"In {latest} {la_name} received {narrative.fmt(requests.iloc[-1], 'count')} requests, "
-            f"{narrative.change(requests.iloc[-1], requests.iloc[-2], 'count')}. England received "
-            f"{narrative.fmt(england.loc[latest], 'count')}.")
+    previous = requests.get(latest - 1)
+    change = "" if previous is None else f", {narrative.change(requests.iloc[-1], previous, 'count')}"
+    return (f"In {latest} {la_name} received {narrative.fmt(requests.iloc[-1], 'count')} requests{change}. "
+            f"England received {narrative.fmt(england.loc[latest], 'count')}.")
 
 
 def comparison_groups(la_name: str, la_code: str, region_name: str, region_code: str,
@@ -852,13 +862,15 @@ def request_metrics(la_name: str, requests: pd.Series, england: pd.Series, regio
                     c: GrowthComparison, rates: Mapping[str, float], region_name: str) -> dict[str, dict]:
     """Metrics-JSON records for the latest requests and their growth (LA, England, region, neighbours)."""
     latest = c.latest
+    previous = requests.get(latest - 1)
+    change = "" if previous is None else f", {narrative.change(requests.iloc[-1], previous, 'count')}"
     return {
         "requests_latest": {
             "value": float(requests.iloc[-1]), "unit": "count", "label": "Requests for an EHC needs assessment",
-            "period": str(latest), "previous": float(requests.iloc[-2]), "england": float(england.loc[latest]),
+            "period": str(latest), "previous": None if previous is None else float(previous),
+            "england": float(england.loc[latest]),
             "region": float(region.loc[latest]) if latest in region.index else None,
-            "finding": f"{la_name} received {narrative.fmt(requests.iloc[-1], 'count')} requests in {latest}, "
-                       f"{narrative.change(requests.iloc[-1], requests.iloc[-2], 'count')}."},
+            "finding": f"{la_name} received {narrative.fmt(requests.iloc[-1], 'count')} requests in {latest}{change}."},
         "requests_cagr_5y": {
             "value": 100 * c.la_rate, "unit": "%", "label": f"Average growth in requests a year, {c.base} to {latest}",
             "period": f"{c.base}-{latest}", "england": 100 * c.england_rate,

@@ -44,13 +44,14 @@ def _sheet_names(paths: list[Path]) -> list[str]:
 def _cell(value: object) -> object:
     """A cell as Excel should hold it: numbers as numbers (a suppressed column mixes numbers and words), a missing
     value as the GSS shorthand ``[x]`` (Analysis Function "Symbols in tables")."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "[x]"
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "[x]"  # also an infinite ratio (growth from 0): not a figure Excel can hold
     if isinstance(value, str):
         try:
-            return float(value.replace(",", "")) if any(ch.isdigit() for ch in value) else value
+            number = float(value.replace(",", "")) if any(ch.isdigit() for ch in value) else value
         except ValueError:
             return value
+        return _cell(number) if isinstance(number, float) else number
     return value
 
 

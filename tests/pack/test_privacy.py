@@ -6,7 +6,6 @@ leak; a second test plants a canary in a copy of the pack and checks the scan fi
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import shutil

@@ -413,3 +413,40 @@ def test_england_and_kent_series_from_the_real_release(ees_2025):
     assert growth.cagr(england, 2021, 2023) == pytest.approx(0.2172353, abs=1e-6)
     assert growth.annual_series(table, "886", "requests_received").loc[2024] == 4001.0
     assert growth.annual_series(table, "886", "plans_in_place").loc[2025] == 20635.0
+
+
+def test_a_missing_year_is_kept_out_of_models_but_not_out_of_growth() -> None:
+    """Hackney's requests are published for 2019–2022 and 2024 but not 2023 (x). Models use the latest unbroken
+    run (2024 alone); growth between 2019 and 2024 uses every year: (622 / 559) ** (1 / 5) - 1 = 2.16% a year.
+    With no 2023 figure the latest-year sentence makes no year-on-year comparison."""
+    ees = pd.DataFrame({"area_code": "204", "year": [2019, 2020, 2021, 2022, 2023, 2024],
+                        "requests_received": [559.0, 478.0, 498.0, 525.0, np.nan, 622.0]})
+    assert growth.annual_series(ees, "204", "requests_received").index.tolist() == [2024]
+    history = growth.annual_series(ees, "204", "requests_received", unbroken=False)
+    assert history.index.tolist() == [2019, 2020, 2021, 2022, 2024]
+    england = pd.Series([82329.0, 154489.0], index=[2019, 2024])
+    c = growth.compare_with_england(history, england)
+    assert (c.base, c.latest) == (2019, 2024) and c.la_rate == pytest.approx((622 / 559) ** 0.2 - 1)
+    sentence = growth.latest_requests_sentence("Hackney", history, england)
+    assert sentence == "In 2024 Hackney received 622 requests. England received 154,489."
+
+
+def test_growth_from_zero_is_not_available() -> None:
+    """The Isles of Scilly had 0 requests in some years: growth from 0 has no rate, and the sentence says why."""
+    series = pd.Series([0.0, 2.0, 3.0], index=[2022, 2023, 2024])
+    assert np.isnan(growth.cagr(series, 2022, 2024))
+    c = growth.compare_with_england(series, pd.Series([100.0, 121.0], index=[2022, 2024]))
+    assert growth.growth_vs_england_sentence("Requests in Scilly", c) == (
+        "Growth in requests in Scilly between 2022 and 2024 cannot be worked out (there were none in 2022); "
+        "England's grew by 10.0% a year.")
+
+
+def test_a_zero_year_ends_the_run_used_for_forecasts() -> None:
+    """A published 0 (West Berkshire) cannot sit on a log-linear trend: only the years after it are modelled,
+    and with fewer than MIN_YEARS of them there is no forecast."""
+    years = list(range(2016, 2025))
+    ees = pd.DataFrame({"area_code": "869", "year": years, "new_plans": [50.0, 0.0] + [60.0 + i for i in range(7)]})
+    f = growth.forecast_measure(ees, "869", "new_plans")
+    assert f is not None and f.series.index.tolist() == list(range(2018, 2025))
+    ees.loc[ees["year"] == 2023, "new_plans"] = 0.0  # leaves 2024 alone
+    assert growth.forecast_measure(ees, "869", "new_plans") is None

@@ -79,3 +79,11 @@ def test_empty_table_is_listed_on_cover_not_given_a_sheet(csvs: list[Path], tmp_
     assert wb.sheetnames[3:] == ["T01_02_timeliness_monthly_rate", "T02_04_benchmarks_neighbours"]
     cover = " ".join(str(r[0]) for r in rows(wb["Cover"]))
     assert "not included: 00_data_quality-code-changes.csv" in cover
+
+
+def test_infinite_and_missing_values_become_x() -> None:
+    """Growth from 0 is infinite in a CSV ("inf"); Excel cannot hold it, so it is shown as [x] like a gap."""
+    from helpers.spreadsheet import _cell
+
+    assert _cell(float("inf")) == "[x]" and _cell(float("-inf")) == "[x]" and _cell(float("nan")) == "[x]"
+    assert _cell("1,234") == 1234.0 and _cell("fewer than 5") == "fewer than 5"

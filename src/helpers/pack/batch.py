@@ -25,7 +25,7 @@ from helpers.pack.config import load_pack
 Progress = Callable[[str], None]
 
 
-def la_config(base: dict, old_code: str, name: str, shared: Path) -> dict:
+def la_config(base: dict, old_code: str, name: str) -> dict:
     """The pack config for one LA: the base config with this LA, no local data, public variant."""
     cfg = {k: v for k, v in base.items() if k not in ("source_path", "root")}
     # The DfE number alone identifies the LA: names repeat across reorganisations (Dorset 835 and 838).
@@ -116,7 +116,7 @@ def build_all_las(config: str | Path, *, jobs: int | None = None, force: bool = 
     paths = []
     for row in las.itertuples(index=False):
         path = configs / f"{row.old_code}.yaml"
-        path.write_text(yaml.safe_dump(la_config(base, row.old_code, row.name, shared), sort_keys=False))
+        path.write_text(yaml.safe_dump(la_config(base, row.old_code, row.name), sort_keys=False))
         paths.append(str(path))
     progress(f"read the release once in {time.perf_counter() - t0:.1f} s; building {len(paths)} LA packs")
     results: list[dict[str, object]] = []

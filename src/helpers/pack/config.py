@@ -40,7 +40,10 @@ class LAConfig(_Model):
     old_code: str | None = Field(None, description="DfE 3-digit LA number, e.g. 886 (stable across code changes)")
     name: str | None = None
 
-    _as_code = field_validator("code", "old_code", mode="before")(classmethod(lambda cls, v: _as_code(v)))
+    @field_validator("code", "old_code", mode="before")
+    @classmethod
+    def _codes_as_text(cls, v: Any) -> Any:
+        return _as_code(v)
 
     @field_validator("code")
     @classmethod

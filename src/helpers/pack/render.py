@@ -152,11 +152,11 @@ def render_notebook(pack: Path, cfg: PackConfig, variant: str, name: str, tasks:
         (pack / "downloads" / f).unlink(missing_ok=True)
     if variant == "public":
         nbformat.write(_without_exempt(nb), executed)
-    title = next((t for t in [heading_and_summary(getattr(tk, "path"))[0] for tk in tasks if tk.name == name]), name)
+    title = next((heading_and_summary(tk.path)[0] for tk in tasks if tk.name == name), name)
     body, _ = _exporter(variant).from_notebook_node(
         shown, resources={"pack": page_resources(cfg, variant, tasks, name, title, pdf=pdf_wanted(pdf))})
     out = pack / page_file(name)
-    out.write_text(_finish_html(body, pack, tasks, name), encoding="utf-8")
+    out.write_text(_finish_html(body, tasks, name), encoding="utf-8")
     return out
 
 
@@ -166,7 +166,7 @@ def _without_exempt(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     return nb
 
 
-def _finish_html(body: str, pack: Path, tasks: Iterable, name: str) -> str:
+def _finish_html(body: str, tasks: Iterable, name: str) -> str:
     """Glossary ``<abbr>`` on first use, and the contents list on the front page."""
     from helpers import glossary
 
@@ -195,7 +195,7 @@ def _standalone_page(pack: Path, cfg: PackConfig, variant: str, tasks: list, cur
     body, _ = _exporter(variant).from_notebook_node(
         nb, resources={"pack": page_resources(cfg, variant, tasks, current, title, pdf=pdf_wanted(pdf))})
     out = pack / file
-    out.write_text(_finish_html(body, pack, tasks, current), encoding="utf-8")
+    out.write_text(_finish_html(body, tasks, current), encoding="utf-8")
     return out
 
 
