@@ -11,17 +11,19 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import html
+import json
 import re
 import shutil
 import subprocess
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable
-
-import nbformat
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from helpers import __version__
 from helpers.pack.config import PackConfig
+
+if TYPE_CHECKING:
+    import nbformat
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 FRONT_PAGE = "05_inspection_readiness"
@@ -42,10 +44,11 @@ def page_file(name: str) -> str:
 
 @lru_cache(maxsize=64)
 def _heading_and_summary(path: Path, mtime: float) -> tuple[str, str]:
-    nb = nbformat.read(path, as_version=4)
-    for cell in nb.cells:
-        if cell.cell_type == "markdown":
-            lines = [ln.strip() for ln in cell.source.splitlines()]
+    nb = json.loads(path.read_text(encoding="utf-8"))  # plain JSON: no nbformat import on a no-op build
+    for cell in nb["cells"]:
+        if cell["cell_type"] == "markdown":
+            source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+            lines = [ln.strip() for ln in source.splitlines()]
             title = next((ln[2:].strip() for ln in lines if ln.startswith("# ")), path.stem)
             summary = next((ln for ln in lines if ln and not ln.startswith("#")), "")
             return title, re.sub(r"[*_`]", "", summary)
@@ -117,8 +120,10 @@ def _exporter(variant: str):
     return exporter
 
 
-def prepare(nb: nbformat.NotebookNode, variant: str) -> tuple[nbformat.NotebookNode, list[str]]:
+def prepare(nb: "nbformat.NotebookNode", variant: str) -> tuple["nbformat.NotebookNode", list[str]]:
     """Copy of ``nb`` for a variant: drop removed/exempt cells and error/stderr noise; list exempt downloads."""
+    import nbformat
+
     nb = copy.deepcopy(nb)
     dropped_links: list[str] = []
     cells = []
@@ -145,6 +150,8 @@ def pdf_wanted(pdf: bool) -> bool:
 
 def render_notebook(pack: Path, cfg: PackConfig, variant: str, name: str, tasks: Iterable, pdf: bool = False) -> Path:
     """Render ``executed/<name>.ipynb`` to its page; in public builds also strip exempt cells from the notebook."""
+    import nbformat
+
     executed = pack / "executed" / f"{name}.ipynb"
     nb = nbformat.read(executed, as_version=4)
     shown, exempt_files = prepare(nb, variant)
@@ -160,7 +167,7 @@ def render_notebook(pack: Path, cfg: PackConfig, variant: str, name: str, tasks:
     return out
 
 
-def _without_exempt(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+def _without_exempt(nb: "nbformat.NotebookNode") -> "nbformat.NotebookNode":
     nb = copy.deepcopy(nb)
     nb.cells = [c for c in nb.cells if EXEMPT_TAG not in c.get("metadata", {}).get("tags", [])]
     return nb
@@ -189,6 +196,8 @@ def contents_html(tasks: Iterable) -> str:
 
 def _standalone_page(pack: Path, cfg: PackConfig, variant: str, tasks: list, current: str, markdown: str,
                      file: str, pdf: bool) -> Path:
+    import nbformat
+
     # a fixed cell id (nbformat draws a random one), so the page is the same bytes in every build
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(markdown, id=Path(file).stem)])
     title = markdown.splitlines()[0].lstrip("# ").strip()
