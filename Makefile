@@ -53,5 +53,6 @@ lock: $(STAMP)
 	$(PY) -m pip freeze --exclude-editable --disable-pip-version-check | grep -v '^send-evidence-pack' > requirements.lock
 
 clean:
-	rm -rf reports/* reports/.[!.]* .pytest_cache tests/output
+	find reports -mindepth 1 -maxdepth 1 ! -name .gitkeep -exec rm -rf {} +
+	rm -rf .pytest_cache tests/output
 	find . -name __pycache__ -prune -exec rm -rf {} +
