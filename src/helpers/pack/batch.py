@@ -123,7 +123,12 @@ def build_all_las(config: str | Path, *, jobs: int | None = None, force: bool = 
     if executor == "dask":
         from dask.distributed import Client
 
-        with Client(scheduler) as client:
+        try:
+            client = Client(scheduler, timeout=30)
+        except (OSError, TimeoutError) as exc:
+            raise InputError("--scheduler", "cannot reach the Dask scheduler", found=scheduler,
+                             expected=f"the address of a running scheduler, e.g. tcp://127.0.0.1:8786 ({exc})") from None
+        with client:
             futures = client.map(build_one, paths, shared=str(shared), reports=str(out), pure=False)
             for fut in futures:
                 results.append(fut.result())

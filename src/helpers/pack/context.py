@@ -88,12 +88,8 @@ class PackContext:
         if self.config.inputs.sen2 is None:
             return None
         if "cases" not in self._cache:
-            from helpers import cases
-            from helpers.sources import sen2
-
-            tables = sen2.read(self.config.inputs.sen2, reference_date=self.config.period_end)
-            self._cache["sen2"] = tables
-            self._cache["cases"] = cases.derive(tables, period_end=self.config.period_end)
+            self._cache["sen2"], self._cache["cases"] = _local_cases(Path(self.config.inputs.sen2),
+                                                                     self.config.period_end)
         return self._cache["cases"].copy()
 
     def sen2_tables(self) -> Any:
@@ -123,6 +119,25 @@ class PackContext:
         for path in sorted(self.artefacts.glob("metrics_*.json")):
             out[path.stem.removeprefix("metrics_")] = json.loads(path.read_text(encoding="utf-8"))
         return out
+
+
+#: Parsed SEN2 extracts kept in this process's memory (never on disk): a build reuses each kernel for several
+#: notebooks, so a large extract is parsed once per kernel, not once per notebook.
+_LOCAL: dict[tuple[str, int, int, object], tuple[Any, pd.DataFrame]] = {}
+
+
+def _local_cases(path: Path, period_end: Any) -> tuple[Any, pd.DataFrame]:
+    """SEN2 tables and the derived case table, keyed by the file's identity (path, size, modification time)."""
+    from helpers import cases
+    from helpers.sources import sen2
+
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, period_end)
+    if key not in _LOCAL:
+        _LOCAL.clear()
+        tables = sen2.read(path, reference_date=period_end)
+        _LOCAL[key] = (tables, cases.derive(tables, period_end=period_end))
+    return _LOCAL[key]
 
 
 def _jsonable(value: Any) -> Any:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from helpers import __version__
+from helpers.errors import BuildError
 from helpers.pack.config import PackConfig
 
 if TYPE_CHECKING:
@@ -295,4 +296,5 @@ def print_pdf(chrome: str, page: Path, out: Path) -> None:
                f"--print-to-pdf={out}", page.resolve().as_uri()]
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=180)
     if proc.returncode != 0 or not out.exists():
-        raise RuntimeError(f"Chromium could not print the PDF: {proc.stderr.strip()[-300:]}")
+        raise BuildError(f"Chromium could not print the PDF ({out.name}): {proc.stderr.strip()[-300:]}; "
+                         "build with --no-pdf to skip it")
