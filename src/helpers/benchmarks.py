@@ -26,7 +26,9 @@ Rules, with their sources:
   ranks. These are pointwise intervals and somewhat anticonservative when LAs are close.
 * **Funnel plot** of every LA against England's figure (:mod:`helpers.funnel`): PHE significance labels at the
   95% and 99.8% limits, and the same labels against limits widened for the usual variation between LAs
-  (Spiegelhalter 2005 additive overdispersion, as FunnelPlotR).
+  (Spiegelhalter 2005 additive random effects, winsorised z-scores, on the logit scale so that the limits stay
+  inside 0-100% at every size: :data:`SPREAD_SCALE`). The two readings are told in one sentence
+  (:func:`funnel_sentences`).
 """
 
 from __future__ import annotations
@@ -356,6 +358,10 @@ def neighbours_sentence(la_name: str, codes: list[str], names: pd.Series) -> str
             + f" and {names[codes[-1]]}.")
 
 
+#: Scale of the limits allowing for variation between councils (see :mod:`helpers.funnel`): on the arcsine scale
+#: real councils' spread of 20-week timeliness puts those limits at 0% and 100% at every size.
+SPREAD_SCALE: funnel.Scale = "logit"
+
 #: Funnel-plot roles of councils other than the LA itself (the LA's role is its own name).
 NEIGHBOUR_ROLE = "Statistical neighbour"
 OTHER_ROLE = "Other council"
@@ -383,7 +389,7 @@ def funnel_points(values: pd.DataFrame, year: int, baseline: float, *, la_code: 
     points = la_values(values, year)
     x, n = points["numerator"], points["denominator"]
     points["significance"] = funnel.significance(x, n, baseline=baseline)
-    spread = funnel.overdispersion(x, n, baseline=baseline)
+    spread = funnel.overdispersion(x, n, baseline=baseline, scale=SPREAD_SCALE)
     points["allowing_for_variation"] = funnel.label(x / n, funnel.adjusted_limits(n, spread))
     points["role"] = np.select([points["area_code"] == la_code, points["area_code"].isin(neighbours)],
                                [la_name, NEIGHBOUR_ROLE], OTHER_ROLE)
@@ -395,14 +401,14 @@ def funnel_lines(points: pd.DataFrame, baseline: float) -> pd.DataFrame:
 
     Columns ``n``, ``baseline``, ``lower_95``, ``upper_95``, ``lower_998``, ``upper_998`` (Wilson limits,
     :func:`helpers.funnel.limits`) and ``wide_lower_998``, ``wide_upper_998`` (99.8% limits allowing for the
-    variation between LAs in ``points``). The wide limits are left empty (NaN) when, even at the largest
-    denominator, they reach within 0.1 percentage points of 0% or 100%: then they span the whole chart at every
-    size, are not drawn and no LA can be outside them.
+    variation between LAs in ``points``, logit scale). On the logit scale the wide limits never reach 0% or
+    100%; they are still left empty (NaN) if, even at the largest denominator, they come within 0.1 percentage
+    points of 0% or 100% (they would then span the whole chart and no LA could be outside them).
     """
     axis = funnel.axis_populations(points["denominator"])
     lines = funnel.limits(axis, baseline)
     wide = funnel.adjusted_limits(axis, funnel.overdispersion(points["numerator"], points["denominator"],
-                                                              baseline=baseline))
+                                                              baseline=baseline, scale=SPREAD_SCALE))
     shown = 0.001 < wide["lower_998"].iloc[-1] and wide["upper_998"].iloc[-1] < 0.999
     for side in ("lower", "upper"):
         lines[f"wide_{side}_998"] = wide[f"{side}_998"] if shown else np.nan
@@ -417,6 +423,12 @@ def funnel_labels(points: pd.DataFrame, la_code: str) -> tuple[str | None, str |
     if own.empty:
         return None, None
     return own["significance"].iloc[0], own["allowing_for_variation"].iloc[0]
+
+
+def la_value(points: pd.DataFrame, la_code: str) -> float | None:
+    """The LA's percentage on the funnel plot (None if it has no point)."""
+    own = points[points["area_code"] == la_code]
+    return None if own.empty else float(own["value"].iloc[0])
 
 
 def funnel_title(points: pd.DataFrame, la_code: str, la_name: str, year: int, baseline: float) -> str:
@@ -449,7 +461,7 @@ def funnel_note(lines: pd.DataFrame) -> str | None:
     if lines["wide_lower_998"].notna().any():
         return None
     return ("Councils differ so much that, allowing for the usual variation between councils, the 99.8% limits run "
-            "from 0% to 100% at every size, so they are not drawn: no council is outside them.")
+            "from almost 0% to almost 100% at every size, so they are not drawn: no council is outside them.")
 
 
 def funnel_table(points: pd.DataFrame, baseline: float, la_name: str) -> pd.DataFrame:
@@ -461,6 +473,8 @@ def funnel_table(points: pd.DataFrame, baseline: float, la_name: str) -> pd.Data
     limit_cols = ("lower_95", "upper_95", "lower_998", "upper_998")
     data = points.assign(**{c: bounds[c].to_numpy() * 100 for c in limit_cols})
     data["order"] = data["role"].map({la_name: 0, NEIGHBOUR_ROLE: 1}).fillna(2)
+    for col in ("significance", "allowing_for_variation"):
+        data[col] = data[col].map(funnel.plain_label)
     data = data.sort_values(["order", "area_name"])[[
         "area_name", "role", "denominator", "numerator", "value", *limit_cols, "significance",
         "allowing_for_variation"]].astype({"denominator": "Int64", "numerator": "Int64"})
@@ -470,29 +484,54 @@ def funnel_table(points: pd.DataFrame, baseline: float, la_name: str) -> pd.Data
     return data
 
 
-def funnel_sentences(la_name: str, baseline: float, label: str | None,
-                     wide: str | None) -> list[tuple[str, str]]:
-    """What the funnel plot says about the LA, as ``(text, kind)`` for :func:`helpers.charts.say`.
+def funnel_verdict(la_name: str, value: float, baseline: float, label: str | None, wide: str | None) -> str | None:
+    """The funnel plot's two tests told as one sentence: against England's limits for a council of this size
+    (chance alone), and against the limits allowing for the usual differences between councils.
 
-    The headline compares the LA with England's ``baseline`` (a proportion); a second sentence says whether the
-    gap is still outside the limits allowing for variation between councils (special-cause variation) or only
-    outside the chance limits. Empty when the LA has no point (both labels None).
+    ``value`` is the LA's percentage, ``baseline`` England's proportion (0-1); ``label`` and ``wide`` are the LA's
+    :func:`helpers.funnel.label` readings against the plain and the wide limits. None when the LA has no point.
+    The sentence never says "very unlikely to be chance" and then "not unusual" as if they disagreed: the first
+    test asks whether the gap could be chance for one council, the second whether councils often differ this much.
+    """
+    if label is None or wide is None:
+        return None
+    mine = narrative.fmt(value, "%")
+    england = narrative.fmt(baseline * 100, "%")
+    side = "below" if value < baseline * 100 else "above"
+    if label == "Not significant":
+        head = (f"{la_name}'s {mine} is within the range chance alone would give a council of its size around "
+                f"England's {england}, so it is not significantly different from England")
+        if wide == "Not significant":
+            return narrative.sentence(head)
+    else:
+        level = "99.8%" if label.endswith("(0.001)") else "95%"
+        head = (f"{la_name}'s {mine} is {side} England's {england} by more than chance alone would explain for a "
+                f"council of its size (outside the {level} limits)")
+    if wide == "Not significant":
+        tail = ("but councils differ widely, and allowing for the usual differences between councils it is not "
+                "unusual among them")
+    elif wide.endswith("(0.001)"):
+        tail = ("and even allowing for the usual differences between councils it is outside the 99.8% limits: very "
+                "unusual among councils (special-cause variation), so something specific to the council explains it")
+    else:
+        tail = ("and it stands out even allowing for the usual differences between councils (outside the 95% "
+                "limits, though inside the 99.8% ones): worth watching")
+    return narrative.sentence(f"{head}, {tail}")
+
+
+def funnel_sentences(la_name: str, baseline: float, label: str | None, wide: str | None,
+                     value: float | None = None) -> list[tuple[str, str]]:
+    """What the funnel plot says about the LA, as ``(text, kind)`` for :func:`helpers.charts.say`: the single
+    sentence of :func:`funnel_verdict` as the headline. Empty when the LA has no point (both labels None).
+
+    ``value`` (the LA's percentage) is needed for the sentence; without it the side is read from the label.
     """
     if label is None or wide is None:
         return []
-    headline = (f"Compared with England's {narrative.fmt(baseline * 100, '%')}, {la_name} is "
-                f"{funnel.PLAIN_ENGLISH[label]}.")
-    out = [(headline, "headline")]
-    if wide.endswith("(0.001)"):
-        detail = ("Even allowing for how much councils usually differ, the gap is special-cause variation: "
-                  "something specific to the council, not chance, explains it.")
-        out.append((detail, "text"))
-    elif label != "Not significant":
-        detail = (f"Allowing for how much councils usually differ, {la_name} is {funnel.PLAIN_ENGLISH[wide]}: "
-                  "the gap is bigger than chance would explain for a council of this size, but not unusual among "
-                  "councils.")
-        out.append((detail, "text"))
-    return out
+    if value is None:
+        value = baseline * 100 + (-1 if label.startswith("Low") else 1)
+    verdict = funnel_verdict(la_name, value, baseline, label, wide)
+    return [(verdict, "headline")] if verdict else []
 
 
 def interval_table(group_rows: pd.DataFrame) -> pd.DataFrame:
@@ -646,8 +685,8 @@ def neighbour_table(values: pd.DataFrame, year: int, codes: list[str], points: p
             "% within 20 weeks": las.at[code, "value"] if code in las.index else np.nan,
             "LAIT rank (1 = best)": f"{int(rank[code])} of {int(rank.notna().sum())}" if known else "No figure",
             "LAIT quartile band": band[code] if known else "–",
-            "Against England": labels.at[code, "significance"] if code in labels.index else "–",
-            "Allowing for variation between councils": labels.at[code, "allowing_for_variation"]
+            "Against England": funnel.plain_label(labels.at[code, "significance"]) if code in labels.index else "–",
+            "Allowing for variation between councils": funnel.plain_label(labels.at[code, "allowing_for_variation"])
             if code in labels.index else "–",
         })
     out = pd.DataFrame(rows)
@@ -703,8 +742,8 @@ def metrics(ees: pd.DataFrame, groups: list[Group], measures: list[Measure], la_
             "label": "Plans issued within 20 weeks: position on the funnel plot against England",
             "funnel_position": funnel_label, "allowing_for_variation": funnel_label_wide,
             "special_cause": bool(funnel_label_wide and funnel_label_wide.endswith("(0.001)")),
-            "finding": narrative.sentence(
-                f"compared with England's {narrative.fmt(out['timeliness_pct']['england'], '%')}, {la_name} is "
-                f"{funnel.PLAIN_ENGLISH[funnel_label]}"),
+            "finding": funnel_verdict(la_name, float(out["timeliness_pct"]["value"]),  # type: ignore[arg-type]
+                                      float(out["timeliness_pct"]["england"]) / 100,  # type: ignore[arg-type]
+                                      funnel_label, funnel_label_wide),
         }
     return out

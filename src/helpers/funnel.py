@@ -15,8 +15,13 @@ Three ways to draw the limits, all at the usual 95% ("2 sigma") and 99.8% ("3 si
 
 Overdispersion (real between-area differences larger than chance allows) follows Spiegelhalter, *QSHC*
 2005;14:347-351 as implemented in FunnelPlotR ``od_adjustment.R`` / ``calculate_limits.R`` (data type "PR"):
-z-scores on the arcsine scale, winsorised at the 10th/90th percentiles, a multiplicative factor φ and an
-additive random-effects variance τ² (DerSimonian-Laird).
+z-scores on the arcsine scale (FunnelPlotR's "PR" default) or the logit scale, winsorised at the 10th/90th
+percentiles, a multiplicative factor φ and an additive random-effects variance τ² (DerSimonian-Laird). The pack
+uses the logit scale for the limits "allowing for variation between councils": when councils differ as widely as
+they do on 20-week timeliness (3% to 100% in 2024), the arcsine limits θ ± z·√(s² + τ²) pass 0 and π/2 and are
+clipped to 0% and 100% at every size, so no council could ever be outside them; on the logit scale the limits
+expit(logit θ₀ ± z·√(s² + τ²)) stay strictly between 0% and 100% at every size (Spiegelhalter 2005, *QSHC*, uses
+a logit scale for proportions in the same way).
 
 No maintained Python library implements these limits (modelling_methods.md §5.4), so the formulas are written
 out here and tested against the PHEindicatormethods fixtures and published worked values.
@@ -30,9 +35,11 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 from scipy import stats
+from scipy.special import expit
 
 Method = Literal["wilson", "exact", "normal"]
 Adjustment = Literal["additive", "multiplicative"]
+Scale = Literal["arcsine", "logit"]
 
 #: Control-limit levels drawn on every funnel: 95% (two-sided p = 0.05) and 99.8% (p = 0.002).
 LEVELS: tuple[float, ...] = (0.95, 0.998)
@@ -211,6 +218,7 @@ class Overdispersion:
     areas : number of areas used (I).
     baseline : the target proportion θ₀.
     trim : the winsorising fraction at each end.
+    scale : ``"arcsine"`` (FunnelPlotR "PR") or ``"logit"``: the scale of the z-scores and of τ̂².
     """
 
     phi: float
@@ -218,6 +226,7 @@ class Overdispersion:
     areas: int
     baseline: float
     trim: float
+    scale: Scale = "arcsine"
 
     @property
     def present(self) -> bool:
@@ -225,11 +234,30 @@ class Overdispersion:
         return self.phi > 1
 
 
+def _scale_sd(n: np.ndarray, baseline: float, scale: Scale) -> np.ndarray:
+    """Standard error of one area's transformed proportion under the baseline: 1/(2√n) on the arcsine scale,
+    1/√(n·θ₀(1−θ₀)) on the logit scale (delta method)."""
+    if scale == "arcsine":
+        return 1 / (2 * np.sqrt(n))
+    if scale == "logit":
+        return 1 / np.sqrt(n * baseline * (1 - baseline))
+    raise ValueError(f"unknown scale {scale!r}; use 'arcsine' or 'logit'")
+
+
+def _transform(x: np.ndarray, n: np.ndarray, baseline: float, scale: Scale) -> tuple[np.ndarray, float]:
+    """Each area's transformed proportion and the transformed baseline. On the logit scale the empirical logit
+    log((x + ½)/(n − x + ½)) keeps areas at 0% or 100% finite."""
+    if scale == "arcsine":
+        return np.arcsin(np.sqrt(x / n)), float(np.arcsin(np.sqrt(baseline)))
+    return np.log((x + 0.5) / (n - x + 0.5)), float(np.log(baseline / (1 - baseline)))
+
+
 def overdispersion(numerator: pd.Series | np.ndarray, denominator: pd.Series | np.ndarray, *,
-                   baseline: float | None = None, trim: float = 0.1) -> Overdispersion:
+                   baseline: float | None = None, trim: float = 0.1, scale: Scale = "arcsine") -> Overdispersion:
     """Estimate φ̂ and τ̂² from the areas' winsorised z-scores (Spiegelhalter 2005; FunnelPlotR defaults).
 
-    1. Y_i = asin√(x_i/n_i), target asin√θ₀, s_i = 1/(2√n_i); z_i = (Y_i − target)/s_i.
+    1. Y_i = the transformed proportion (``"arcsine"``: asin√(x_i/n_i), s_i = 1/(2√n_i); ``"logit"``: the
+       empirical logit, s_i = 1/√(n_i·θ₀(1−θ₀))); z_i = (Y_i − target)/s_i.
     2. Winsorise: z below the ``trim`` quantile (R type 7, numpy's default) or above the 1−``trim`` quantile is
        replaced by that quantile.
     3. φ̂ = Σ z_w² / I.
@@ -243,8 +271,9 @@ def overdispersion(numerator: pd.Series | np.ndarray, denominator: pd.Series | n
     x, n = x[ok], n[ok]
     if baseline is None:
         baseline = float(x.sum() / n.sum())
-    s = 1 / (2 * np.sqrt(n))
-    z = (np.arcsin(np.sqrt(x / n)) - np.arcsin(np.sqrt(baseline))) / s
+    s = _scale_sd(n, baseline, scale)
+    y, centre = _transform(x, n, baseline, scale)
+    z = (y - centre) / s
     lo, hi = np.quantile(z, [trim, 1 - trim])
     zw = np.clip(z, lo, hi)
     areas = len(z)
@@ -254,32 +283,38 @@ def overdispersion(numerator: pd.Series | np.ndarray, denominator: pd.Series | n
         tau2 = 0.0
     else:
         tau2 = max(0.0, float((areas * phi - (areas - 1)) / (w.sum() - (w**2).sum() / w.sum())))
-    return Overdispersion(phi=phi, tau2=tau2, areas=areas, baseline=float(baseline), trim=trim)
+    return Overdispersion(phi=phi, tau2=tau2, areas=areas, baseline=float(baseline), trim=trim, scale=scale)
 
 
 def adjusted_limits(n: pd.Series | np.ndarray | list[float], od: Overdispersion, *,
                     kind: Adjustment = "additive", levels: tuple[float, ...] = LEVELS) -> pd.DataFrame:
-    """Overdispersion-adjusted limits (proportions, 0-1), same columns as :func:`limits`.
+    """Overdispersion-adjusted limits (proportions, 0-1), same columns as :func:`limits`, on ``od.scale``.
 
-    On the arcsine scale with s = 1/(2√n) (FunnelPlotR ``calculate_limits.R``, "PR"):
-    ``"additive"`` (random effects, recommended by Spiegelhalter 2005): sin²(asin√θ₀ ± z·√(s² + τ̂²));
-    ``"multiplicative"``: sin²(asin√θ₀ ± z·√φ̂·s). Where the angle would pass 0 or π/2 the limit is held at
-    0 or 1, so that the lines stay monotone instead of folding back.
+    Arcsine scale, s = 1/(2√n) (FunnelPlotR ``calculate_limits.R``, "PR"): ``"additive"`` (random effects,
+    recommended by Spiegelhalter 2005): sin²(asin√θ₀ ± z·√(s² + τ̂²)); ``"multiplicative"``: sin²(asin√θ₀ ± z·√φ̂·s).
+    Where the angle would pass 0 or π/2 the limit is held at 0 or 1, so that the lines stay monotone instead of
+    folding back. Logit scale, s = 1/√(n·θ₀(1−θ₀)): expit(logit θ₀ ± z·√(s² + τ̂²)) (or ± z·√φ̂·s), always
+    strictly between 0 and 1.
     """
     size = np.asarray(n, dtype=float)
-    s = 1 / (2 * np.sqrt(size))
+    s = _scale_sd(size, od.baseline, od.scale)
     if kind == "additive":
         spread = np.sqrt(s**2 + od.tau2)
     elif kind == "multiplicative":
         spread = np.sqrt(od.phi) * s
     else:
         raise ValueError(f"unknown adjustment {kind!r}; use 'additive' or 'multiplicative'")
-    centre = np.arcsin(np.sqrt(od.baseline))
     out = pd.DataFrame({"n": size, "baseline": od.baseline})
     for level in levels:
         z = stats.norm.ppf(_upper_p(level))
-        out[f"lower_{_suffix(level)}"] = np.sin(np.clip(centre - z * spread, 0, np.pi / 2)) ** 2
-        out[f"upper_{_suffix(level)}"] = np.sin(np.clip(centre + z * spread, 0, np.pi / 2)) ** 2
+        if od.scale == "logit":
+            centre = np.log(od.baseline / (1 - od.baseline))
+            out[f"lower_{_suffix(level)}"] = expit(centre - z * spread)
+            out[f"upper_{_suffix(level)}"] = expit(centre + z * spread)
+        else:
+            centre = np.arcsin(np.sqrt(od.baseline))
+            out[f"lower_{_suffix(level)}"] = np.sin(np.clip(centre - z * spread, 0, np.pi / 2)) ** 2
+            out[f"upper_{_suffix(level)}"] = np.sin(np.clip(centre + z * spread, 0, np.pi / 2)) ** 2
     return out
 
 
@@ -292,3 +327,18 @@ PLAIN_ENGLISH: dict[str, str] = {
     "High (0.025)": "above: outside the 95% limits but inside the 99.8% limits, so worth watching",
     "Not significant": "within the limits expected for an area of its size",
 }
+
+
+#: The same readings as table cells, short and in plain words (never PHE's raw "Low (0.001)").
+SHORT_PLAIN: dict[str, str] = {
+    "Low (0.001)": "Well below (outside the 99.8% limits)",
+    "Low (0.025)": "Below (outside the 95% limits)",
+    "High (0.001)": "Well above (outside the 99.8% limits)",
+    "High (0.025)": "Above (outside the 95% limits)",
+    "Not significant": "Within the limits",
+}
+
+
+def plain_label(value: object) -> str:
+    """A significance label as a short plain-English table cell; missing → "–"."""
+    return SHORT_PLAIN.get(str(value), "–") if isinstance(value, str) else "–"

@@ -256,23 +256,28 @@ def test_funnel_points_roles_and_labels_by_hand() -> None:
     assert bm.funnel_labels(_funnel_points(), "104") == (None, None)
 
 
-def test_funnel_lines_in_percent_and_wide_limits_only_when_inside_the_chart() -> None:
-    """Councils all exactly at 80% give φ = 0 and τ² = 0, so the wide 99.8% limits are the plain arcsine ones:
-    at the largest axis point n, sin²(asin√0.8 ± 3.0902/(2√n)). Very spread councils (tau² large) push the wide
-    limits to 0% and 100% at every size, so they are left empty and the note says why."""
+def test_funnel_lines_in_percent_and_wide_limits_on_the_logit_scale() -> None:
+    """Councils all exactly at 80% give φ < 1 and τ² = 0, so the wide 99.8% limits are the plain logit ones: at the
+    largest axis point n, expit(logit 0.8 ± 3.0902/√(n × 0.8 × 0.2)). Very spread councils (a large τ²) still get
+    wide limits strictly inside 0-100% at every size (on the arcsine scale they were clipped to 0% and 100%, so no
+    council could ever be outside them); they are drawn, and there is no note."""
     even = pd.DataFrame({"numerator": [40.0, 80.0, 160.0, 400.0], "denominator": [50.0, 100.0, 200.0, 500.0]})
     lines = bm.funnel_lines(even, 0.8)
     n = lines["n"].iloc[-1]
-    half = 3.090232 / (2 * np.sqrt(n))
-    centre = np.arcsin(np.sqrt(0.8))
-    assert lines["wide_lower_998"].iloc[-1] == pytest.approx(100 * np.sin(centre - half) ** 2, abs=1e-4)
-    assert lines["wide_upper_998"].iloc[-1] == pytest.approx(100 * np.sin(centre + half) ** 2, abs=1e-4)
+    half = 3.090232 / np.sqrt(n * 0.16)
+    centre = np.log(0.8 / 0.2)
+    assert lines["wide_lower_998"].iloc[-1] == pytest.approx(100 / (1 + np.exp(-(centre - half))), abs=1e-4)
+    assert lines["wide_upper_998"].iloc[-1] == pytest.approx(100 / (1 + np.exp(-(centre + half))), abs=1e-4)
     assert (lines["baseline"] == 80.0).all()
     assert lines["upper_95"].iloc[-1] < lines["upper_998"].iloc[-1] < 100
     assert bm.funnel_note(lines) is None
     spread = bm.funnel_lines(_funnel_points(), 0.8)
-    assert spread["wide_lower_998"].isna().all() and spread["wide_upper_998"].isna().all()
-    assert "not drawn" in bm.funnel_note(spread)
+    assert (spread["wide_lower_998"] > 0).all() and (spread["wide_upper_998"] < 100).all()
+    assert spread["wide_lower_998"].iloc[-1] > 5 and spread["wide_upper_998"].iloc[-1] < 99.7
+    assert (spread["wide_lower_998"] < spread["lower_998"]).all()
+    assert bm.funnel_note(spread) is None
+    flat = spread.assign(wide_lower_998=np.nan, wide_upper_998=np.nan)
+    assert "not drawn" in bm.funnel_note(flat)
 
 
 def test_funnel_title_alt_and_table() -> None:
@@ -291,20 +296,29 @@ def test_funnel_title_alt_and_table() -> None:
     cby = table.iloc[0]
     expected = funnel.limits([60.0], 0.8)
     assert cby["99.8% lower limit"] == pytest.approx(100 * expected["lower_998"].iloc[0])
-    assert cby["Against England"] == "Low (0.001)"
+    assert cby["Against England"] == "Well below (outside the 99.8% limits)"
+    assert set(table["Allowing for variation between councils"]) <= set(funnel.SHORT_PLAIN.values())
 
 
-def test_funnel_sentences_for_each_case() -> None:
-    plain = funnel.PLAIN_ENGLISH
+def test_funnel_verdict_is_one_sentence_for_each_case() -> None:
+    """Both funnel tests told together: a gap bigger than chance for the council's size, then whether councils
+    usually differ that much. Never the old pair "very unlikely to be chance" + "not unusual" as two claims."""
     assert bm.funnel_sentences("Cby", 0.8, None, None) == []
-    special = bm.funnel_sentences("Cby", 0.8, "Low (0.001)", "Low (0.001)")
-    assert special[0] == (f"Compared with England's 80.0%, Cby is {plain['Low (0.001)']}.", "headline")
-    assert special[1][0].startswith("Even allowing for how much councils usually differ, the gap is special-cause")
-    chance = bm.funnel_sentences("Cby", 0.8, "Low (0.025)", "Not significant")
-    detail = (f"Allowing for how much councils usually differ, Cby is {plain['Not significant']}: the gap is "
-              "bigger than chance would explain for a council of this size, but not unusual among councils.")
-    assert chance[1] == (detail, "text")
-    assert len(bm.funnel_sentences("Cby", 0.8, "Not significant", "Not significant")) == 1
+    chance_only = bm.funnel_verdict("Kent", 33.3, 0.464, "Low (0.001)", "Not significant")
+    assert chance_only == ("Kent's 33.3% is below England's 46.4% by more than chance alone would explain for a "
+                           "council of its size (outside the 99.8% limits), but councils differ widely, and allowing "
+                           "for the usual differences between councils it is not unusual among them.")
+    special = bm.funnel_verdict("Cby", 2.0, 0.8, "Low (0.001)", "Low (0.001)")
+    assert special.startswith("Cby's 2.0% is below England's 80.0%") and "very unusual among councils" in special
+    watch = bm.funnel_verdict("Cby", 95.0, 0.8, "High (0.025)", "High (0.025)")
+    assert "above England's 80.0%" in watch and "outside the 95% limits" in watch and "worth watching" in watch
+    same = bm.funnel_verdict("Cby", 79.0, 0.8, "Not significant", "Not significant")
+    assert same == ("Cby's 79.0% is within the range chance alone would give a council of its size around England's "
+                    "80.0%, so it is not significantly different from England.")
+    for text in (chance_only, special, watch, same):
+        assert text.count(". ") == 0 and text.endswith(".")
+    assert bm.funnel_sentences("Kent", 0.464, "Low (0.001)", "Not significant", value=33.3) == [
+        (chance_only, "headline")]
 
 
 def test_names_neighbours_sentence_and_report_year() -> None:

@@ -167,3 +167,75 @@ def test_label_order_and_wording() -> None:
     got = funnel.label(pd.Series([0.2, 0.35, 0.5, 0.65, 0.8]), bounds)
     assert got.tolist() == ["Low (0.001)", "Low (0.025)", "Not significant", "High (0.025)", "High (0.001)"]
     assert set(funnel.PLAIN_ENGLISH) == set(funnel.LABELS)
+
+
+def test_logit_additive_limits_by_hand() -> None:
+    """θ₀ = 0.5, τ² = 0.01 on the logit scale, n = 100: s² = 1/(100 × 0.25) = 0.04; √(0.05) = 0.2236068;
+    upper 95% = expit(0 + 1.959964 × 0.2236068) = expit(0.4382613) = 0.6078446;
+    lower 99.8% = expit(−3.090232 × 0.2236068) = 0.3338113."""
+    od = funnel.Overdispersion(phi=5.0, tau2=0.01, areas=10, baseline=0.5, trim=0.1, scale="logit")
+    got = funnel.adjusted_limits([100], od).iloc[0]
+    assert got["upper_95"] == pytest.approx(0.6078446, abs=1e-7)
+    assert got["lower_95"] == pytest.approx(1 - 0.6078446, abs=1e-7)
+    assert got["lower_998"] == pytest.approx(0.3338113, abs=1e-7)
+
+
+def test_logit_overdispersion_by_hand() -> None:
+    """Ten areas of n = 100 around θ₀ = 0.5: x = 60 and x = 40, the rest 50. s = 1/√(100 × 0.25) = 0.2.
+    Empirical logit of 60/100 = ln(60.5/40.5) = 0.4013; z = 2.0066; of 50/100 = 0, z = 0. Winsorised at the
+    10%/90% type-7 quantiles (±0.2 × 2.0066/2 ... = ±0.20066), φ̂ = 2 × 0.20066²/10 = 0.008053 < 1: τ̂² = 0."""
+    x = np.array([60, 40, 50, 50, 50, 50, 50, 50, 50, 50], dtype=float)
+    od = funnel.overdispersion(x, np.full(10, 100.0), scale="logit")
+    z = np.log(60.5 / 40.5) / 0.2
+    assert od.phi == pytest.approx(2 * (0.1 * z) ** 2 / 10, rel=1e-6)
+    assert od.tau2 == 0.0 and od.scale == "logit"
+
+
+def _spread_councils() -> tuple[np.ndarray, np.ndarray]:
+    """30 councils of 400 cases whose rates spread like real councils (logit N(0, 0.3²) at evenly spaced
+    quantiles: 138/400 = 34.5% to 262/400 = 65.5%), plus one council at 8 of 400 (2%)."""
+    x = np.array([138, 152, 159, 165, 169, 173, 177, 180, 183, 186, 188, 191, 194, 196, 199, 201, 204, 206, 209,
+                  212, 214, 217, 220, 223, 227, 231, 235, 241, 248, 262, 8], dtype=float)
+    return x, np.full(len(x), 400.0)
+
+
+def test_a_council_far_outside_the_usual_spread_must_be_flagged() -> None:
+    """The 2% council is far outside both the chance limits and the between-council limits (the others span 35% to
+    66%), so the logit-scale random-effects limits must flag it "Low (0.001)", while the 30 ordinary councils are
+    all inside the 99.8% between-council limits (though many are outside the plain chance limits)."""
+    x, n = _spread_councils()
+    od = funnel.overdispersion(x, n, scale="logit")
+    assert od.tau2 > 0
+    wide = funnel.label(x / n, funnel.adjusted_limits(n, od))
+    plain = funnel.significance(x, n, baseline=od.baseline)
+    assert wide.iloc[-1] == "Low (0.001)"
+    assert not wide.iloc[:-1].str.endswith("(0.001)").any()
+    assert plain.iloc[:-1].str.endswith("(0.001)").sum() > wide.iloc[:-1].str.endswith("(0.001)").sum()
+
+
+def test_logit_limits_are_finite_at_every_size_where_arcsine_ones_hit_0_and_100() -> None:
+    """Councils spread from 3% to 100%, most of them in the tails (as 20-week timeliness in 2024: quartiles 29%,
+    52%, 79%): the arcsine random-effects 99.8% limits are clipped to exactly 0% and 100% at every size, so nobody
+    could be outside them; the logit ones stay strictly inside (0, 1), narrow towards a finite width as n grows,
+    and flag the council at 100% of 1,200."""
+    rates = np.r_[np.linspace(0.03, 0.29, 25), np.linspace(0.3, 0.78, 10), np.linspace(0.8, 1.0, 25)]
+    n = np.tile([80.0, 300.0, 1200.0], 20)
+    x = np.round(rates * n)
+    sizes = [10, 100, 1000, 10000, 1e6]
+    arcsine = funnel.adjusted_limits(sizes, funnel.overdispersion(x, n))
+    assert (arcsine["lower_998"] == 0).all() and (arcsine["upper_998"] == 1).all()
+    od = funnel.overdispersion(x, n, scale="logit")
+    logit = funnel.adjusted_limits(sizes, od)
+    assert ((logit["lower_998"] > 0) & (logit["upper_998"] < 1)).all()
+    assert (logit["lower_998"] < logit["lower_95"]).all() and (logit["upper_95"] < logit["upper_998"]).all()
+    width = logit["upper_998"] - logit["lower_998"]
+    assert width.is_monotonic_decreasing and width.iloc[-1] > 0.1
+    flagged = funnel.label(x / n, funnel.adjusted_limits(n, od))
+    assert flagged.iloc[-1] == "High (0.001)" and (flagged == "High (0.001)").sum() == 1
+
+
+def test_plain_labels_for_tables() -> None:
+    assert funnel.plain_label("High (0.001)") == "Well above (outside the 99.8% limits)"
+    assert funnel.plain_label("Not significant") == "Within the limits"
+    assert funnel.plain_label(None) == "–"
+    assert set(funnel.SHORT_PLAIN) == set(funnel.LABELS)
