@@ -17,6 +17,7 @@ are drawn by :mod:`helpers.plots.timeliness`.
 
 from __future__ import annotations
 
+import itertools
 import warnings
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
@@ -384,15 +385,27 @@ class TrendBasis:
     last_period: pd.Timestamp
     description: str
 
+    @property
+    def latest_pct(self) -> float:
+        """The actual percentage at the last point (never the fitted line's value)."""
+        plans = float(self.plans.iloc[-1])
+        return float(self.successes.iloc[-1]) / plans * 100 if plans else float("nan")
+
+    @property
+    def latest_label(self) -> str:
+        """The last point in words: a year for published figures, a month for the council's own."""
+        return str(self.last_period.year) if self.months_per_step == 12 else _month(self.last_period)
+
     def trend(self) -> LogitTrend:
         """The logit trend through these points (:func:`logit_trend`)."""
         return logit_trend(self.successes, self.plans, months_per_step=self.months_per_step)
 
 
 def trend_basis(annual: pd.DataFrame, monthly: MonthlySpc | None, *, months: int = 12,
-                years: int = 3) -> TrendBasis | None:
-    """What the target date is worked out from: the council's own last ``months`` months when it has a monthly
-    chart, otherwise its last ``years`` published DfE years (:func:`annual_series`). None with fewer than 3 points.
+                years: int = 5) -> TrendBasis | None:
+    """What the trend test and the target date are worked out from: the council's own last ``months`` months when
+    it has a monthly chart, otherwise its last ``years`` published DfE years (:func:`annual_series`). None with
+    fewer than 3 points; :func:`trend_verdict` also refuses to test fewer than :data:`MIN_TREND_POINTS`.
 
     A published calendar year is dated 1 July, its middle, so months to the target count from there.
     """
@@ -406,6 +419,60 @@ def trend_basis(annual: pd.DataFrame, monthly: MonthlySpc | None, *, months: int
     first, last = int(recent["year"].iloc[0]), int(recent["year"].iloc[-1])
     return TrendBasis(recent["plans_issued_within_20_weeks_ex"], recent["plans_issued_ex"], 12,
                       pd.Timestamp(last, 7, 1), f"the DfE figures for {first} to {last}")
+
+
+#: Fewest points the trend test and the target date use: with 3 or 4 points a fitted line is mostly noise (one
+#: or two residual degrees of freedom), so the page says there are too few figures instead.
+MIN_TREND_POINTS = 5
+
+#: The trend word when there are too few points to test.
+TOO_FEW = "too few figures to test"
+
+
+@dataclass(frozen=True)
+class TrendVerdict:
+    """The one trend test of the 20-week rate, used by the timeliness page and the front-page scorecard alike.
+
+    ``word``: ``"improving"`` / ``"deteriorating"`` (the logit slope differs from zero at the 95% level, up or
+    down), ``"no significant change"``, or :data:`TOO_FEW`; ``basis`` says what it was tested on; ``points`` how
+    many points.
+    """
+
+    word: str
+    basis: str
+    points: int
+
+    @property
+    def tested(self) -> bool:
+        return self.word != TOO_FEW
+
+    @property
+    def phrase(self) -> str:
+        """``"no significant change (trend test on the DfE figures for 2020 to 2024)"``."""
+        if not self.tested:
+            return f"not tested: only {self.points} points ({self.basis}), too few for a trend"
+        return f"{self.word} (trend test on {self.basis})"
+
+
+def trend_verdict(basis: TrendBasis | None, level: float = 0.95) -> TrendVerdict | None:
+    """Is the 20-week rate rising or falling? The slope of :func:`logit_trend` through ``basis`` tested at
+    ``level`` (two-sided, quasi-binomial standard error): the same fit and level as :func:`months_to_target`, whose
+    Fieller interval is bounded exactly when this test finds a rise, so the page and the scorecard cannot disagree.
+    None without a basis; :data:`TOO_FEW` with fewer than :data:`MIN_TREND_POINTS` points."""
+    if basis is None:
+        return None
+    points = int((basis.plans > 0).sum())
+    if points < MIN_TREND_POINTS:
+        return TrendVerdict(TOO_FEW, basis.description, points)
+    trend = basis.trend()
+    z = norm.ppf(0.5 + level / 2)
+    if trend.slope > z * trend.slope_se:
+        word = "improving"
+    elif trend.slope < -z * trend.slope_se:
+        word = "deteriorating"
+    else:
+        word = "no significant change"
+    return TrendVerdict(word, basis.description, points)
 
 
 def _band_frame(counts: list[int] | list[float], total: float) -> pd.DataFrame:
@@ -503,9 +570,12 @@ def headline(annual: pd.DataFrame) -> str:
     return narrative.sentence(", ".join(parts))
 
 
-def annual_metric(annual: pd.DataFrame) -> dict[str, object]:
+def annual_metric(annual: pd.DataFrame, verdict: TrendVerdict | None = None) -> dict[str, object]:
     """The ``pct_within_20_weeks_ex`` metrics-JSON record from :func:`annual_series`: the LA's latest published
-    rate with the previous year, region and England, the year-on-year test and the headline as the finding."""
+    rate with the previous year, region and England, and the headline as the finding. ``trend`` is the page's own
+    trend test (:func:`trend_verdict`), with ``trend_basis`` saying what it was tested on, so that the scorecard
+    shows the same verdict as this page; without a verdict, the year-on-year score test
+    (:func:`change_direction`)."""
     la = annual[(annual["level"] == "la") & annual["pct_within_20_weeks_ex"].notna()]
     record: dict[str, object] = {"value": None, "unit": "%", "higher_is_better": True,
                                  "label": "New EHC plans issued within 20 weeks (excluding exceptions)"}
@@ -520,12 +590,40 @@ def annual_metric(annual: pd.DataFrame) -> dict[str, object]:
     if len(earlier):
         before = earlier.iloc[0]
         record["previous"] = float(before["pct_within_20_weeks_ex"])
-        record["trend"] = change_direction(
-            (before["plans_issued_within_20_weeks_ex"], latest["plans_issued_within_20_weeks_ex"]),
-            (before["plans_issued_ex"], latest["plans_issued_ex"]))
+        if verdict is None:
+            record["trend"] = change_direction(
+                (before["plans_issued_within_20_weeks_ex"], latest["plans_issued_within_20_weeks_ex"]),
+                (before["plans_issued_ex"], latest["plans_issued_ex"]))
+    if verdict is not None:
+        record["trend"] = verdict.word
+        record["trend_basis"] = verdict.basis
+        record["trend_phrase"] = verdict.phrase
     if record["england"] is not None:
         record["benchmark"] = narrative.sentence(narrative.compare(record["value"], record["england"], "England", "%"))
     return record
+
+
+#: What the monthly chart is, said only when the chart is drawn.
+SPC_EXPLANATION = (
+    "This chart uses statistical process control (SPC), the method NHS England's \"Making Data Count\" programme "
+    "uses in board reports. The dashed line is the average. The dotted lines are the process limits: the range in "
+    "which months vary by chance alone. A month is marked as \"special cause\" (something has changed) when it falls "
+    "outside the limits, when 7 months in a row rise or fall, when 7 months in a row sit on the same side of the "
+    "average, or when 2 of 3 months in a row are close to a limit. Special-cause months are drawn as large "
+    "triangles: pointing up for an improvement, down for a concern.")
+
+#: The whole monthly section when the council's case data are missing: what it would show and how to add it.
+NO_SEN2_MONTHLY = (
+    "With the council's own case data (its SEN2 extract) this section would show the share of plans issued within "
+    "20 weeks month by month on a statistical process control (SPC) chart, to tell a real change from normal ups "
+    "and downs; DfE publishes the figure only once a year, so add the extract to the pack config (inputs: sen2) to "
+    "see it.")
+
+#: The backlog section when the council's case data are missing.
+NO_SEN2_BACKLOG = (
+    "With the council's own case data (its SEN2 extract) this section would count the children still waiting more "
+    "than 20 weeks after their request, by stage and by how long overdue; DfE publishes only plans already issued, "
+    "so add the extract to the pack config (inputs: sen2) to see it.")
 
 
 # --- the monthly SPC chart ---------------------------------------------------------------------------------
@@ -656,39 +754,55 @@ def monthly_metrics(monthly: MonthlySpc | None, target: float | None) -> dict[st
 
 # --- the target date ---------------------------------------------------------------------------------------
 
-def target_sentence(forecast: TargetForecast | None, basis: TrendBasis | None) -> str:
+def target_sentence(forecast: TargetForecast | None, basis: TrendBasis | None,
+                    verdict: TrendVerdict | None = None, latest: float | None = None) -> str:
     """When the target would be reached at the current trend, with its interval, or why no date can be given.
 
-    ``basis`` (:func:`trend_basis`) says what the trend was fitted to; no forecast (None) means too few points.
+    ``basis`` (:func:`trend_basis`) says what the trend was fitted to; ``verdict`` (:func:`trend_verdict`) is the
+    trend test the scorecard also shows, and ``latest`` the latest actual figure (%; default: the basis's last
+    point). The fitted line's value is never given as the council's position: the sentence quotes the actual
+    latest figure, and whether the target is met is judged on it.
     """
     if forecast is None or basis is None:
         return "There are fewer than three periods of figures, too few to fit a trend."
     target = narrative.fmt(forecast.target_pct, "%")
-    now = narrative.fmt(forecast.current_pct, "%")
-    if forecast.status == "met":
-        return (f"On {basis.description}, the trend line ({now} at the latest point) is already at or above the "
-                f"{target} target.")
-    if forecast.status == "not on current trend":
-        return (f"The {target} target is not on the current trend: on {basis.description} the trend line ({now} at "
-                "the latest point) is not rising clearly enough to say when the target would be reached.")
-    when = (pd.Timestamp(basis.last_period) + pd.DateOffset(months=round(forecast.months))).strftime("%B %Y")
-    high = ("more than 10 years" if forecast.months_high > 120
-            else narrative.fmt(forecast.months_high, "months"))
-    return (f"If the trend in {basis.description} continued, the {target} target would be reached in about "
-            f"{narrative.fmt(forecast.months, 'months')} (around {when}; 95% interval "
-            f"{narrative.fmt(forecast.months_low, 'months')} to {high}). "
-            f"The trend line is at {now} at the latest point.")
+    if latest is None:
+        latest = basis.latest_pct
+    now = f"The latest figure ({basis.latest_label}) is {narrative.fmt(latest, '%')}. "
+    if latest >= forecast.target_pct:
+        return f"The latest figure ({basis.latest_label}), {narrative.fmt(latest, '%')}, already meets the {target} target."
+    if verdict is not None and not verdict.tested:
+        return (f"{now}There are only {verdict.points} points ({basis.description}): too few to fit a reliable "
+                f"trend, so the page does not say when the {target} target would be reached.")
+    word = verdict.word if verdict is not None else None
+    if forecast.status == "on trend" and word in (None, "improving"):
+        when = (pd.Timestamp(basis.last_period) + pd.DateOffset(months=round(forecast.months))).strftime("%B %Y")
+        high = ("more than 10 years" if forecast.months_high > 120
+                else narrative.fmt(forecast.months_high, "months"))
+        return (f"{now}On {basis.description} the share is rising clearly (trend: improving). If that trend "
+                f"continued, the {target} target would be reached in about "
+                f"{narrative.fmt(forecast.months, 'months')} (around {when}; 95% interval "
+                f"{narrative.fmt(forecast.months_low, 'months')} to {high}).")
+    if forecast.status == "met" and word in (None, "improving"):
+        return (f"{now}On {basis.description} the share is rising and the trend line has reached the {target} "
+                "target, but the latest figure is still below it, so the target is not met yet.")
+    shown = f" (trend: {word})" if word else ""
+    return (f"{now}The {target} target is not on the current trend: on {basis.description} the share is not "
+            f"rising clearly enough{shown} to say when the target would be reached.")
 
 
-def target_metrics(forecast: TargetForecast | None, basis: TrendBasis | None) -> dict[str, dict[str, object]]:
-    """The ``months_to_target`` metrics-JSON record; none when there is no forecast or the target is already met."""
-    if forecast is None or basis is None or forecast.status == "met":
+def target_metrics(forecast: TargetForecast | None, basis: TrendBasis | None,
+                   verdict: TrendVerdict | None = None, latest: float | None = None) -> dict[str, dict[str, object]]:
+    """The ``months_to_target`` metrics-JSON record; none when there is no forecast, the target is already met, or
+    there are too few points to test a trend."""
+    if forecast is None or basis is None or forecast.status == "met" or (verdict is not None and not verdict.tested):
         return {}
+    dated = forecast.status == "on trend" and (verdict is None or verdict.word == "improving")
     return {"months_to_target": {
-        "value": forecast.months if forecast.status == "on trend" else None, "unit": "months",
+        "value": forecast.months if dated else None, "unit": "months",
         "period": _month(basis.last_period), "higher_is_better": False,
         "label": "Months until the 20-week target is reached at the current trend",
-        "finding": target_sentence(forecast, basis)}}
+        "finding": target_sentence(forecast, basis, verdict, latest)}}
 
 
 # --- published comparison and time bands -------------------------------------------------------------------
@@ -740,6 +854,19 @@ def bands_title(bands: pd.DataFrame, la_name: str) -> str:
             "than a year")
 
 
+def over_year_metrics(bands: pd.DataFrame) -> dict[str, dict[str, object]]:
+    """The ``over_52_weeks_pct`` metrics-JSON record from :func:`published_issue_time_bands` for one year: the
+    council's share of new plans that took more than a year, with England's and the region's (lower is better)."""
+    over = bands[bands["band"] == BANDS[2]].set_index("level")["pct"]
+    if "la" not in over.index or pd.isna(over["la"]):
+        return {}
+    return {"over_52_weeks_pct": {
+        "value": float(over["la"]), "unit": "%", "period": str(int(bands["year"].iloc[0])), "higher_is_better": False,
+        "england": float(over["england"]) if "england" in over.index else None,
+        "region": float(over["region"]) if "region" in over.index else None,
+        "label": "New EHC plans that took more than a year (excluding exceptions)"}}
+
+
 def bands_alt(bands: pd.DataFrame) -> str:
     """Alt text for the time-bands chart: every area's share in each band, in words."""
     areas = list(dict.fromkeys(bands["area_name"]))
@@ -756,16 +883,49 @@ def bands_table(bands: pd.DataFrame) -> pd.DataFrame:
         ["Year", "Area", "Time taken", "Plans", "%"], axis=1)
 
 
+def safe_percentages(counts: list[int] | list[float], hide_below: int) -> list[float | None]:
+    """Percentages of the total for a table whose counts from 1 to ``hide_below`` − 1 are hidden, at the finest
+    precision that gives nothing away.
+
+    Shown beside shown counts, a percentage gives back the total (count / percentage), and so any hidden count
+    (total minus the others). So for each precision, one decimal place then whole numbers, every value the hidden
+    counts could take (1 to ``hide_below`` − 1 each) is tried: if the shown bands' rounded percentages are the same
+    for all of them, they reveal nothing and are shown at that precision; the hidden bands' own percentages are not
+    shown (None). If no precision is safe, every percentage is withheld (all None). With nothing hidden, all
+    percentages to one decimal place.
+    """
+    values = [float(c) for c in counts]
+    small = [i for i, c in enumerate(values) if 0 < c < hide_below]
+    total = sum(values)
+    if not total:
+        return [None] * len(values)
+    if not small:
+        return [round(c / total * 100, 1) for c in values]
+    shown = [i for i in range(len(values)) if i not in small]
+    for decimals in (1, 0):
+        seen = set()
+        for hidden in itertools.product(range(1, hide_below), repeat=len(small)):
+            trial = list(values)
+            for i, h in zip(small, hidden):
+                trial[i] = float(h)
+            whole = sum(trial)
+            seen.add(tuple(round(trial[i] / whole * 100, decimals) for i in shown))
+            if len(seen) > 1:
+                break
+        if len(seen) == 1:
+            return [round(values[i] / total * 100, decimals) if i in shown else None for i in range(len(values))]
+    return [None] * len(values)
+
+
 def local_bands_table(cases: pd.DataFrame, period_end: pd.Timestamp, hide_below: int) -> pd.DataFrame:
     """Plans issued in the 12 months to ``period_end`` by time taken (:func:`issue_time_bands`), for display.
 
-    When any band has 1 to ``hide_below`` − 1 plans, every percentage is withheld: the shown percentages with
-    the shown counts would give back the total, and so the small count (public builds pass the disclosure
-    threshold, others 1).
+    Percentages follow :func:`safe_percentages`: where a band has 1 to ``hide_below`` − 1 plans (public builds pass
+    the disclosure threshold, others 1), the other bands' percentages are shown only at a precision that cannot
+    give back the hidden count, and that band's own percentage is not shown.
     """
     bands = issue_time_bands(cases, *year_to(period_end))
-    if bands["plans"].between(1, hide_below - 1).any():
-        bands["pct"] = np.nan
+    bands["pct"] = pd.array(safe_percentages(bands["plans"].tolist(), hide_below), dtype="Float64")
     return bands.set_axis(["Time taken", "Plans", "% of plans"], axis=1)
 
 

@@ -298,22 +298,85 @@ def test_headline_sentence() -> None:
 
 
 def test_target_sentences() -> None:
+    """The sentence quotes the actual latest point (29.0% = 87/300), never the fitted line's value, and names the
+    same trend verdict the scorecard shows."""
     basis = timeliness.TrendBasis(pd.Series(SUCCESSES), pd.Series(PLANS), 12, pd.Timestamp("2024-12-01"),
                                   "the DfE figures for 2022 to 2024")
     on = timeliness.target_sentence(timeliness.months_to_target(basis.trend(), 40), basis)
     # 16.38 months after Dec 2024 → about 16 months → April 2026
     assert "in about 16.4 months (around April 2026; 95% interval" in on
+    assert on.startswith("The latest figure (2024) is 29.0%. ")
     falling = timeliness.TrendBasis(pd.Series([87, 62, 49]), pd.Series(PLANS), 1, pd.Timestamp("2025-03-01"),
                                     "the last 3 months")
     off = timeliness.target_sentence(timeliness.months_to_target(falling.trend(), 40), falling)
-    assert off.startswith("The 40.0% target is not on the current trend")
+    assert off == ("The latest figure (Mar 2025) is 16.3%. The 40.0% target is not on the current trend: on the last "
+                   "3 months the share is not rising clearly enough to say when the target would be reached.")
     assert timeliness.target_sentence(None, None).startswith("There are fewer than three periods")
     assert set(timeliness.target_metrics(timeliness.months_to_target(falling.trend(), 40), falling)) == {
         "months_to_target"}
     assert timeliness.target_metrics(timeliness.months_to_target(basis.trend(), 20), basis) == {}  # already met
 
 
-def test_trend_basis_prefers_the_councils_months_then_three_published_years() -> None:
+def test_three_points_are_too_few_and_no_fitted_value_is_shown() -> None:
+    """Kent-like: three yearly points 25.0%, 18.0%, 33.3% (of 2,400): the fitted line at the last point would be
+    about 28% beside the actual 33.3%. With fewer than 5 points the verdict is 'too few figures to test' and the
+    sentence says so, quoting only the actual figure; no months-to-target record is written."""
+    basis = timeliness.TrendBasis(pd.Series([600, 432, 800]), pd.Series([2400, 2400, 2400]), 12,
+                                  pd.Timestamp("2024-07-01"), "the DfE figures for 2022 to 2024")
+    verdict = timeliness.trend_verdict(basis)
+    assert verdict.word == timeliness.TOO_FEW and not verdict.tested and verdict.points == 3
+    forecast = timeliness.months_to_target(basis.trend(), 60)
+    text = timeliness.target_sentence(forecast, basis, verdict)
+    assert text == ("The latest figure (2024) is 33.3%. There are only 3 points (the DfE figures for 2022 to 2024): "
+                    "too few to fit a reliable trend, so the page does not say when the 60.0% target would be reached.")
+    assert "28." not in text
+    assert timeliness.target_metrics(forecast, basis, verdict) == {}
+
+
+@pytest.mark.parametrize(("within", "word", "phrase_in"), [
+    # 5 yearly points of 1,000 plans; logit slope tested at 95% with the quasi-binomial standard error
+    ([200, 250, 300, 350, 400], "improving", "rising clearly (trend: improving)"),
+    ([400, 350, 300, 250, 200], "deteriorating", "(trend: deteriorating)"),
+    ([300, 320, 290, 310, 300], "no significant change", "(trend: no significant change)"),
+    ([200, 400, 200, 400, 420], "no significant change", "(trend: no significant change)"),  # noisy: wide dispersion
+])
+def test_trend_verdict_and_target_sentence_agree(within, word, phrase_in) -> None:
+    """One test decides both: the verdict word the scorecard shows and the page's sentence. A date is given only
+    when the verdict is 'improving'."""
+    basis = timeliness.TrendBasis(pd.Series(within), pd.Series([1000] * 5), 12, pd.Timestamp("2024-07-01"),
+                                  "the DfE figures for 2020 to 2024")
+    verdict = timeliness.trend_verdict(basis)
+    assert verdict.word == word
+    forecast = timeliness.months_to_target(basis.trend(), 60)
+    text = timeliness.target_sentence(forecast, basis, verdict)
+    assert phrase_in in text
+    assert ("would be reached in about" in text) == (word == "improving")
+    assert verdict.phrase == f"{word} (trend test on the DfE figures for 2020 to 2024)"
+
+
+def test_fitted_trend_above_target_but_actual_below_is_not_called_met() -> None:
+    """Demo case: the fitted line at the last month (65%) is above the 60% target but the latest actual month is
+    50%: the sentence must not say the target is met."""
+    basis = timeliness.TrendBasis(pd.Series([40, 50, 55, 60, 68, 75, 40]), pd.Series([80] * 7), 1,
+                                  pd.Timestamp("2025-09-01"), "the last 7 months of the council's own data")
+    verdict = timeliness.trend_verdict(basis)
+    forecast = timeliness.months_to_target(basis.trend(), 60)
+    text = timeliness.target_sentence(forecast, basis, verdict)
+    assert text.startswith("The latest figure (Sep 2025) is 50.0%.")
+    assert "already meets" not in text and "not met yet" in text or "not on the current trend" in text
+
+
+def test_safe_percentages_show_what_the_counts_allow() -> None:
+    """Demo bands 250, 312 and a hidden 1-4 (threshold 5): at one decimal place 250/563 = 44.4% but 250/566 = 44.2%,
+    which would give the total and the hidden count away; as whole numbers all four totals give 44% and 55%, so
+    those are shown and the hidden band's percentage is not. Nothing hidden: one decimal place."""
+    assert timeliness.safe_percentages([250, 312, 3], 5) == [44.0, 55.0, None]
+    assert timeliness.safe_percentages([250, 312, 30], 5) == [42.2, 52.7, 5.1]
+    assert timeliness.safe_percentages([4, 3, 1], 4) == [None, None, None]
+    assert timeliness.safe_percentages([0, 0, 0], 5) == [None, None, None]
+
+
+def test_trend_basis_prefers_the_councils_months_then_published_years() -> None:
     """ees_frame: the LA has 2023 (36/80) and 2024 (72/160) only, too few years for a trend; adding 2022 gives three
     years, the last dated mid-2024; with a monthly chart of 13 months the basis is its last 12."""
     annual = timeliness.annual_series(ees_frame(), "999", "E12000008")
@@ -321,6 +384,7 @@ def test_trend_basis_prefers_the_councils_months_then_three_published_years() ->
     earlier = ees_frame()[lambda f: f["year"] == 2023].assign(year=2022)  # 2022 as 2023: 36/80
     three = timeliness.annual_series(pd.concat([ees_frame(), earlier]), "999", "E12000008")
     basis = timeliness.trend_basis(three, None)
+    assert timeliness.trend_verdict(basis).word == timeliness.TOO_FEW
     assert basis.description == "the DfE figures for 2022 to 2024"
     assert (basis.months_per_step, basis.last_period) == (12, pd.Timestamp("2024-07-01"))
     assert basis.successes.tolist() == [36, 36, 72] and basis.plans.tolist() == [80, 80, 160]
