@@ -64,22 +64,35 @@ class Measure:
     denominator: tuple[str, ...]
     kind: Kind
     higher_is_better: bool | None
+    message: str = ""
 
 
 MEASURES: dict[str, Measure] = {m.id: m for m in (
     Measure("timeliness", "EHC plans issued within 20 weeks, excluding exception cases (%)",
             "Plans issued within 20 weeks (%)", "plans_issued_within_20_weeks_ex", ("plans_issued_ex",),
-            "proportion", True),
+            "proportion", True, "{value} of new EHC plans were issued within 20 weeks"),
     Measure("refusal_rate", "Requests for assessment refused, as a share of decisions made (%)",
             "Requests refused (% of decisions)", "requests_decided_not_to_assess",
-            ("requests_decided_to_assess", "requests_decided_not_to_assess"), "proportion", None),
+            ("requests_decided_to_assess", "requests_decided_not_to_assess"), "proportion", None,
+            "{value} of decisions on requests for an EHC needs assessment were refusals"),
+    Measure("decisions_6_weeks", "Decisions on requests for assessment made within 6 weeks (%)",
+            "Decisions within 6 weeks (%)", "requests_decided_within_6_weeks",
+            ("requests_decided_within_6_weeks", "requests_decided_over_6_weeks"), "proportion", True,
+            "{value} of decisions on whether to assess were made within the 6-week time limit"),
+    Measure("reviews_4_weeks", "Annual-review decisions sent within 4 weeks of the meeting (%)",
+            "Annual reviews within 4 weeks (%)", "reviews_decision_within_4_weeks",
+            ("reviews_decision_within_4_weeks", "reviews_decision_over_4_weeks"), "proportion", True,
+            "{value} of annual-review decisions were sent within 4 weeks of the meeting"),
+    Measure("over_a_year", "EHC plans that took more than a year, excluding exception cases (%)",
+            "Plans taking over a year (%)", "plans_issued_over_52_weeks_ex", ("plans_issued_ex",),
+            "proportion", False, "{value} of new EHC plans took more than a year"),
     Measure("requests_growth", "Change in requests for assessment on the year before (%)",
             "Growth in requests (%)", "requests_received", ("requests_received",), "growth", None),
     Measure("plans_growth", "Change in EHC plans in place on the year before (%)",
             "Growth in plans in place (%)", "plans_in_place", ("plans_in_place",), "growth", None),
     Measure("tribunal_share", "Requests linked to a tribunal, as a share of requests received (%)",
             "Tribunal-related requests (% of requests)", "requests_tribunal_related", ("requests_received",),
-            "proportion", None),
+            "proportion", None, "{value} of requests for an assessment were linked to a tribunal"),
 )}
 
 
@@ -719,6 +732,10 @@ def metrics(ees: pd.DataFrame, groups: list[Group], measures: list[Measure], la_
         }
         if m.higher_is_better is not None:
             record["higher_is_better"] = m.higher_is_better
+        if m.kind == "proportion" and m.message:
+            # ranked against England and the neighbours for the front page's key messages (helpers.scorecard.gaps)
+            record["compare"] = True
+            record["message"] = m.message.format(value=narrative.fmt(value, "%"))
         out[f"{m.id}_pct"] = record
     if "timeliness_pct" in out and position["rank"] is not None:
         out["timeliness_pct"]["finding"] = narrative.sentence(

@@ -53,6 +53,15 @@ def plural(n: float, singular: str, plural_form: str | None = None) -> str:
     return f"{number} {singular if float(n) == 1 else many}"
 
 
+def count_of(part: int, whole: int, singular: str, plural_form: str | None = None, *, verb: str = "is",
+             verb_plural: str = "are") -> str:
+    """``"1 of 6 action-plan areas is"``, ``"0 of 1 action-plan area is"``, ``"2 of 6 areas are"``: a part of a
+    whole with the noun agreeing with the whole and the verb with the part (singular for 1, or when the whole is 1).
+    """
+    noun = plural(whole, singular, plural_form)
+    return f"{part:,} of {noun} {verb if part == 1 or whole == 1 else verb_plural}"
+
+
 def fmt(value: Any, unit: str | None = None) -> str:
     """A number as it appears in a sentence, by the rounding rules in the module docstring.
 

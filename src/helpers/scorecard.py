@@ -22,13 +22,15 @@ from helpers.pack.config import ActionArea, PackConfig
 
 GREEN, AMBER, RED, GREY = "Green", "Amber", "Red", "Grey"
 
-#: The rating rule per status, shown on the front page exactly as written here.
+#: The rating rule per status, shown on the front page exactly as written here. "Improving" is the evidence page's
+#: own trend test where it has one (the Trend column names it), so the scorecard and the page cannot disagree.
 RAG_RULES: dict[str, str] = {
     GREEN: "the latest figure meets the target.",
-    AMBER: "the target is not met yet, but the figure is improving (a statistically significant improvement where "
-           "the evidence page tests the trend, otherwise better than the baseline), or the change over the last "
-           "year, if it continued, would meet the target by the due date.",
-    RED: "the target is not met and the figure is not improving, or the due date has passed without meeting it.",
+    AMBER: "the target is not met yet, but the figure is improving: a statistically significant improvement by the "
+           "trend test on the evidence page where it tests the trend (the Trend column names the test), otherwise "
+           "better than the baseline.",
+    RED: "the target is not met and the figure is not improving by that rule (a change since the baseline that the "
+         "trend test does not find significant does not count), or the due date has passed without meeting it.",
     GREY: "no figure in this pack; the area needs local evidence.",
 }
 #: The whole rule as one paragraph.
@@ -64,6 +66,107 @@ class AreaStatus:
     rag: str
     finding: str
     evidence_href: str | None
+    reason: str = ""
+    warning: str | None = None
+
+
+@dataclass(frozen=True)
+class BaselineCheck:
+    """An action-plan baseline typed in the config beside the pack's own figure for the same year."""
+
+    area_id: str
+    title: str
+    baseline: float
+    baseline_label: str
+    year: int
+    pack_value: float | None
+    unit: str
+
+    @property
+    def differs(self) -> bool:
+        """True when the pack has a figure for the year and it is more than :data:`BASELINE_TOLERANCE` away."""
+        return self.pack_value is not None and abs(self.pack_value - self.baseline) > BASELINE_TOLERANCE
+
+    @property
+    def warning(self) -> str | None:
+        """The warning shown on the data-quality page and the scorecard row, or None when they agree."""
+        if not self.differs:
+            return None
+        return (f"the pack's own DfE figure for {self.year} is {narrative.fmt(self.pack_value, self.unit)}, not the "
+                f"{narrative.fmt(self.baseline, self.unit)} typed as the baseline; check the baseline in the pack "
+                "config, as the change since the baseline uses it")
+
+
+#: How far (in the metric's unit, percentage points here) a typed baseline may be from the pack's own figure before
+#: it is flagged: half a point allows for a baseline written to whole numbers in an inspection report.
+BASELINE_TOLERANCE = 0.5
+
+
+def _published_series(ref: str, ees: pd.DataFrame, la_code: str, region_code: str | None) -> pd.Series | None:
+    """The council's published yearly figure (year → value) for the metrics the DfE release holds, else None."""
+    from helpers import timeliness
+
+    if ref == "02_timeliness.pct_within_20_weeks_ex":
+        annual = timeliness.annual_series(ees, la_code, region_code)
+        return annual[annual["level"] == "la"].set_index("year")["pct_within_20_weeks_ex"]
+    shares = {"02_timeliness.decisions_within_6_weeks_pct": ("requests_decided_within_6_weeks",
+                                                             "requests_decided_over_6_weeks"),
+              "02_timeliness.reviews_within_4_weeks_pct": ("reviews_decision_within_4_weeks",
+                                                           "reviews_decision_over_4_weeks")}
+    if ref in shares:
+        if not set(shares[ref]) <= set(ees.columns):
+            return None
+        share = timeliness.annual_share(ees, la_code, region_code, *shares[ref])
+        return share[share["level"] == "la"].set_index("year")["pct"]
+    return None
+
+
+def baseline_checks(config: PackConfig, ees: pd.DataFrame, la_code: str,
+                    region_code: str | None) -> list[BaselineCheck]:
+    """Each action-plan baseline whose label starts with a year (e.g. ``"2022 (inspection)"``) and whose metric the
+    DfE release publishes, beside the pack's own figure for that year. A label that starts with a month
+    ("Sep 2024") or names no year is not checked: DfE's figures are for calendar years."""
+    out = []
+    for area in config.action_plan:
+        if area.baseline is None or not area.metric or not area.baseline_label:
+            continue
+        found = re.match(r"\s*((?:19|20)\d{2})\b", area.baseline_label)
+        if not found:
+            continue
+        series = _published_series(area.metric, ees, la_code, region_code)
+        if series is None:
+            continue
+        year = int(found.group(1))
+        value = series.get(year)
+        out.append(BaselineCheck(area.id, area.title, float(area.baseline), area.baseline_label, year,
+                                 None if value is None or narrative.is_missing(value) else float(value), "%"))
+    return out
+
+
+def baseline_sentence(checks: list[BaselineCheck]) -> str:
+    """One sentence for the data-quality page: how many baselines were checked and which differ."""
+    if not checks:
+        return ("No action-plan baseline could be checked against the DfE release (none names a calendar year of a "
+                "published measure).")
+    wrong = [c for c in checks if c.differs]
+    if not wrong:
+        return (f"{narrative.count_of(len(checks), len(checks), 'action-plan baseline', verb='matches', verb_plural='match')} "
+                "the pack's own DfE figure for its year.")
+    parts = "; ".join(f"{c.title}: {c.warning}" for c in wrong)
+    return narrative.sentence(f"Warning: {narrative.count_of(len(wrong), len(checks), 'checked action-plan baseline', verb='differs', verb_plural='differ')} "
+                              f"from the pack's own DfE figure for its year. {parts}")
+
+
+def baseline_table(checks: list[BaselineCheck]) -> pd.DataFrame:
+    """The checks as a display table."""
+    return pd.DataFrame([{
+        "Action-plan area": c.title, "Baseline in the config": narrative.fmt(c.baseline, c.unit),
+        "Baseline label": c.baseline_label, "Year checked": str(c.year),
+        "Pack's own figure for that year": narrative.fmt(c.pack_value, c.unit),
+        "Check": "Differs: check the config" if c.differs else
+        ("No figure for that year" if c.pack_value is None else "Matches"),
+    } for c in checks], columns=["Action-plan area", "Baseline in the config", "Baseline label", "Year checked",
+                                 "Pack's own figure for that year", "Check"])
 
 
 def lookup(metrics: dict[str, dict[str, Any]], ref: str | None) -> dict[str, Any] | None:
@@ -83,6 +186,10 @@ def _meets(value: float, target: float, higher_is_better: bool) -> bool:
     return value >= target if higher_is_better else value <= target
 
 
+#: Trend words that come from a statistical test on the evidence page.
+TESTED = ("improving", "deteriorating", "no significant change")
+
+
 def direction(latest: float, reference: float | None, unit: str | None, higher_is_better: bool,
               trend: str | None = None) -> str:
     """``"improving"``, ``"deteriorating"`` or ``"no significant change"``.
@@ -91,7 +198,7 @@ def direction(latest: float, reference: float | None, unit: str | None, higher_i
     latest figure is compared with ``reference``; a difference that rounds to nothing at the shown precision
     (:func:`helpers.narrative.change`) is no change.
     """
-    if trend in ("improving", "deteriorating", "no significant change"):
+    if trend in TESTED:
         return trend
     if reference is None or narrative.is_missing(reference):
         return "no significant change"
@@ -114,17 +221,49 @@ def on_trajectory(latest: float, previous: float | None, target: float, due: dt.
 
 
 def rag_status(latest: float | None, target: float | None, *, higher_is_better: bool, direction_word: str,
-               trajectory: bool, due: dt.date | None, as_of: dt.date) -> str:
-    """The status word by :data:`RAG_RULE`. An area without a target cannot be Green."""
+               due: dt.date | None, as_of: dt.date, trajectory: bool = False) -> str:
+    """The status word by :data:`RAG_RULE`. An area without a target cannot be Green.
+
+    ``direction_word`` is :func:`direction`'s word: the evidence page's tested trend where it has one. A straight-
+    line trajectory (:func:`on_trajectory`) no longer makes an area Amber (``trajectory`` is ignored): it is a
+    second, untested rule that could rate a row Amber while its own page says the trend shows no change.
+    """
     if latest is None or narrative.is_missing(latest):
         return GREY
     if target is not None and _meets(latest, target, higher_is_better):
         return GREEN
     if due is not None and as_of > due:
         return RED
-    if direction_word == "improving" or trajectory:
+    if direction_word == "improving":
         return AMBER
     return RED
+
+
+def _reason(rag: str, *, tested: str | None, basis: str | None, higher_is_better: bool, change: str,
+            reference: str, due: dt.date | None, as_of: dt.date) -> str:
+    """Why the row has its status, in one sentence naming the rule and the test; when the change since the baseline
+    seems to point the other way from the status, the sentence says why it does not decide it."""
+    if rag == GREEN:
+        return "Green because the latest figure meets the target."
+    if rag == GREY:
+        return "Grey because this pack has no figure for it."
+    if due is not None and as_of > due:
+        return f"Red because the due date ({due.day} {due:%B %Y}) has passed without meeting the target."
+    moved = change and not change.startswith(("no change", "change"))
+    better = moved and (change.startswith("up") == higher_is_better)
+    if tested is not None:
+        test = f"the trend test on {basis}" if basis else "the evidence page's trend test"
+        found = {"improving": "finds a significant improvement", "deteriorating": "finds a significant deterioration",
+                 "no significant change": "finds no significant change"}[tested]
+        text = f"{rag} because {test} {found}"
+        if rag == RED and better:
+            text += f", although the figure is {change}: one comparison with the baseline is not a trend"
+        elif rag == AMBER and moved and not better:
+            text += f", although the figure is {change}"
+        return text + "."
+    if rag == AMBER:
+        return f"Amber because there is no trend test for it and the figure is better than {reference} ({change})."
+    return f"Red because there is no trend test for it and the figure is not better than {reference} ({change})."
 
 
 def _benchmark(record: dict[str, Any], latest: float, unit: str | None, higher_is_better: bool) -> str:
@@ -164,11 +303,14 @@ def _target_phrase(latest: float, target: float | None, due: dt.date | None, uni
 
 
 def assess(area: ActionArea, metrics: dict[str, dict[str, Any]], as_of: dt.date,
-           threshold: int | None = None) -> AreaStatus:
+           threshold: int | None = None, checks: list[BaselineCheck] | None = None) -> AreaStatus:
     """Rate one action-plan area against the metrics (see :data:`RAG_RULE`).
 
     With ``threshold`` (public builds), a latest count from 1 to ``threshold - 1`` is shown as "fewer than 5" and
     its change is not given, as :mod:`helpers.disclosure` does for tables; the rating still uses the true value.
+    ``checks`` (:func:`baseline_checks`) add a warning where the typed baseline differs from the pack's own figure.
+    The Trend column and the rating use the metric's ``trend`` only when it is a tested verdict (:data:`TESTED`);
+    ``reason`` states the rule applied in words.
     """
     record = lookup(metrics, area.metric)
     href = f"{area.evidence or area.metric.split('.', 1)[0]}.html" if (area.evidence or area.metric) else None
@@ -178,28 +320,40 @@ def assess(area: ActionArea, metrics: dict[str, dict[str, Any]], as_of: dt.date,
         return AreaStatus(area.id, area.title, (record or {}).get("label", area.title), (record or {}).get("unit"),
                           None, area.baseline, area.baseline_label, None, narrative.NOT_AVAILABLE,
                           area.target, area.due,
-                          "Not available", "Not available", "Not available", GREY,
-                          narrative.sentence(f"{area.title}: no data in this pack ({why})"), href)
+                          "Not available", "Not tested", "Not available", GREY,
+                          narrative.sentence(f"{area.title}: no data in this pack ({why})"), href,
+                          "Grey because this pack has no figure for it.")
     unit = record.get("unit")
     hib = area.higher_is_better if "higher_is_better" in area.model_fields_set \
         else bool(record.get("higher_is_better", True))
     latest = float(record["value"])
     previous = record.get("previous")
-    word = direction(latest, area.baseline if area.baseline is not None else previous, unit, hib,
-                     record.get("trend"))
-    trajectory = area.target is not None and on_trajectory(latest, previous, area.target, area.due, as_of, hib)
-    rag = rag_status(latest, area.target, higher_is_better=hib, direction_word=word, trajectory=trajectory,
-                     due=area.due, as_of=as_of)
+    recorded = record.get("trend")
+    tested = recorded if recorded in TESTED else None
+    reference_value = area.baseline if area.baseline is not None else previous
+    word = direction(latest, reference_value, unit, hib, tested)
+    rag = rag_status(latest, area.target, higher_is_better=hib, direction_word=word, due=area.due, as_of=as_of)
     small = threshold is not None and unit == "count" and 0 < latest < threshold
     latest_text = disclosure.primary_label(threshold) if small else narrative.fmt(latest, unit)  # type: ignore[arg-type]
     change = "change not shown (small number)" if small else \
         narrative.change(latest, area.baseline, unit, since="the baseline")
-    if record.get("trend"):
-        trend = str(record["trend"]).capitalize()
+    basis = record.get("trend_basis")
+    if tested is not None:
+        trend = narrative.sentence(f"{tested} (trend test on {basis})" if basis else tested).rstrip(".")
+    elif recorded:
+        trend = narrative.sentence(str(record.get("trend_phrase") or f"not tested: {recorded}")).rstrip(".")
     elif previous is not None and not narrative.is_missing(previous) and not small:
-        trend = narrative.sentence(narrative.change(latest, previous, unit)).rstrip(".")
+        trend = "Not tested; " + narrative.change(latest, previous, unit)
     else:
-        trend = "Not available"
+        trend = "Not tested"
+    if area.baseline is not None:
+        ref_words = "the baseline"
+        ref_change = change
+    else:
+        ref_words = "last year"
+        ref_change = narrative.change(latest, previous, unit) if previous is not None else "no earlier figure"
+    reason = _reason(rag, tested=tested, basis=basis, higher_is_better=hib, change=ref_change.lower()
+                     if not small else "", reference=ref_words, due=area.due, as_of=as_of)
     period = record.get("period")
     baseline_text = ""
     if area.baseline is not None:
@@ -211,17 +365,18 @@ def assess(area: ActionArea, metrics: dict[str, dict[str, Any]], as_of: dt.date,
         + (f" {period_phrase(str(period))}" if period else "")
         + baseline_text
         + f"; {_target_phrase(latest, area.target, area.due, unit, hib)}")
+    warning = next((c.warning for c in checks if c.area_id == area.id), None) if checks else None
     return AreaStatus(area.id, area.title, str(record.get("label", area.metric)), unit,
                       None if period is None else str(period), area.baseline, area.baseline_label, latest,
                       latest_text, area.target, area.due, narrative.sentence(change).rstrip("."), trend,
-                      _benchmark(record, latest, unit, hib), rag, finding, href)
+                      _benchmark(record, latest, unit, hib), rag, finding, href, reason, warning)
 
 
 def scorecard(config: PackConfig, metrics: dict[str, dict[str, Any]], *,
-              threshold: int | None = None) -> list[AreaStatus]:
+              threshold: int | None = None, checks: list[BaselineCheck] | None = None) -> list[AreaStatus]:
     """Every ``config.action_plan`` area rated at the pack's period end, in config order (``threshold``: see
-    :func:`assess`; pass ``config.disclosure.threshold`` in public builds)."""
-    return [assess(area, metrics, config.period_end, threshold) for area in config.action_plan]
+    :func:`assess`; pass ``config.disclosure.threshold`` in public builds; ``checks``: :func:`baseline_checks`)."""
+    return [assess(area, metrics, config.period_end, threshold, checks) for area in config.action_plan]
 
 
 def scorecard_table(statuses: list[AreaStatus]) -> pd.DataFrame:
@@ -231,7 +386,8 @@ def scorecard_table(statuses: list[AreaStatus]) -> pd.DataFrame:
         rows.append({
             "Area": s.title,
             "Measure": s.measure,
-            "Baseline": narrative.fmt(s.baseline, s.unit) + (f", {s.baseline_label}" if s.baseline_label else "")
+            "Baseline": (narrative.fmt(s.baseline, s.unit) + (f", {s.baseline_label}" if s.baseline_label else "")
+                         + (f". Warning: {s.warning}" if s.warning else ""))
             if s.baseline is not None else "None set",
             "Latest": s.latest_text + (f" ({s.period})" if s.period else ""),
             "Change since baseline": s.change,
@@ -240,26 +396,89 @@ def scorecard_table(statuses: list[AreaStatus]) -> pd.DataFrame:
             "Trend": s.trend,
             "Compared with others": s.benchmark,
             "Status": f"{s.rag}: {RAG_MEANING[s.rag]}",
+            "Why this status": s.reason,
         })
     return pd.DataFrame(rows, columns=["Area", "Measure", "Baseline", "Latest", "Change since baseline", "Target",
-                                       "Due", "Trend", "Compared with others", "Status"])
+                                       "Due", "Trend", "Compared with others", "Status", "Why this status"])
 
 
 def _count_phrase(n: int, word: str, meaning: str) -> str:
     return f"{n} {'is' if n == 1 else 'are'} {meaning} ({word})"
 
 
-def key_messages(metrics: dict[str, dict[str, Any]], config: PackConfig, *,
-                 threshold: int | None = None) -> list[tuple[str, str]]:
-    """Three to five headline sentences for the front page, each with the link to its evidence.
+@dataclass(frozen=True)
+class Gap:
+    """One metric's distance from England and the statistical neighbours, for ranking key messages."""
 
-    First the scorecard in one sentence (linking to ``#scorecard`` on the front page), then the findings of the
-    rated areas, each led by its status word ("Red – ..."), worst first (Red, Amber, Green; config order within a status), then, if fewer than three
-    messages so far, each notebook's first metric ``finding`` (of a metric with a value) in metric-id order,
-    skipping metrics an area already reports. At most five.
+    notebook: str
+    key: str
+    record: dict[str, Any]
+    size: float
+    worse: bool | None
+
+    @property
+    def href(self) -> str:
+        return f"{self.notebook}.html"
+
+
+#: Gaps smaller than this many percentage points are not key messages.
+MIN_GAP = 5.0
+
+
+def gaps(metrics: dict[str, dict[str, Any]]) -> list[Gap]:
+    """Every metric flagged ``compare`` (a percentage with England's figure, from the benchmarks page) ranked by its
+    gap: the larger of its distances from England and from the statistical neighbours, in percentage points.
+
+    Gaps in the unfavourable direction and gaps of measures with no better direction (e.g. refusals) come first,
+    largest first; favourable gaps after them. Gaps under :data:`MIN_GAP` points are left out.
     """
-    statuses = scorecard(config, metrics, threshold=threshold)
-    messages: list[tuple[str, str]] = []
+    out = []
+    for notebook in sorted(metrics):
+        for key, r in sorted(metrics[notebook].items()):
+            if not isinstance(r, dict) or not r.get("compare") or r.get("unit") != "%":
+                continue
+            value, england = r.get("value"), r.get("england")
+            if narrative.is_missing(value) or narrative.is_missing(england):
+                continue
+            diffs = [float(value) - float(england)]
+            if not narrative.is_missing(r.get("neighbours")):
+                diffs.append(float(value) - float(r["neighbours"]))
+            diff = max(diffs, key=abs)
+            if abs(diff) < MIN_GAP:
+                continue
+            hib = r.get("higher_is_better")
+            worse = None if hib is None else (diff < 0) == bool(hib)
+            out.append(Gap(notebook, key, r, abs(diff), worse))
+    return sorted(out, key=lambda g: (g.worse is False, -g.size, g.notebook, g.key))
+
+
+def gap_sentence(la_name: str, gap: Gap) -> str:
+    """A ranked gap in plain words: ``"Kent: requests for assessment refused, 57.9% of decisions in 2024, against
+    27.8% in England and 30.1% across its statistical neighbours."``"""
+    r = gap.record
+    text = r.get("message") or f"{r.get('label', gap.key)} was {narrative.fmt(r['value'], '%')}"
+    period = f" in {r['period']}" if r.get("period") else ""
+    others = f"England {narrative.fmt(r['england'], '%')}"
+    if not narrative.is_missing(r.get("neighbours")):
+        others += f", statistical neighbours {narrative.fmt(r['neighbours'], '%')}"
+    return narrative.sentence(f"{la_name}: {text}{period} ({others})")
+
+
+def key_messages(metrics: dict[str, dict[str, Any]], config: PackConfig, *,
+                 threshold: int | None = None, checks: list[BaselineCheck] | None = None,
+                 la_name: str | None = None) -> list[tuple[str, str]]:
+    """The front page's key messages, each with the link to its evidence, at most seven.
+
+    First the largest gaps against England and the statistical neighbours among all the evidence
+    (:func:`gaps`, up to four), whether or not the action plan covers them; then the scorecard in one sentence
+    (linking to ``#scorecard``), then the rated areas' findings, Red first, then Amber, then Green; then, if fewer than three
+    messages so far, each notebook's first metric ``finding`` (of a metric with a value) in metric-id order,
+    skipping metrics an area already reports. Numbers are the metrics' own, never recomputed here (so the
+    EP-hours figure is the EP page's).
+    """
+    name = la_name or config.la.name or "The council"
+    messages: list[tuple[str, str]] = [(gap_sentence(name, g), g.href) for g in gaps(metrics)[:4]]
+    statuses = scorecard(config, metrics, threshold=threshold, checks=checks)
     if statuses:
         counts = {w: sum(s.rag == w for s in statuses) for w in (GREEN, AMBER, RED, GREY)}
         parts = [_count_phrase(counts[GREEN], GREEN, "on target"),
@@ -272,7 +491,7 @@ def key_messages(metrics: dict[str, dict[str, Any]], config: PackConfig, *,
             "#scorecard"))
     order = {RED: 0, AMBER: 1, GREEN: 2}
     for s in sorted((s for s in statuses if s.rag in order), key=lambda s: order[s.rag]):
-        if len(messages) == 5:
+        if len(messages) == 7:
             break
         messages.append((f"{s.rag} – {s.finding}", s.evidence_href or "#scorecard"))
     if len(messages) < 3:
@@ -281,7 +500,7 @@ def key_messages(metrics: dict[str, dict[str, Any]], config: PackConfig, *,
             found = [r["finding"] for key, r in sorted(metrics[notebook].items())
                      if isinstance(r, dict) and r.get("finding") and not narrative.is_missing(r.get("value"))
                      and f"{notebook}.{key}" not in used]
-            if found and len(messages) < 5 and all(found[0] != m for m, _ in messages):
+            if found and len(messages) < 5 and all(narrative.sentence(found[0]) != m for m, _ in messages):
                 messages.append((narrative.sentence(found[0]), f"{notebook}.html"))
     return messages
 
@@ -318,8 +537,7 @@ def headline(la_name: str, statuses: list[AreaStatus], as_of: dt.date) -> str:
     if not statuses:
         return f"{la_name} at {when}: the pack config lists no action-plan areas to rate."
     green = sum(s.rag == GREEN for s in statuses)
-    verb = "is" if green == 1 else "are"
-    return f"{la_name} at {when}: {green} of {narrative.plural(len(statuses), 'action-plan area')} {verb} on target."
+    return f"{la_name} at {when}: {narrative.count_of(green, len(statuses), 'action-plan area')} on target."
 
 
 def summary_metrics(statuses: list[AreaStatus], as_of: dt.date) -> dict[str, dict[str, Any]]:

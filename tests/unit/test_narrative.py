@@ -151,3 +151,12 @@ def test_describe_series_flat_and_empty():
 def test_sentence():
     assert n.sentence("up 12% on last year") == "Up 12% on last year."
     assert n.sentence("Done.") == "Done."
+
+
+def test_count_of_agrees_with_part_and_whole() -> None:
+    from helpers import narrative as nv
+
+    assert nv.count_of(0, 1, "action-plan area") == "0 of 1 action-plan area is"
+    assert nv.count_of(1, 6, "action-plan area") == "1 of 6 action-plan areas is"
+    assert nv.count_of(2, 6, "action-plan area") == "2 of 6 action-plan areas are"
+    assert nv.count_of(0, 6, "area", verb="matches", verb_plural="match") == "0 of 6 areas match"

@@ -55,11 +55,17 @@ def test_amber_without_a_trend_test_when_better_than_baseline():
     assert s.change == "Up 16.9 percentage points since the baseline"
 
 
-def test_amber_on_trajectory_even_if_trend_not_significant():
-    """Latest 50, previous 40 (a year earlier): +10/yr. Due 31 Mar 2026 is 182 days after 30 Sep 2025 = 0.498 yr →
-    projected 50 + 10 × 0.498 = 54.98, short of 60: not on trajectory → Red. With target 54 it is → Amber."""
-    assert rate({}, {"value": 50.0, "previous": 40.0, "trend": "no significant change"}).rag == "Red"
-    assert rate({"target": 54}, {"value": 50.0, "previous": 40.0, "trend": "no significant change"}).rag == "Amber"
+def test_a_straight_line_trajectory_no_longer_overrides_the_tested_trend():
+    """Latest 50, previous 40, target 54: the old rule made this Amber because +10 a year would reach 54 by the due
+    date, while the evidence page's trend test said "no significant change". One test decides now: Red, and the
+    row says why."""
+    s = rate({"target": 54}, {"value": 50.0, "previous": 40.0, "trend": "no significant change",
+                              "trend_basis": "the DfE figures for 2020 to 2024"})
+    assert s.rag == "Red"
+    assert s.trend == "No significant change (trend test on the DfE figures for 2020 to 2024)"
+    assert s.reason == ("Red because the trend test on the DfE figures for 2020 to 2024 finds no significant change, "
+                        "although the figure is up 33.6 percentage points since the baseline: one comparison with the "
+                        "baseline is not a trend.")
 
 
 def test_red_when_not_met_and_getting_worse():
@@ -111,9 +117,138 @@ def test_benchmark_words_not_colour():
 
 
 def test_trend_text():
+    """The Trend column says whether the figure was tested, and by what; an untested change says "Not tested"."""
     assert rate({}, {"trend": "improving"}).trend == "Improving"
-    assert rate({}, {"previous": 28.7}).trend == "Up 4.6 percentage points on last year"
-    assert rate({}, {}).trend == "Not available"
+    assert rate({}, {"previous": 28.7}).trend == "Not tested; up 4.6 percentage points on last year"
+    assert rate({}, {}).trend == "Not tested"
+    assert rate({}, {"trend": "too few figures to test",
+                     "trend_phrase": "not tested: only 3 points (x), too few for a trend"}).trend == (
+        "Not tested: only 3 points (x), too few for a trend")
+
+
+B = "the DfE figures for 2020 to 2024"
+
+
+@pytest.mark.parametrize(("case", "area_kw", "record", "rag", "trend", "reason"), [
+    # the demo's contradiction: up since the baseline, but the page's test says deteriorating -> Red, said why
+    ("up since baseline, tested deteriorating", {}, {"value": 43.5, "trend": "deteriorating", "trend_basis": B},
+     "Red", f"Deteriorating (trend test on {B})",
+     f"Red because the trend test on {B} finds a significant deterioration, although the figure is up 27.1 "
+     "percentage points since the baseline: one comparison with the baseline is not a trend."),
+    # Kent's contradiction: the front page said Improving while the page's trend was not rising clearly
+    ("tested no change", {}, {"value": 33.3, "trend": "no significant change", "trend_basis": B},
+     "Red", f"No significant change (trend test on {B})",
+     f"Red because the trend test on {B} finds no significant change, although the figure is up 16.9 percentage "
+     "points since the baseline: one comparison with the baseline is not a trend."),
+    ("tested improving", {}, {"value": 33.3, "trend": "improving", "trend_basis": B},
+     "Amber", f"Improving (trend test on {B})", f"Amber because the trend test on {B} finds a significant "
+     "improvement."),
+    # "Trend: Not available" beside "improving": now the row says there is no test and what decided it
+    ("untested, better than baseline", {}, {"value": 33.3}, "Amber", "Not tested",
+     "Amber because there is no trend test for it and the figure is better than the baseline (up 16.9 percentage "
+     "points since the baseline)."),
+    ("untested, too few figures", {}, {"value": 33.3, "trend": "too few figures to test"}, "Amber",
+     "Not tested: too few figures to test",
+     "Amber because there is no trend test for it and the figure is better than the baseline (up 16.9 percentage "
+     "points since the baseline)."),
+    ("untested, worse than baseline", {}, {"value": 15.0}, "Red", "Not tested",
+     "Red because there is no trend test for it and the figure is not better than the baseline (down 1.4 "
+     "percentage points since the baseline)."),
+    ("met", {}, {"value": 62.0, "trend": "deteriorating", "trend_basis": B}, "Green",
+     f"Deteriorating (trend test on {B})", "Green because the latest figure meets the target."),
+    ("due passed", {"due": "2025-06-30"}, {"value": 33.3, "trend": "improving", "trend_basis": B}, "Red",
+     f"Improving (trend test on {B})", "Red because the due date (30 June 2025) has passed without meeting the "
+     "target."),
+])
+def test_status_and_trend_come_from_one_test(case, area_kw, record, rag, trend, reason):
+    """A table of cases: the status follows the Trend column's test, and the row states the rule applied,
+    especially where the change since the baseline seems to say otherwise. The Status meaning never says
+    "improving" beside a Trend that a test found not improving."""
+    s = rate(area_kw, record)
+    assert (s.rag, s.trend, s.reason) == (rag, trend, reason), case
+    row = sc.scorecard_table([s]).iloc[0]
+    assert row["Why this status"] == reason
+    if s.trend.lower().startswith(("deteriorating", "no significant change")):
+        assert s.rag != "Amber"
+
+
+def test_baseline_checked_against_the_packs_own_figure():
+    """Demo: baseline 16.4% typed for "2022 (inspection)" against the pack's own 2022 figure, 82.5% (33 of 40 here):
+    the check differs and the warning reaches the scorecard row; a baseline labelled "Sep 2024" is not checked."""
+    import pandas as pd
+
+    rows = []
+    for year, x, n in ((2022, 33.0, 40.0), (2023, 10.0, 40.0)):
+        for level, code in (("Local authority", "999"), ("National", "E92000001"), ("Regional", "E12000008")):
+            rows.append({"year": year, "geographic_level": level, "area_code": code, "area_name": code,
+                         "region_code": "E12000008", "plans_issued": n, "plans_issued_within_20_weeks": x,
+                         "plans_issued_20_to_52_weeks": n - x, "plans_issued_over_52_weeks": 0.0,
+                         "plans_issued_ex": n, "plans_issued_within_20_weeks_ex": x,
+                         "plans_issued_20_to_52_weeks_ex": n - x, "plans_issued_over_52_weeks_ex": 0.0})
+    ees = pd.DataFrame(rows)
+    cfg = config(area(metric="02_timeliness.pct_within_20_weeks_ex", baseline_label="2022 (inspection)"),
+                 area(id="A2", metric="02_timeliness.pct_within_20_weeks_ex", baseline=82.3, baseline_label="2022"),
+                 area(id="A3", metric="02_timeliness.pct_within_20_weeks_ex", baseline_label="Sep 2024"))
+    checks = sc.baseline_checks(cfg, ees, "999", "E12000008")
+    assert [(c.area_id, c.year, c.pack_value, c.differs) for c in checks] == [
+        ("A1", 2022, 82.5, True), ("A2", 2022, 82.5, False)]
+    assert checks[0].warning.startswith("the pack's own DfE figure for 2022 is 82.5%, not the 16.4% typed")
+    assert sc.baseline_sentence(checks).startswith("Warning: 1 of 2 checked action-plan baselines differs from")
+    assert sc.baseline_table(checks)["Check"].tolist() == ["Differs: check the config", "Matches"]
+    m = {"02_timeliness": {"pct_within_20_weeks_ex": {"value": 25.0, "unit": "%", "label": "x"}}}
+    row = sc.scorecard_table(sc.scorecard(cfg, m, checks=checks)).iloc[0]
+    assert "Warning: the pack's own DfE figure for 2022 is 82.5%" in row["Baseline"]
+    assert sc.baseline_sentence(checks[1:]) == "1 of 1 action-plan baseline matches the pack's own DfE figure for its year."
+
+
+def _gap_metrics() -> dict:
+    """Kent's and Medway's 2024 figures from the DfE release (as the benchmarks page records them)."""
+    def rec(value, england, neighbours, hib, message, label):
+        r = {"value": value, "england": england, "neighbours": neighbours, "unit": "%", "period": "2024",
+             "compare": True, "message": message, "label": label}
+        if hib is not None:
+            r["higher_is_better"] = hib
+        return r
+    return {"04_benchmarks": {
+        "refusal_rate_pct": rec(57.9, 27.8, 30.0, None, "57.9% of decisions on requests were refusals", "Refusals"),
+        "reviews_4_weeks_pct": rec(33.6, 44.4, 40.0, True, "33.6% of annual reviews in 4 weeks", "Reviews"),
+        "timeliness_pct": rec(33.3, 46.4, 40.0, True, "33.3% of plans in 20 weeks", "Timeliness"),
+        "decisions_6_weeks_pct": rec(90.0, 84.8, 88.0, True, "90.0% of decisions in 6 weeks", "Decisions"),
+        "tribunal_share_pct": rec(2.0, 3.0, 2.5, None, "2.0% tribunal", "Tribunal"),
+        "requests_growth_pct": {"value": 20.0, "england": 10.0, "unit": "%"},  # not flagged compare: not ranked
+    }}
+
+
+def test_key_messages_lead_with_the_largest_gap_whether_or_not_on_the_action_plan():
+    """Gaps (pp, the larger of England and neighbours): refusals 30.1 (no better direction), timeliness 13.1
+    worse, reviews 10.8 worse, decisions 5.2 better (after the worse ones), tribunal 1.0 (under 5: left out)."""
+    cfg = config(area(metric="02_timeliness.pct"))
+    m = {**_gap_metrics(), **metrics(trend="no significant change")}
+    ranked = sc.gaps(m)
+    assert [g.key for g in ranked] == ["refusal_rate_pct", "timeliness_pct", "reviews_4_weeks_pct",
+                                       "decisions_6_weeks_pct"]
+    assert [round(g.size, 1) for g in ranked] == [30.1, 13.1, 10.8, 5.2]
+    assert [g.worse for g in ranked] == [None, True, True, False]
+    msgs = sc.key_messages(m, cfg, la_name="Kent")
+    assert msgs[0] == ("Kent: 57.9% of decisions on requests were refusals in 2024 (England 27.8%, statistical "
+                       "neighbours 30.0%).", "04_benchmarks.html")
+    assert msgs[2][0].startswith("Kent: 33.6% of annual reviews in 4 weeks in 2024 (England 44.4%")
+    assert msgs[4][1] == "#scorecard" and msgs[5][0].startswith("Red – Plans issued within 20 weeks")
+    assert len(msgs) <= 7
+
+
+def test_medway_decisions_and_plans_over_a_year_appear():
+    """Medway 2024: decisions within 6 weeks 22.8% against England's 84.8% (62.0 pp worse); plans taking over a
+    year 27.8% against England's 6.8% (21.0 pp worse, lower is better)."""
+    m = {"04_benchmarks": {
+        "decisions_6_weeks_pct": {"value": 22.8, "england": 84.8, "unit": "%", "period": "2024", "compare": True,
+                                  "higher_is_better": True, "message": "22.8% of decisions were made in 6 weeks"},
+        "over_a_year_pct": {"value": 27.8, "england": 6.8, "unit": "%", "period": "2024", "compare": True,
+                            "higher_is_better": False, "message": "27.8% of new EHC plans took more than a year"}}}
+    msgs = sc.key_messages(m, config(), la_name="Medway")
+    assert [t for t, _ in msgs] == [
+        "Medway: 22.8% of decisions were made in 6 weeks in 2024 (England 84.8%).",
+        "Medway: 27.8% of new EHC plans took more than a year in 2024 (England 6.8%)."]
 
 
 def test_table_has_status_words_and_rule_mentions_every_status():
@@ -188,6 +323,11 @@ def test_messages_and_rule_html_escape_and_link():
     assert '<a href="#scorecard">Evidence: the scorecard below</a>' in out
     rule = sc.rule_html()
     assert 'id="scorecard"' in rule and rule.count("<li>") == 4
+
+
+def test_headline_grammar_via_narrative():
+    statuses = sc.scorecard(config(area()), metrics())
+    assert sc.headline("Kent", statuses, AS_OF) == "Kent at 30 September 2025: 0 of 1 action-plan area is on target."
 
 
 def test_headline_and_summary_metrics():
