@@ -9,6 +9,8 @@ for the notebook to put in a cell tagged ``exempt``.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from helpers.pack.config import Assumption, PackConfig
@@ -53,8 +55,13 @@ def table(config: PackConfig, *, commercial: bool) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["Assumption", "Value", "Unit", "What it is", "Source", "Owner", "Quality"])
 
 
-def quality_sentence(config: PackConfig) -> str:
-    """``"The pack uses 6 assumptions: 1 rated high quality, 4 medium and 1 low."`` (commercial ones included)."""
+def quality_sentence(config: PackConfig, *, commercial_shown: bool = True) -> str:
+    """``"The pack uses 6 assumptions: 1 rated high quality, 4 medium and 1 low."`` (commercial ones included).
+
+    With ``commercial_shown`` False (the public pack, where the exempt cell is removed) the sentence also says how
+    many the table below lists and that the commercial ones appear only in the restricted version, so the count
+    matches what the reader sees.
+    """
     n = len(config.assumptions)
     if n == 0:
         return "This pack's config lists no modelling assumptions."
@@ -62,11 +69,32 @@ def quality_sentence(config: PackConfig) -> str:
     low = [name(k) for k, a in config.assumptions.items() if a.quality == "low"]
     text = (f"The pack uses {n} modelling assumption{'s' if n != 1 else ''}: {counts['high']} rated high quality, "
             f"{counts['medium']} medium and {counts['low']} low.")
+    hidden = sum(is_commercial(k, a) for k, a in config.assumptions.items())
+    if hidden and not commercial_shown:
+        text += (f" The table below lists {n - hidden}; the other {hidden} {'is a price' if hidden == 1 else 'are prices'}"
+                 " paid under contract (commercial information), shown only in the restricted version.")
     if low:
         many = len(low) > 1
         text += (f" Check the low-rated one{'s' if many else ''} ({', '.join(low)}) before relying on results "
                  f"that use {'them' if many else 'it'}.")
     return text
+
+
+_PERCENT_IN_SOURCE = re.compile(r"\((\d{1,3}(?:\.\d+)?)%\)")
+
+
+def source_mismatches(config: PackConfig) -> list[str]:
+    """Assumptions whose value is a share (0-1) but whose source quotes a different percentage in brackets
+    ("... decided to assess (65%)" beside a value of 0.7): each as a sentence, so the page can flag it."""
+    out = []
+    for key, a in config.assumptions.items():
+        quoted = _PERCENT_IN_SOURCE.search(a.source or "")
+        if not quoted or not 0 < float(a.value) <= 1:
+            continue
+        if round(float(a.value) * 100) != round(float(quoted.group(1))):
+            out.append(f"{name(key)}: the value is {float(a.value):g} ({float(a.value) * 100:g}%) but its source quotes "
+                       f"{quoted.group(1)}%.")
+    return out
 
 
 def caveats(config: PackConfig) -> list[str]:

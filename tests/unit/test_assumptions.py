@@ -55,3 +55,30 @@ def test_summary_metrics_are_counts_only():
     m = a.summary_metrics(config())
     assert m["assumptions"]["value"] == 3 and m["assumptions_low_quality"]["value"] == 1
     assert "650" not in repr(m)  # the commercial day rate never reaches the metrics
+
+
+def test_public_sentence_counts_what_the_public_table_shows():
+    """3 assumptions, 1 commercial (the locum day rate), so the public table lists 2 (the demo: 9 and 8)."""
+    text = a.quality_sentence(config(), commercial_shown=False)
+    assert "The pack uses 3 modelling assumptions" in text
+    assert "The table below lists 2; the other 1 is a price paid under contract" in text
+    assert len(a.table(config(), commercial=False)) == 2
+
+
+def test_value_and_quoted_source_percentage_must_agree():
+    wrong = config(assumptions={"assessment_conversion": {
+        "value": 0.7, "unit": "share", "description": "d", "source": "DfE: 101,045 of 154,489 (65%)"}})
+    assert a.source_mismatches(wrong) == [
+        "Assessment conversion: the value is 0.7 (70%) but its source quotes 65%."]
+    right = config(assumptions={"assessment_conversion": {
+        "value": 0.65, "unit": "share", "description": "d", "source": "DfE: 101,045 of 154,489 (65%)"}})
+    assert a.source_mismatches(right) == []
+
+
+def test_demo_config_assumptions_match_their_sources():
+    from pathlib import Path
+
+    from helpers.pack.config import load_pack
+
+    demo = load_pack(Path(__file__).resolve().parents[2] / "config" / "demo.yaml", check_inputs=False)
+    assert a.source_mismatches(demo) == []

@@ -91,9 +91,9 @@ def test_funnel_axes_and_limit_names() -> None:
     assert ax.get_xlim() == pytest.approx((20 * 0.7, 1000.0))
     texts = _annotations(ax)
     # Limit names sit at n = 100, the axis point nearest the log-middle of 14-1000, on the line they name.
-    assert texts["95% limits"].xy == (100.0, 60.0)
-    assert texts["99.8% limits"].xy == (100.0, 35.0)
-    assert texts["99.8% limits allowing for variation between councils"].xy == (100.0, 10.0)
+    assert texts["95% limits: chance alone"].xy == (100.0, 60.0)
+    assert texts["99.8% limits: chance alone"].xy == (100.0, 35.0)
+    assert texts["99.8% limits allowing for usual differences between councils"].xy == (100.0, 10.0)
 
 
 def test_funnel_names_the_la_its_neighbours_and_the_baseline() -> None:
@@ -121,7 +121,7 @@ def test_funnel_names_the_la_its_neighbours_and_the_baseline() -> None:
 def test_funnel_without_wide_limits_draws_and_names_none() -> None:
     ax = plots.funnel_plot(_points(), _lines(wide=False), la_name=LA).axes[0]
     assert len(ax.get_lines()) == 5
-    assert "99.8% limits allowing for variation between councils" not in _annotations(ax)
+    assert "99.8% limits allowing for usual differences between councils" not in _annotations(ax)
 
 
 def test_funnel_labels_near_the_top_move_down_to_stay_on_the_chart() -> None:
@@ -181,3 +181,14 @@ def test_small_multiples_leave_out_missing_years_and_share_one_legend() -> None:
     assert len(fig.legends) == 1
     assert [t.get_text() for t in fig.legends[0].get_texts()] == [LA, "England", "North"]
     assert all(ax.get_legend() is None for ax in fig.axes)
+
+
+def test_small_multiples_legend_sits_above_every_panel() -> None:
+    """With an odd number of panels the legend used to sit under the last (left) panel only; now it is at the top
+    of the figure, above the highest panel, and says it applies to every panel."""
+    fig = plots.small_multiples(_trends(), {"A (%)": "A", "B (%)": "B", "C (%)": "C"})
+    fig.canvas.draw()
+    legend_box = fig.legends[0].get_window_extent()
+    top_panel = max(ax.get_window_extent().y1 for ax in fig.axes if ax.get_visible())
+    assert legend_box.y0 >= top_panel
+    assert fig.legends[0].get_title().get_text() == "Every panel:"

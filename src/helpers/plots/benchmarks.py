@@ -78,9 +78,9 @@ def funnel_plot(points: pd.DataFrame, lines: pd.DataFrame, *, la_name: str, base
     lo_x, hi_x = points["denominator"].min() * 0.7, axis[-1]
     # Name the limit lines where they are far apart: halfway along the (log) axis.
     at = int(np.argmin(np.abs(np.log(axis) - (0.5 * np.log(lo_x) + 0.5 * np.log(hi_x)))))
-    names = [("upper_95", "95% limits"), ("lower_998", "99.8% limits")]
+    names = [("upper_95", "95% limits: chance alone"), ("lower_998", "99.8% limits: chance alone")]
     if wide:
-        names.append(("wide_lower_998", "99.8% limits allowing for variation between councils"))
+        names.append(("wide_lower_998", "99.8% limits allowing for usual differences between councils"))
     for col, text in names:
         above = col.startswith("upper")
         ax.annotate(text, (axis[at], lines[col].iloc[at]), xytext=(4, 4 if above else -4),
@@ -136,6 +136,9 @@ def small_multiples(trends: pd.DataFrame, panels: dict[str, str], *, y_label: st
     for ax in axes.flat[len(panels):]:
         ax.set_visible(False)
     handles, labels = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=min(len(labels), 3), frameon=False)
-    fig.tight_layout(rect=(0, 0.08, 1, 1))
+    # One legend for every panel, across the top of the figure (under an odd last panel it read as that panel's).
+    top = 1 - 0.5 / (3.4 * rows)
+    fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 1.0), ncol=min(len(labels), 3),
+               frameon=False, title="Every panel:", title_fontsize=10)
+    fig.tight_layout(rect=(0, 0, 1, top - 0.02 * (1 + len(labels) // 4)))
     return fig
