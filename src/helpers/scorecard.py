@@ -69,6 +69,15 @@ class AreaStatus:
     reason: str = ""
     warning: str | None = None
 
+    @property
+    def message(self) -> str:
+        """The key message for this area: its status and latest figure only, the numbers its evidence page shows
+        (the baseline, target and due date are in the scorecard table below)."""
+        when = f" {period_phrase(self.period)}" if self.period else ""
+        meaning = {GREEN: "on target", AMBER: "not on target yet, but improving",
+                   RED: "off target and not improving", GREY: "no data in this pack"}[self.rag]
+        return f"{self.rag} – {self.measure}: {self.latest_text}{when}, {meaning} (scorecard below)."
+
 
 @dataclass(frozen=True)
 class BaselineCheck:
@@ -493,7 +502,7 @@ def key_messages(metrics: dict[str, dict[str, Any]], config: PackConfig, *,
     for s in sorted((s for s in statuses if s.rag in order), key=lambda s: order[s.rag]):
         if len(messages) == 7:
             break
-        messages.append((f"{s.rag} – {s.finding}", s.evidence_href or "#scorecard"))
+        messages.append((s.message, s.evidence_href or "#scorecard"))
     if len(messages) < 3:
         used = {area.metric for area in config.action_plan}
         for notebook in sorted(metrics):

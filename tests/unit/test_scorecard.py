@@ -276,7 +276,7 @@ def test_key_messages_worst_first_with_links():
                         "(Amber), 1 is off target and not improving (Red) and 1 has no data in this pack (Grey)."),
                        "#scorecard")
     assert [href for _, href in msgs[1:]] == ["03_ep_workforce.html", "02_timeliness.html", "02_timeliness.html"]
-    assert msgs[1][0].startswith("Red – EP advice in 6 weeks: 30.0%")  # Red first, status in words
+    assert msgs[1][0] == "Red – EP advice in 6 weeks: 30.0%, off target and not improving (scorecard below)."
 
 
 def test_key_messages_fall_back_to_notebook_findings():
