@@ -497,12 +497,15 @@ def funnel_table(points: pd.DataFrame, baseline: float, la_name: str) -> pd.Data
     return data
 
 
-def funnel_verdict(la_name: str, value: float, baseline: float, label: str | None, wide: str | None) -> str | None:
+def funnel_verdict(la_name: str, value: float, baseline: float, label: str | None, wide: str | None, *,
+                   further: int | None = None, councils: int | None = None) -> str | None:
     """The funnel plot's two tests told as one sentence: against England's limits for a council of this size
     (chance alone), and against the limits allowing for the usual differences between councils.
 
     ``value`` is the LA's percentage, ``baseline`` England's proportion (0-1); ``label`` and ``wide`` are the LA's
-    :func:`helpers.funnel.label` readings against the plain and the wide limits. None when the LA has no point.
+    :func:`helpers.funnel.label` readings against the plain and the wide limits; ``further`` of ``councils`` are
+    further from England on the same side (said when the council is "not unusual", so the reader sees why). None
+    when the LA has no point.
     The sentence never says "very unlikely to be chance" and then "not unusual" as if they disagreed: the first
     test asks whether the gap could be chance for one council, the second whether councils often differ this much.
     """
@@ -523,6 +526,8 @@ def funnel_verdict(la_name: str, value: float, baseline: float, label: str | Non
     if wide == "Not significant":
         tail = ("but councils differ widely, and allowing for the usual differences between councils it is not "
                 "unusual among them")
+        if further is not None and councils:
+            tail += f" ({narrative.count_of(further, councils, 'council', verb='is', verb_plural='are')} further {side})"
     elif wide.endswith("(0.001)"):
         tail = ("and even allowing for the usual differences between councils it is outside the 99.8% limits: very "
                 "unusual among councils (special-cause variation), so something specific to the council explains it")
@@ -533,17 +538,23 @@ def funnel_verdict(la_name: str, value: float, baseline: float, label: str | Non
 
 
 def funnel_sentences(la_name: str, baseline: float, label: str | None, wide: str | None,
-                     value: float | None = None) -> list[tuple[str, str]]:
+                     value: float | None = None, points: pd.DataFrame | None = None) -> list[tuple[str, str]]:
     """What the funnel plot says about the LA, as ``(text, kind)`` for :func:`helpers.charts.say`: the single
     sentence of :func:`funnel_verdict` as the headline. Empty when the LA has no point (both labels None).
 
     ``value`` (the LA's percentage) is needed for the sentence; without it the side is read from the label.
+    ``points`` (:func:`funnel_points`) lets the sentence say how many councils are further from England.
     """
     if label is None or wide is None:
         return []
     if value is None:
         value = baseline * 100 + (-1 if label.startswith("Low") else 1)
-    verdict = funnel_verdict(la_name, value, baseline, label, wide)
+    further = councils = None
+    if points is not None and len(points):
+        below = value < baseline * 100
+        further = int((points["value"] < value).sum() if below else (points["value"] > value).sum())
+        councils = len(points)
+    verdict = funnel_verdict(la_name, value, baseline, label, wide, further=further, councils=councils)
     return [(verdict, "headline")] if verdict else []
 
 

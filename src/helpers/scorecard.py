@@ -430,6 +430,11 @@ class Gap:
         return f"{self.notebook}.html"
 
 
+#: The one assessment-demand / EP-hours figure (written once from counts by the growth page, shown by the EP page):
+#: the front page quotes its finding as written and never recomputes it.
+DEMAND_METRIC = ("01_request_growth", "ep_hours_next_year")
+DEMAND_PAGE = "03_ep_workforce.html"
+
 #: Gaps smaller than this many percentage points are not key messages.
 MIN_GAP = 5.0
 
@@ -479,7 +484,8 @@ def key_messages(metrics: dict[str, dict[str, Any]], config: PackConfig, *,
     """The front page's key messages, each with the link to its evidence, at most seven.
 
     First the largest gaps against England and the statistical neighbours among all the evidence
-    (:func:`gaps`, up to four), whether or not the action plan covers them; then the scorecard in one sentence
+    (:func:`gaps`, up to four), whether or not the action plan covers them; then the assessment-demand / EP-hours
+    finding (:data:`DEMAND_METRIC`, as the growth page wrote it); then the scorecard in one sentence
     (linking to ``#scorecard``), then the rated areas' findings, Red first, then Amber, then Green; then, if fewer than three
     messages so far, each notebook's first metric ``finding`` (of a metric with a value) in metric-id order,
     skipping metrics an area already reports. Numbers are the metrics' own, never recomputed here (so the
@@ -487,6 +493,9 @@ def key_messages(metrics: dict[str, dict[str, Any]], config: PackConfig, *,
     """
     name = la_name or config.la.name or "The council"
     messages: list[tuple[str, str]] = [(gap_sentence(name, g), g.href) for g in gaps(metrics)[:4]]
+    demand = metrics.get(DEMAND_METRIC[0], {}).get(DEMAND_METRIC[1])
+    if isinstance(demand, dict) and demand.get("finding") and not narrative.is_missing(demand.get("value")):
+        messages.append((narrative.sentence(str(demand["finding"])), DEMAND_PAGE))
     statuses = scorecard(config, metrics, threshold=threshold, checks=checks)
     if statuses:
         counts = {w: sum(s.rag == w for s in statuses) for w in (GREEN, AMBER, RED, GREY)}
@@ -504,7 +513,7 @@ def key_messages(metrics: dict[str, dict[str, Any]], config: PackConfig, *,
             break
         messages.append((s.message, s.evidence_href or "#scorecard"))
     if len(messages) < 3:
-        used = {area.metric for area in config.action_plan}
+        used = {area.metric for area in config.action_plan} | {".".join(DEMAND_METRIC)}
         for notebook in sorted(metrics):
             found = [r["finding"] for key, r in sorted(metrics[notebook].items())
                      if isinstance(r, dict) and r.get("finding") and not narrative.is_missing(r.get("value"))

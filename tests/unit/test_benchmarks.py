@@ -319,6 +319,11 @@ def test_funnel_verdict_is_one_sentence_for_each_case() -> None:
         assert text.count(". ") == 0 and text.endswith(".")
     assert bm.funnel_sentences("Kent", 0.464, "Low (0.001)", "Not significant", value=33.3) == [
         (chance_only, "headline")]
+    medway = bm.funnel_verdict("Medway", 11.9, 0.464, "Low (0.001)", "Not significant", further=13, councils=151)
+    assert medway.endswith("it is not unusual among them (13 of 151 councils are further below).")
+    points = pd.DataFrame({"value": [5.0, 11.9, 30.0, 60.0]})
+    got = bm.funnel_sentences("Medway", 0.464, "Low (0.001)", "Not significant", value=11.9, points=points)
+    assert got[0][0].endswith("(1 of 4 councils is further below).")
 
 
 def test_names_neighbours_sentence_and_report_year() -> None:

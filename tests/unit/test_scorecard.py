@@ -345,3 +345,12 @@ def test_headline_and_summary_metrics():
                                                   ("Sep 2025", "in Sep 2025")])
 def test_period_phrase(period, expected):
     assert sc.period_phrase(period) == expected
+
+
+def test_demand_message_quotes_the_growth_pages_figure_unchanged():
+    """The EP-hours figure is written once (01_request_growth.ep_hours_next_year); the front page quotes it."""
+    m = {**_gap_metrics(), "01_request_growth": {"ep_hours_next_year": {
+        "value": 55_700, "unit": "count", "finding": "about 55,700 EP hours for 3,197 assessments in 2025"}}}
+    msgs = sc.key_messages(m, config(), la_name="Kent")
+    assert ("About 55,700 EP hours for 3,197 assessments in 2025.", "03_ep_workforce.html") in msgs
+    assert msgs.index(("About 55,700 EP hours for 3,197 assessments in 2025.", "03_ep_workforce.html")) == 4
