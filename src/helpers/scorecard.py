@@ -467,15 +467,27 @@ def gaps(metrics: dict[str, dict[str, Any]]) -> list[Gap]:
 
 
 def gap_sentence(la_name: str, gap: Gap) -> str:
-    """A ranked gap in plain words: ``"Kent: requests for assessment refused, 57.9% of decisions in 2024, against
-    27.8% in England and 30.1% across its statistical neighbours."``"""
+    """A ranked gap in plain words: ``"Kent: 57.9% of decisions on requests were refusals in 2024, above England
+    (27.8%) and above its statistical neighbours (26.6%)."``; "better"/"worse" where the measure has a better
+    direction, "above"/"below" where it has none."""
     r = gap.record
     text = r.get("message") or f"{r.get('label', gap.key)} was {narrative.fmt(r['value'], '%')}"
     period = f" in {r['period']}" if r.get("period") else ""
-    others = f"England {narrative.fmt(r['england'], '%')}"
-    if not narrative.is_missing(r.get("neighbours")):
-        others += f", statistical neighbours {narrative.fmt(r['neighbours'], '%')}"
-    return narrative.sentence(f"{la_name}: {text}{period} ({others})")
+    value = float(r["value"])
+    hib = r.get("higher_is_better")
+    parts = []
+    for key, name in (("england", "England"), ("neighbours", "its statistical neighbours")):
+        other = r.get(key)
+        if narrative.is_missing(other):
+            continue
+        shown = narrative.fmt(other, "%")
+        if narrative.fmt(value, "%") == shown:
+            parts.append(f"the same as {name} ({shown})")
+        elif hib is None:
+            parts.append(f"{'above' if value > float(other) else 'below'} {name} ({shown})")
+        else:
+            parts.append(f"{'better' if _better(value, float(other), bool(hib)) else 'worse'} than {name} ({shown})")
+    return narrative.sentence(f"{la_name}: {text}{period}, " + " and ".join(parts))
 
 
 def key_messages(metrics: dict[str, dict[str, Any]], config: PackConfig, *,

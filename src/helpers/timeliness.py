@@ -786,6 +786,9 @@ def target_sentence(forecast: TargetForecast | None, basis: TrendBasis | None,
     if forecast.status == "met" and word in (None, "improving"):
         return (f"{now}On {basis.description} the share is rising and the trend line has reached the {target} "
                 "target, but the latest figure is still below it, so the target is not met yet.")
+    if word == "deteriorating":
+        return (f"{now}The {target} target is not on the current trend: on {basis.description} the share is falling "
+                "(trend: deteriorating), so it is moving away from the target.")
     shown = f" (trend: {word})" if word else ""
     return (f"{now}The {target} target is not on the current trend: on {basis.description} the share is not "
             f"rising clearly enough{shown} to say when the target would be reached.")

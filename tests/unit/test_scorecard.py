@@ -230,9 +230,12 @@ def test_key_messages_lead_with_the_largest_gap_whether_or_not_on_the_action_pla
     assert [round(g.size, 1) for g in ranked] == [30.1, 13.1, 10.8, 5.2]
     assert [g.worse for g in ranked] == [None, True, True, False]
     msgs = sc.key_messages(m, cfg, la_name="Kent")
-    assert msgs[0] == ("Kent: 57.9% of decisions on requests were refusals in 2024 (England 27.8%, statistical "
-                       "neighbours 30.0%).", "04_benchmarks.html")
-    assert msgs[2][0].startswith("Kent: 33.6% of annual reviews in 4 weeks in 2024 (England 44.4%")
+    assert msgs[0] == ("Kent: 57.9% of decisions on requests were refusals in 2024, above England (27.8%) and above "
+                       "its statistical neighbours (30.0%).", "04_benchmarks.html")
+    assert msgs[2][0] == ("Kent: 33.6% of annual reviews in 4 weeks in 2024, worse than England (44.4%) and worse "
+                          "than its statistical neighbours (40.0%).")
+    assert msgs[3][0] == ("Kent: 90.0% of decisions in 6 weeks in 2024, better than England (84.8%) and better than "
+                          "its statistical neighbours (88.0%).")
     assert msgs[4][1] == "#scorecard" and msgs[5][0].startswith("Red – Plans issued within 20 weeks")
     assert len(msgs) <= 7
 
@@ -247,8 +250,8 @@ def test_medway_decisions_and_plans_over_a_year_appear():
                             "higher_is_better": False, "message": "27.8% of new EHC plans took more than a year"}}}
     msgs = sc.key_messages(m, config(), la_name="Medway")
     assert [t for t, _ in msgs] == [
-        "Medway: 22.8% of decisions were made in 6 weeks in 2024 (England 84.8%).",
-        "Medway: 27.8% of new EHC plans took more than a year in 2024 (England 6.8%)."]
+        "Medway: 22.8% of decisions were made in 6 weeks in 2024, worse than England (84.8%).",
+        "Medway: 27.8% of new EHC plans took more than a year in 2024, worse than England (6.8%)."]
 
 
 def test_table_has_status_words_and_rule_mentions_every_status():

@@ -336,7 +336,7 @@ def test_three_points_are_too_few_and_no_fitted_value_is_shown() -> None:
 @pytest.mark.parametrize(("within", "word", "phrase_in"), [
     # 5 yearly points of 1,000 plans; logit slope tested at 95% with the quasi-binomial standard error
     ([200, 250, 300, 350, 400], "improving", "rising clearly (trend: improving)"),
-    ([400, 350, 300, 250, 200], "deteriorating", "(trend: deteriorating)"),
+    ([400, 350, 300, 250, 200], "deteriorating", "the share is falling (trend: deteriorating)"),
     ([300, 320, 290, 310, 300], "no significant change", "(trend: no significant change)"),
     ([200, 400, 200, 400, 420], "no significant change", "(trend: no significant change)"),  # noisy: wide dispersion
 ])
