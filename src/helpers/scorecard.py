@@ -430,10 +430,10 @@ class Gap:
         return f"{self.notebook}.html"
 
 
-#: The one assessment-demand / EP-hours figure (written once from counts by the growth page, shown by the EP page):
-#: the front page quotes its finding as written and never recomputes it.
+#: The one assessment-demand / EP-hours figure (written once from counts by the growth page): the front page quotes
+#: its finding as written and never recomputes it. It links to the record's ``evidence`` page when the record names
+#: one (e.g. the EP page that repeats it), otherwise to the page that wrote it.
 DEMAND_METRIC = ("01_request_growth", "ep_hours_next_year")
-DEMAND_PAGE = "03_ep_workforce.html"
 
 #: Gaps smaller than this many percentage points are not key messages.
 MIN_GAP = 5.0
@@ -507,7 +507,8 @@ def key_messages(metrics: dict[str, dict[str, Any]], config: PackConfig, *,
     messages: list[tuple[str, str]] = [(gap_sentence(name, g), g.href) for g in gaps(metrics)[:4]]
     demand = metrics.get(DEMAND_METRIC[0], {}).get(DEMAND_METRIC[1])
     if isinstance(demand, dict) and demand.get("finding") and not narrative.is_missing(demand.get("value")):
-        messages.append((narrative.sentence(str(demand["finding"])), DEMAND_PAGE))
+        page = str(demand.get("evidence") or DEMAND_METRIC[0])
+        messages.append((narrative.sentence(str(demand["finding"])), f"{page.removesuffix('.html')}.html"))
     statuses = scorecard(config, metrics, threshold=threshold, checks=checks)
     if statuses:
         counts = {w: sum(s.rag == w for s in statuses) for w in (GREEN, AMBER, RED, GREY)}

@@ -355,5 +355,7 @@ def test_demand_message_quotes_the_growth_pages_figure_unchanged():
     m = {**_gap_metrics(), "01_request_growth": {"ep_hours_next_year": {
         "value": 55_700, "unit": "count", "finding": "about 55,700 EP hours for 3,197 assessments in 2025"}}}
     msgs = sc.key_messages(m, config(), la_name="Kent")
-    assert ("About 55,700 EP hours for 3,197 assessments in 2025.", "03_ep_workforce.html") in msgs
-    assert msgs.index(("About 55,700 EP hours for 3,197 assessments in 2025.", "03_ep_workforce.html")) == 4
+    assert msgs.index(("About 55,700 EP hours for 3,197 assessments in 2025.", "01_request_growth.html")) == 4
+    m["01_request_growth"]["ep_hours_next_year"]["evidence"] = "03_ep_workforce"
+    assert ("About 55,700 EP hours for 3,197 assessments in 2025.", "03_ep_workforce.html") in sc.key_messages(
+        m, config(), la_name="Kent")
