@@ -192,3 +192,14 @@ def test_small_multiples_legend_sits_above_every_panel() -> None:
     top_panel = max(ax.get_window_extent().y1 for ax in fig.axes if ax.get_visible())
     assert legend_box.y0 >= top_panel
     assert fig.legends[0].get_title().get_text() == "Every panel:"
+
+
+def test_a_panel_with_one_year_has_one_tick_at_that_year() -> None:
+    """Annual reviews are published for 2024 only: the panel must not stretch its axis to 1950-2100."""
+    trends = _trends()
+    one = trends[trends["measure"] == "A (%)"].assign(measure="R (%)")
+    one = one[one["year"] == one["year"].max()]
+    fig = plots.small_multiples(pd.concat([trends, one]), {"A (%)": "A", "R (%)": "R"})
+    ax = fig.axes[1]
+    year = int(one["year"].iloc[0])
+    assert list(ax.get_xticks()) == [year] and ax.get_xlim() == (year - 1, year + 1)

@@ -133,6 +133,10 @@ def small_multiples(trends: pd.DataFrame, panels: dict[str, str], *, y_label: st
         ax.set_title(title, fontsize=11, loc="left")
         ax.set_ylabel(y_label)
         ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))
+        years = sorted(panel.dropna(subset=["value"])["year"].unique())
+        if len(years) == 1:  # one year of data (e.g. annual reviews, first published for 2024): one tick, not 1950-2100
+            ax.set_xlim(years[0] - 1, years[0] + 1)
+            ax.set_xticks([years[0]])
     for ax in axes.flat[len(panels):]:
         ax.set_visible(False)
     handles, labels = axes.flat[0].get_legend_handles_labels()
