@@ -790,8 +790,13 @@ def target_sentence(forecast: TargetForecast | None, basis: TrendBasis | None,
         return (f"{now}The {target} target is not on the current trend: on {basis.description} the share is falling "
                 "(trend: deteriorating), so it is moving away from the target.")
     shown = f" (trend: {word})" if word else ""
-    return (f"{now}The {target} target is not on the current trend: on {basis.description} the share is not "
+    text = (f"{now}The {target} target is not on the current trend: on {basis.description} the share is not "
             f"rising clearly enough{shown} to say when the target would be reached.")
+    if word == "no significant change" and basis.months_per_step == 12:
+        pcts = [narrative.fmt(x / n * 100, "%") for x, n in zip(basis.successes, basis.plans) if n > 0]
+        text += (f" The {len(pcts)} yearly figures were {', '.join(pcts[:-1])} and {pcts[-1]}: a change from one "
+                 "year to the next is not on its own a trend.")
+    return text
 
 
 def target_metrics(forecast: TargetForecast | None, basis: TrendBasis | None,

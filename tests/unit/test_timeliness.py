@@ -585,3 +585,15 @@ def test_comparison_and_band_sentences() -> None:
         + "; ".join(f"{area}: 45.0% within 20 weeks, 45.0% 20 to 52 weeks, 10.0% over 52 weeks"
                     for area in ("Testshire", "South East", "England")) + ".")
     assert timeliness.bands_table(bands)["Plans"].tolist()[:3] == [72, 72, 16]
+
+
+def test_no_significant_change_on_yearly_figures_lists_them() -> None:
+    """Kent 2020-2024 style: a jump in the last year beside a flat five-year trend; the sentence lists the five
+    figures so "up 15 points on last year" in the headline and "no significant change" do not read as a clash."""
+    basis = timeliness.TrendBasis(pd.Series([300, 297, 251, 180, 333]), pd.Series([1000] * 5), 12,
+                                  pd.Timestamp("2024-07-01"), "the DfE figures for 2020 to 2024")
+    verdict = timeliness.trend_verdict(basis)
+    assert verdict.word == "no significant change"
+    text = timeliness.target_sentence(timeliness.months_to_target(basis.trend(), 60), basis, verdict)
+    assert text.endswith("The 5 yearly figures were 30.0%, 29.7%, 25.1%, 18.0% and 33.3%: a change from one year to "
+                         "the next is not on its own a trend.")
