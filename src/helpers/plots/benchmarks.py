@@ -82,7 +82,7 @@ def funnel_plot(points: pd.DataFrame, lines: pd.DataFrame, *, la_name: str, base
     if wide:
         names.append(("wide_lower_998", "99.8% limits allowing for usual differences between councils"))
     for col, text in names:
-        above = col.startswith("upper")
+        above = col.startswith(("upper", "wide_lower"))  # the wide lower line sits near 0%: label above it
         ax.annotate(text, (axis[at], lines[col].iloc[at]), xytext=(4, 4 if above else -4),
                     textcoords="offset points", ha="left", va="bottom" if above else "top", fontsize=10,
                     color=_INK, bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.85})
