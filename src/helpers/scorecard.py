@@ -153,17 +153,29 @@ def baseline_checks(config: PackConfig, ees: pd.DataFrame, la_code: str,
 
 
 def baseline_sentence(checks: list[BaselineCheck]) -> str:
-    """One sentence for the data-quality page: how many baselines were checked and which differ."""
+    """One sentence for the data-quality page: which baselines match the pack's own figure, which differ (a
+    warning) and which could not be checked because DfE has no figure for their year."""
     if not checks:
         return ("No action-plan baseline could be checked against the DfE release (none names a calendar year of a "
                 "published measure).")
-    wrong = [c for c in checks if c.differs]
-    if not wrong:
-        return (f"{narrative.count_of(len(checks), len(checks), 'action-plan baseline', verb='matches', verb_plural='match')} "
+    known = [c for c in checks if c.pack_value is not None]
+    wrong = [c for c in known if c.differs]
+    unknown = [c for c in checks if c.pack_value is None]
+    if wrong:
+        parts = "; ".join(f"{c.title}: {c.warning}" for c in wrong)
+        text = narrative.sentence(
+            f"Warning: {narrative.count_of(len(wrong), len(known), 'checked action-plan baseline', verb='differs', verb_plural='differ')} "
+            f"from the pack's own DfE figure for its year. {parts}")
+    elif known:
+        text = (f"{narrative.count_of(len(known), len(known), 'checked action-plan baseline', verb='matches', verb_plural='match')} "
                 "the pack's own DfE figure for its year.")
-    parts = "; ".join(f"{c.title}: {c.warning}" for c in wrong)
-    return narrative.sentence(f"Warning: {narrative.count_of(len(wrong), len(checks), 'checked action-plan baseline', verb='differs', verb_plural='differ')} "
-                              f"from the pack's own DfE figure for its year. {parts}")
+    else:
+        text = ""
+    if unknown:
+        names = ", ".join(f'"{c.title}" ({c.year})' for c in unknown)
+        text += (f" {narrative.plural(len(unknown), 'baseline')} could not be checked, as the release has no figure "
+                 f"for {'its' if len(unknown) == 1 else 'their'} year: {names}.")
+    return text.strip()
 
 
 def baseline_table(checks: list[BaselineCheck]) -> pd.DataFrame:

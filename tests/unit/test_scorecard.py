@@ -198,7 +198,12 @@ def test_baseline_checked_against_the_packs_own_figure():
     m = {"02_timeliness": {"pct_within_20_weeks_ex": {"value": 25.0, "unit": "%", "label": "x"}}}
     row = sc.scorecard_table(sc.scorecard(cfg, m, checks=checks)).iloc[0]
     assert "Warning: the pack's own DfE figure for 2022 is 82.5%" in row["Baseline"]
-    assert sc.baseline_sentence(checks[1:]) == "1 of 1 action-plan baseline matches the pack's own DfE figure for its year."
+    assert sc.baseline_sentence(checks[1:]) == (
+        "1 of 1 checked action-plan baseline matches the pack's own DfE figure for its year.")
+    no_figure = sc.BaselineCheck("A5", "Annual reviews", 40.0, "2023", 2023, None, "%")
+    assert sc.baseline_sentence([checks[1], no_figure]) == (
+        "1 of 1 checked action-plan baseline matches the pack's own DfE figure for its year. 1 baseline could not be "
+        'checked, as the release has no figure for its year: "Annual reviews" (2023).')
 
 
 def _gap_metrics() -> dict:
