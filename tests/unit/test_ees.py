@@ -206,7 +206,12 @@ def test_las_over_both_releases(both: Release) -> None:
     assert las.loc["839", "first_year"] == 2019
     files = both.files.set_index("file")
     assert files.loc["data/sen2_mi.csv", "source"] == "education-health-and-care-plans_2022.zip"
-    assert files.loc["data/sen2_mi.csv", "years_used"] == "2010-2018"
+    # years each file supplies: sen2_mi.csv starts in 2014; for 2019 it fills the one area-year that the 2025
+    # release's newplans.csv lacks (160 of 161 headline rows), which the provenance table shows
+    assert files.loc["data/sen2_mi.csv", "years_used"] == "2014-2019"
+    assert files.loc["data/sen2_age_caseload.csv", "years_used"] == "2010-2018"
+    prov = both.provenance.set_index(["year", "source"])
+    assert prov.loc[(2019, "education-health-and-care-plans_2022.zip"), "rows"] == 1
 
 
 # --- folder form, list_las, find_la, totals_check -------------------------------------------------------------
@@ -269,8 +274,20 @@ def test_totals_check(r25: Release) -> None:
     assert (check["regions_minus_england"].dropna() == 0).all()
     assert check.loc[(2023, "requests_received"), "las_minus_england"] < 0  # three LAs are 'x' in 2023
     assert check.loc[(2023, "requests_received"), "las_reporting"] == 150
-    # the 2025 release's newplans.csv gives some 2022 LA rows their region's total (e.g. Yorkshire: 6,078 each)
-    assert check.loc[(2022, "new_plans"), "las_minus_england"] > 80_000
+    # the 2025 release's newplans.csv gives the 15 Yorkshire and The Humber councils the region's 2022 total
+    # (6,078 each; 14 x 6,078 = 85,092 too many); repaired from their Sex rows the councils come within 350 of
+    # England (the region's own Sex rows add up to 5,728 + 2 unknown, not 6,078)
+    assert check.loc[(2022, "new_plans"), "las_minus_england"] == -350
+
+
+def test_yorkshire_region_total_repaired(r25: Release) -> None:
+    """Each Y&H council's 2022 new plans = 6,078 in the file; the repair is the sum of its Sex rows."""
+    rep = r25.repairs.set_index("area_code")
+    assert len(rep) == 15 and set(rep["published"]) == {6078} and set(rep["year"]) == {2022}
+    assert rep.loc["815", "area_name"] == "North Yorkshire" and rep.loc["815", "repaired"] == 814
+    assert rep.loc["370", "repaired"] == 109 + 210  # Barnsley: Female 109 + Male 210 (newplans.csv Sex rows)
+    assert value(r25.table, "815", 2022, "new_plans") == 814
+    assert value(r25.table, "E12000003", 2022, "new_plans") == 6078  # the region row is not touched
 
 
 def test_save_and_load_release(r25: Release, tmp_path: Path) -> None:
