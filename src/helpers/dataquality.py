@@ -50,11 +50,19 @@ def release_sentence(release: Release, la: LA) -> str:
 
 
 def provenance(release: Release) -> pd.DataFrame:
-    """Which release and layout each year's figures came from (newest release first within a year)."""
+    """Which release and layout each year's figures came from: consecutive years with the same release, layout and
+    files share a row (newest release first within a year)."""
+    from helpers.sources.ees import _span
+
     p = release.provenance
-    out = p.assign(year=p["year"].astype(str))[["year", "source", "reporting_year", "layout", "files", "rows"]]
-    return out.rename(columns={"year": "Year", "source": "Release", "reporting_year": "Reporting year",
-                               "layout": "Layout", "files": "Files", "rows": "Areas"}).reset_index(drop=True)
+    groups = p.groupby(["source", "layout", "reporting_year", "files"], sort=False)
+    out = groups.agg(years=("year", lambda y: _span(sorted(int(v) for v in y))), first=("year", "min"),
+                     rows=("rows", "max")).reset_index()
+    out = out.sort_values(["first", "reporting_year"], ascending=[True, False])
+    out = out[["years", "source", "reporting_year", "layout", "files", "rows"]]
+    return out.rename(columns={"years": "Years", "source": "Release", "reporting_year": "Reporting year",
+                               "layout": "Layout", "files": "Files", "rows": "Areas (most in a year)"}
+                      ).reset_index(drop=True)
 
 
 def provenance_sentence(release: Release) -> str:
