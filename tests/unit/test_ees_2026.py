@@ -156,3 +156,32 @@ def test_missing_measure_column_names_closest(sample: Path, tmp_path: Path) -> N
         read_release([folder])
     assert err.value.field == "new_ehc_plans" and err.value.found == "did you mean 'new_ehc_plan'?"
     assert err.value.where == "line 1 (header)"
+
+
+@pytest.mark.slow
+def test_data_quality_page_from_the_2026_sample_and_2025_zip(tmp_path_factory: pytest.TempPathFactory,
+                                                             sample: Path, ees_2025: Path) -> None:
+    """The page says which release and layout each year came from, lists the Yorkshire repairs with both values,
+    counts current councils (153, not 158 ever seen), and keeps the column list to a CSV download."""
+    from conftest import copy_project
+    from helpers.pack import cli
+
+    project = copy_project(tmp_path_factory.mktemp("ees2026") / "project")
+    text = (project / "config" / "kent.example.yaml").read_text()
+    text = text.replace("    - data/raw/education-health-and-care-plans_2025.zip",
+                        f"    - {sample}\n    - {ees_2025}")
+    text = text.replace("    - data/raw/education-health-and-care-plans_2022.zip", "")
+    config = project / "config" / "kent.yaml"
+    config.write_text(text)
+    assert cli.main(["build", str(config), "--no-pdf", "--jobs", "1", "--only", "00_data_quality"]) == 0
+    pack = project / "reports" / "kent"
+    page = (pack / "00_data_quality.html").read_text()
+    assert "2026 topic files" in page and "2025 topic files" in page and "2026-sample" in page
+    assert "153 councils (5 more that have since merged or been abolished)" in page
+    assert "North Yorkshire" in page and "6,078" in page and "814" in page
+    assert "did not submit" not in page
+    full = pack / "downloads" / "00_data_quality-missing-values-all-columns.csv"
+    assert full.exists() and len(full.read_text().splitlines()) > 200
+    assert "download the full list (CSV)" in page
+    summary = (pack / "downloads" / "00_data_quality-missing-values.csv").read_text().splitlines()
+    assert len(summary) <= 40  # one row per file, about a page
