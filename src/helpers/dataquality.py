@@ -260,8 +260,15 @@ def metrics(release: Release, checks: pd.DataFrame, local: Sen2Tables | None) ->
         "totals_checks_failed": {"value": int(checks.attrs.get("n_failed", len(checks))), "unit": "count",
                                  "label": "Totals checks that do not add up", "period": "all years",
                                  "higher_is_better": False},
+        "dfe_values_repaired": {"value": int(len(release.repairs)), "unit": "count",
+                                "label": "DfE council figures repaired (a region's total given to a council)",
+                                "period": "all years", "higher_is_better": False},
     }
     if local is not None:
+        out["local_impossible_dates"] = {
+            "value": int(local.issues.loc[local.issues["rule"] == "dates_out_of_order", "count"].sum()),
+            "unit": "count", "label": "Local records with impossible dates (left out of timeliness)",
+            "period": "extract", "higher_is_better": False}
         out["local_rule_failures"] = {"value": int(local.issues["count"].sum()) if not local.issues.empty else 0,
                                       "unit": "count", "label": "Records failing SEN2 guidance checks",
                                       "period": str(local.reference_date or ""), "higher_is_better": False}
