@@ -201,14 +201,22 @@ def monthly_coverage(cases: pd.DataFrame) -> pd.DataFrame:
     return out[["Month", "Requests received"]]
 
 
-def rule_failures(tables: Sen2Tables) -> pd.DataFrame:
-    """Guidance rules the extract breaks, with the number of records (no personal details)."""
+def rule_failures(tables: Sen2Tables, hide_below: int = 1) -> pd.DataFrame:
+    """Guidance rules the extract breaks, with the number of records and the element paths (or CSV lines) of the
+    first three (positions in the file, never personal details).
+
+    The paths are left out for a rule with fewer than ``hide_below`` records (the public pack's disclosure
+    threshold): listing them would reveal the suppressed count.
+    """
+    column = "First records (element path or CSV line)"
     issues = tables.issues
     if issues.empty:
-        return pd.DataFrame({"Check": ["All guidance checks passed"], "Records": [0],
-                             "First records (element path or CSV line)": [""]})
-    return issues[["description", "count", "examples"]].rename(columns={
-        "description": "Check", "count": "Records", "examples": "First records (element path or CSV line)"})
+        return pd.DataFrame({"Check": ["All guidance checks passed"], "Records": [0], column: [""]})
+    out = issues[["description", "count", "examples"]].rename(columns={
+        "description": "Check", "count": "Records", "examples": column}).reset_index(drop=True)
+    out[column] = out[column].where(out["Records"] >= hide_below, "not shown (fewer than "
+                                    f"{hide_below} records)")
+    return out
 
 
 def reconciliation_years(tables: Sen2Tables, table: pd.DataFrame, la: LA) -> list[int]:

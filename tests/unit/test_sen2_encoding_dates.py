@@ -83,6 +83,8 @@ def test_impossible_dates_counted_with_paths_and_left_out_of_timeliness(tmp_path
     assert "Message/Persons/Person[1]/Requests[1]" in issues.loc["dates_out_of_order", "examples"]
     table = dataquality.rule_failures(bad)
     assert "Message/Persons/Person[1]/Requests[1]" in " ".join(table.iloc[:, 2])
+    public = dataquality.rule_failures(bad, hide_below=5)  # paths would reveal a suppressed count
+    assert "Person[" not in " ".join(public.iloc[:, 2]) and "fewer than 5" in " ".join(public.iloc[:, 2])
 
     end = dt.date(2025, 1, 16)
     c_good, c_bad = case_table.derive(good, end), case_table.derive(bad, end)
