@@ -2,14 +2,9 @@
 
 Analysts download the release's "all data" zip each June; :func:`read_release` reads one or more of those zips
 as downloaded (or their unzipped folders) into one wide table with a row per year, geography and area (see
-``docs/architecture.md``, table ``ees``). Two layouts are understood:
-
-* **topic files** (reporting year 2025 onwards): ``requests.csv``, ``assessments.csv``, ``newplans.csv``,
-  ``timeliness_20_week.csv``, ``caseload.csv``, ``annual_reviews.csv``, ``ceased_plans.csv``, from 2019
-  (January 2019 census for plans in place);
-* **2022 release**: the CamelCase ``sen2_mi.csv`` headline series (calendar years 2014-2021) and
-  ``sen2_age_caseload.csv`` (January censuses 2010-2022; until 2018 its total includes statements of SEN,
-  the predecessor of EHC plans, which is how DfE published the series).
+``docs/architecture.md``, table ``ees``). The layouts understood (2022 CamelCase ``sen2_mi.csv``, 2023-2024
+snake_case ``sen2_mi.csv``, the 2025 and 2026 topic files) are described as data in
+:mod:`helpers.sources.ees_layouts`; this module matches each file against them (newest first) and reads it.
 
 Rules, with their source (``../shared/DATA.md`` §1, ``reference/ees_statistics.md`` §1 and §7):
 
@@ -24,8 +19,11 @@ Rules, with their source (``../shared/DATA.md`` §1, ``reference/ees_statistics.
 * columns are matched case-insensitively through an explicit mapping (``PC_`` and ``pc_`` prefixes change between
   releases; DfE's misspellings such as ``number_decsion_4weeks`` are part of the mapping);
 * percentages are recomputed from counts, never taken from the file or averaged;
-* where releases cover the same year, the newer release (the one whose data reach the later year) supplies
-  that whole year.
+* where releases hold the same figure for the same area and year, the newer release (by reporting year) supplies
+  it; older releases fill only what it lacks (:func:`_combine`);
+* a council figure equal to its region's total (DfE's 2025 ``newplans.csv``, Yorkshire and The Humber 2022) is
+  repaired from the council's breakdown rows and listed (``Release.repairs``);
+* zip members are checked for size, compression ratio, encryption and duplicates before anything is decompressed.
 
 Every problem with an input raises :class:`~helpers.errors.InputError` naming the file (for a zip, the zip path
 followed by the member path), the CSV line and the column.
@@ -364,6 +362,9 @@ def _read_one(path: Path) -> _ReleaseData:
         return _read_members(path, set(members), load)
     if not stat.S_ISREG(st.st_mode):
         raise InputError(path, "not a regular file or folder (a device, pipe or socket)", expected=_EXPECTED)
+    if st.st_size > MAX_RELEASE_BYTES:
+        raise InputError(path, f"the file is too large for a DfE release zip ({st.st_size:,} bytes)",
+                         expected=f"at most {MAX_RELEASE_BYTES:,} bytes (the 2025 release is 6 MB)")
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, EOFError, UnicodeDecodeError, ValueError):
