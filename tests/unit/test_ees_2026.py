@@ -93,6 +93,8 @@ def test_new_measures_of_the_2026_layout(r26: Release) -> None:
     assert pd.isna(value(t, "E92000001", 2019, "avg_weeks_to_issue"))
     assert value(t, "E92000001", 2019, "requests_received") == 82_329  # "All requests for an EHC needs assessment"
     assert value(t, "E92000001", 2019, "new_plans") == 53_899  # "All new EHC plans"
+    assert value(t, "E92000001", 2022, "plans_ceased") == 34_724  # ceased_plans.csv without not_rec
+    assert value(t, "E92000001", 2019, "plans_in_place") == 353_995  # caseload.csv, 201819, 61 columns
 
 
 def test_2025_checks_still_pass_beside_the_2026_layout(with_2025: Release, ees_2025: Path) -> None:
