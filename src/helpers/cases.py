@@ -44,7 +44,7 @@ OVERDUE_BANDS: tuple[str, ...] = ("not yet 20 weeks", "up to 6 weeks overdue", "
 CASE_COLUMNS: tuple[str, ...] = (
     "person_id", "request_id", "received_date", "decision_date", "decision", "weeks_to_decision",
     "decided_within_6_weeks", "assessment_outcome", "plan_issue_date", "weeks_to_issue", "within_20_weeks",
-    "exception", "stage", "open", "weeks_elapsed", "weeks_overdue", "age_at_request")
+    "exception", "stage", "open", "weeks_elapsed", "weeks_overdue", "age_at_request", "dates_impossible")
 PERIOD_COLUMNS: tuple[str, ...] = (
     "period", "requests_received", "decisions", "decisions_within_6_weeks", "refusals", "plans_issued",
     "plans_issued_within_20_weeks", "plans_issued_ex", "plans_issued_within_20_weeks_ex", "pct_within_20_weeks",
@@ -100,6 +100,12 @@ def derive(tables: Sen2Tables, period_end: dt.date) -> pd.DataFrame:
     decision_date = outcome_date.where(decision.isin(["assess", "not_assess"]))
     days_to_decision = _days(decision_date, df["received_date"])
 
+    # impossible dates (SEN2 rule dates_out_of_order): a decision before the request was received, or a plan
+    # issued before the request or before the decision to assess. Such records are left out of every timeliness
+    # count (decisions within 6 weeks, plans within 20 weeks) and counted instead (impossible_dates_sentence).
+    impossible = ((df["request_outcome_date"] < df["received_date"])
+                  | (df["assessment_outcome_date"] < df["received_date"])
+                  | (df["assessment_outcome_date"] < df["request_outcome_date"])).fillna(False).astype(bool)
     a_date = df["assessment_outcome_date"].where(df["assessment_outcome_date"] <= end)
     a_later = df["assessment_outcome_date"].notna() & a_date.isna()
     a_code = df["assessment_outcome"]
@@ -108,7 +114,8 @@ def derive(tables: Sen2Tables, period_end: dt.date) -> pd.DataFrame:
         ["plan", "no_plan", "withdrawn"], default="ongoing"), index=df.index, dtype="str")
     assessment_outcome = outcome.where(decision == "assess")
     plan_issue_date = a_date.where(assessment_outcome == "plan")
-    days_to_issue = _days(plan_issue_date, df["received_date"])
+    days_to_issue = _days(plan_issue_date, df["received_date"]).where(~impossible)
+    days_to_decision = days_to_decision.where(~impossible)
 
     stage = pd.Series(np.select(
         [decision == "pending", decision == "not_assess", decision == "withdrawn", assessment_outcome == "plan",
@@ -137,6 +144,7 @@ def derive(tables: Sen2Tables, period_end: dt.date) -> pd.DataFrame:
         "weeks_elapsed": elapsed,
         "weeks_overdue": (elapsed - 20).clip(lower=0),
         "age_at_request": _age_years(df["birth_date"], df["received_date"]),
+        "dates_impossible": impossible.to_numpy(),
     })
     return cases.reset_index(drop=True)
 
@@ -154,8 +162,9 @@ def by_period(cases: pd.DataFrame, freq: str = "M") -> pd.DataFrame:
     def start(dates: pd.Series) -> pd.Series:
         return dates.dt.to_period(freq).dt.start_time
 
-    decided = cases["decision"].isin(["assess", "not_assess"]) & cases["decision_date"].notna()
-    plans = cases["plan_issue_date"].notna()
+    valid = ~cases["dates_impossible"].astype(bool)
+    decided = cases["decision"].isin(["assess", "not_assess"]) & cases["decision_date"].notna() & valid
+    plans = cases["plan_issue_date"].notna() & valid
     within = cases["within_20_weeks"].fillna(False).astype(bool)
     ex = ~cases["exception"]
     events = {
@@ -182,6 +191,23 @@ def by_period(cases: pd.DataFrame, freq: str = "M") -> pd.DataFrame:
         out[f"pct_within_20_weeks{suffix}"] = (100 * out[f"plans_issued_within_20_weeks{suffix}"]
                                               / issued.where(issued > 0))
     return out[list(PERIOD_COLUMNS)]
+
+
+def impossible_dates(cases: pd.DataFrame) -> int:
+    """Requests left out of the timeliness figures because their dates run backwards (see :func:`derive`)."""
+    return int(cases["dates_impossible"].astype(bool).sum())
+
+
+def impossible_dates_sentence(cases: pd.DataFrame) -> str:
+    """One sentence for the timeliness page: how many requests were left out for impossible dates."""
+    n = impossible_dates(cases)
+    if n == 0:
+        return "Every request in the local extract has its dates in a possible order, so none is left out."
+    return (f"{n:,} request{'s' if n != 1 else ''} in the local extract "
+            f"{'have' if n != 1 else 'has'} impossible dates (a decision or plan dated before the request was "
+            "received, or a plan before the decision to assess) and "
+            f"{'are' if n != 1 else 'is'} left out of the timeliness figures; the data-quality page lists "
+            "the checks they fail.")
 
 
 def open_by_stage(cases: pd.DataFrame) -> pd.DataFrame:
@@ -247,7 +273,7 @@ def dfe_headlines(source: Sen2Tables | pd.DataFrame, year: int) -> dict[str, int
         cases = source
         new_plans = float("nan")
     received = cases[cases["received_date"].dt.year == year]
-    issued = cases[cases["plan_issue_date"].dt.year == year]
+    issued = cases[(cases["plan_issue_date"].dt.year == year) & ~cases["dates_impossible"].astype(bool)]
     within = issued["within_20_weeks"].fillna(False).astype(bool)
     ex = ~issued["exception"]
     return {

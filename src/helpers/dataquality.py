@@ -32,13 +32,78 @@ RECONCILED: dict[str, str] = {
 }
 
 
+def current_councils(table: pd.DataFrame) -> int:
+    """Councils in the latest year of the table (today's councils, not every council that ever reported)."""
+    las = table[table["geographic_level"] == "Local authority"]
+    return int(las.loc[las["year"] == las["year"].max(), "area_code"].nunique()) if len(las) else 0
+
+
 def release_sentence(release: Release, la: LA) -> str:
     """One sentence: what the release covers and which council the pack is about."""
     t = release.table
     las = t.loc[t["geographic_level"] == "Local authority", "area_code"].nunique()
+    now = current_councils(t)
+    former = f" ({las - now} more that have since merged or been abolished)" if las > now else ""
     return (f"The DfE release covers {int(t['year'].min())} to {int(t['year'].max())} for England, "
-            f"{t.loc[t['geographic_level'] == 'Regional', 'area_code'].nunique()} regions and {las} councils. "
-            f"This pack is about {la.name} (DfE number {la.old_code}, code {la.code}, {la.region_name}).")
+            f"{t.loc[t['geographic_level'] == 'Regional', 'area_code'].nunique()} regions and {now} councils"
+            f"{former}. This pack is about {la.name} (DfE number {la.old_code}, code {la.code}, {la.region_name}).")
+
+
+def provenance(release: Release) -> pd.DataFrame:
+    """Which release and layout each year's figures came from: consecutive years with the same release, layout and
+    files share a row (newest release first within a year)."""
+    from helpers.sources.ees import _span
+
+    p = release.provenance
+    groups = p.groupby(["source", "layout", "reporting_year", "files"], sort=False)
+    out = groups.agg(years=("year", lambda y: _span(sorted(int(v) for v in y))), first=("year", "min"),
+                     rows=("rows", "max")).reset_index()
+    out = out.sort_values(["first", "reporting_year"], ascending=[True, False])
+    out = out[["years", "source", "reporting_year", "layout", "files", "rows"]]
+    return out.rename(columns={"years": "Years", "source": "Release", "reporting_year": "Reporting year",
+                               "layout": "Layout", "files": "Files", "rows": "Areas (most in a year)"}
+                      ).reset_index(drop=True)
+
+
+def provenance_sentence(release: Release) -> str:
+    p = release.provenance
+    names = ", ".join(f"{s} ({lay}, reporting year {y})" for s, lay, y in
+                      p[["source", "layout", "reporting_year"]].drop_duplicates("source").itertuples(index=False))
+    return (f"The pack reads {names}. Where two releases hold the same figure for the same area and year, the newer "
+            "release's figure is used (DfE revises earlier years); the table shows which release each year came from.")
+
+
+def repairs(release: Release) -> pd.DataFrame:
+    """Known errors in DfE's files that the reader repaired, with the published and the repaired value."""
+    r = release.repairs
+    out = r.assign(year=r["year"].astype(str))[["year", "area_name", "region_name", "measure", "published",
+                                                "repaired", "reason", "source"]]
+    return out.rename(columns={"year": "Year", "area_name": "Council", "region_name": "Region",
+                               "measure": "Measure", "published": "Published", "repaired": "Repaired",
+                               "reason": "Why", "source": "Release"}).reset_index(drop=True)
+
+
+def repairs_sentence(release: Release) -> str:
+    r = release.repairs
+    if r.empty:
+        return "No council figure in the release equals its whole region's total, so nothing was repaired."
+    groups = r.groupby(["source", "file", "year", "region_name"]).size()
+    parts = [f"{n} {region} councils in {year} ({file}, {source})" for (source, file, year, region), n in groups.items()]
+    return ("DfE's file gives " + "; ".join(parts) + " the region's total instead of their own figure. The pack uses "
+            "the sum of each council's breakdown rows instead, which matches the headline for every other council "
+            "and year in the file; the table lists both values.")
+
+
+def missing_by_file(quality: pd.DataFrame) -> pd.DataFrame:
+    """One row per release file: columns read, columns with x or z, and the x and z counts (a one-page summary of
+    :func:`missing_summary`, whose full list is a CSV download)."""
+    q = quality.assign(file=quality["source"].astype(str) + ": " + quality["file"].astype(str))
+    out = q.groupby("file", sort=True).agg(
+        columns=("column", "size"), with_missing=("n_x", lambda s: int(((s > 0) | (q.loc[s.index, "n_z"] > 0)).sum())),
+        n_x=("n_x", "sum"), n_z=("n_z", "sum")).reset_index()
+    out = out[out["with_missing"] > 0]
+    return out.rename(columns={"file": "File", "columns": "Columns", "with_missing": "Columns with gaps",
+                               "n_x": "Not available (x)", "n_z": "Not applicable (z)"}).reset_index(drop=True)
 
 
 def coverage(table: pd.DataFrame) -> pd.DataFrame:
@@ -48,6 +113,21 @@ def coverage(table: pd.DataFrame) -> pd.DataFrame:
     out = las.groupby("year")[cols].count().reset_index()
     out["year"] = out["year"].astype(str)
     return out.rename(columns={"year": "Year", **COVERAGE_MEASURES})
+
+
+def write_full_list(quality: pd.DataFrame, name: str = "missing-values-all-columns") -> None:
+    """Write the full column list (:func:`missing_summary`) as a CSV download and link it in one sentence.
+
+    The list runs to hundreds of rows (14 PDF pages for Kent), so the page shows :func:`missing_by_file` instead.
+    """
+    import html
+
+    from helpers import charts
+
+    link = charts._write_csv(missing_summary(quality), charts._csv_name(name))
+    if link:
+        charts._display(f'<p>Every column of every file, with its x and z counts: <a class="download" '
+                        f'href="{html.escape(link)}">download the full list (CSV)</a>.</p>')
 
 
 def missing_summary(quality: pd.DataFrame) -> pd.DataFrame:
@@ -77,22 +157,32 @@ def totals(table: pd.DataFrame) -> pd.DataFrame:
     bad = checks[(checks["regions_minus_england"].abs() > 0.5) | (checks["las_minus_england"].abs() > 0.5)].copy()
     bad["size"] = bad[["regions_minus_england", "las_minus_england"]].abs().max(axis=1)
     bad = bad.sort_values(["size", "year"], ascending=[False, True]).head(25)
-    out = bad[["year", "measure", "england", "regions_sum", "las_sum", "las_reporting"]].rename(columns={
+    councils = table[table["geographic_level"] == "Local authority"].groupby("year")["area_code"].nunique()
+    bad["councils"] = bad["year"].map(councils)
+    out = bad[["year", "measure", "england", "regions_sum", "las_sum", "las_reporting", "councils"]].rename(columns={
         "year": "Year", "measure": "Measure", "england": "England", "regions_sum": "Sum of regions",
-        "las_sum": "Sum of councils", "las_reporting": "Councils reporting"}).reset_index(drop=True)
+        "las_sum": "Sum of councils", "las_reporting": "Councils with a figure",
+        "councils": "Councils that year"}).reset_index(drop=True)
     out["Year"] = out["Year"].astype(str)
     out.attrs["n_checks"] = checks.attrs["n_checks"]
+    failed = checks[(checks["regions_minus_england"].abs() > 0.5) | (checks["las_minus_england"].abs() > 0.5)]
+    out.attrs["n_with_gaps"] = int((failed["las_reporting"] < failed["year"].map(councils)).sum())
     out.attrs["n_failed"] = int(len(checks[(checks["regions_minus_england"].abs() > 0.5)
                                           | (checks["las_minus_england"].abs() > 0.5)]))
     return out
 
 
 def totals_sentence(checks: pd.DataFrame) -> str:
+    """How many checks add up; the reason for the others comes from the table (councils with no figure), not a guess."""
     n, bad = checks.attrs.get("n_checks", 0), checks.attrs.get("n_failed", len(checks))
     if bad == 0:
         return f"All {n:,} totals checks add up exactly: councils sum to their regions and regions to England."
-    return (f"{n - bad:,} of {n:,} totals checks add up exactly. The table lists the largest of the {bad:,} that do "
-            "not; most come from councils that did not submit a figure that year.")
+    gaps = checks.attrs.get("n_with_gaps", 0)
+    why = (f" In {gaps:,} of them DfE published no figure (x) for some councils that year, so the councils' sum "
+           "falls short of England's; the others are differences in DfE's published figures." if gaps else
+           " Every council has a figure in these years, so these are differences in DfE's published figures.")
+    return (f"{n - bad:,} of {n:,} totals checks add up exactly; the table lists the largest of the {bad:,} that do "
+            f"not.{why}")
 
 
 def local_sentence(tables: Sen2Tables, cases: pd.DataFrame) -> str:
@@ -111,12 +201,22 @@ def monthly_coverage(cases: pd.DataFrame) -> pd.DataFrame:
     return out[["Month", "Requests received"]]
 
 
-def rule_failures(tables: Sen2Tables) -> pd.DataFrame:
-    """Guidance rules the extract breaks, with the number of records (no personal details)."""
+def rule_failures(tables: Sen2Tables, hide_below: int = 1) -> pd.DataFrame:
+    """Guidance rules the extract breaks, with the number of records and the element paths (or CSV lines) of the
+    first three (positions in the file, never personal details).
+
+    The paths are left out for a rule with fewer than ``hide_below`` records (the public pack's disclosure
+    threshold): listing them would reveal the suppressed count.
+    """
+    column = "First records (element path or CSV line)"
     issues = tables.issues
     if issues.empty:
-        return pd.DataFrame({"Check": ["All guidance checks passed"], "Records": [0]})
-    return issues[["description", "count"]].rename(columns={"description": "Check", "count": "Records"})
+        return pd.DataFrame({"Check": ["All guidance checks passed"], "Records": [0], column: [""]})
+    out = issues[["description", "count", "examples"]].rename(columns={
+        "description": "Check", "count": "Records", "examples": column}).reset_index(drop=True)
+    out[column] = out[column].where(out["Records"] >= hide_below, "not shown (fewer than "
+                                    f"{hide_below} records)")
+    return out
 
 
 def reconciliation_years(tables: Sen2Tables, table: pd.DataFrame, la: LA) -> list[int]:
@@ -168,8 +268,15 @@ def metrics(release: Release, checks: pd.DataFrame, local: Sen2Tables | None) ->
         "totals_checks_failed": {"value": int(checks.attrs.get("n_failed", len(checks))), "unit": "count",
                                  "label": "Totals checks that do not add up", "period": "all years",
                                  "higher_is_better": False},
+        "dfe_values_repaired": {"value": int(len(release.repairs)), "unit": "count",
+                                "label": "DfE council figures repaired (a region's total given to a council)",
+                                "period": "all years", "higher_is_better": False},
     }
     if local is not None:
+        out["local_impossible_dates"] = {
+            "value": int(local.issues.loc[local.issues["rule"] == "dates_out_of_order", "count"].sum()),
+            "unit": "count", "label": "Local records with impossible dates (left out of timeliness)",
+            "period": "extract", "higher_is_better": False}
         out["local_rule_failures"] = {"value": int(local.issues["count"].sum()) if not local.issues.empty else 0,
                                       "unit": "count", "label": "Records failing SEN2 guidance checks",
                                       "period": str(local.reference_date or ""), "higher_is_better": False}

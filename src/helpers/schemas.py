@@ -58,7 +58,15 @@ EES_COUNTS: tuple[str, ...] = (
     "plans_issued_within_20_weeks_ex", "plans_issued_20_to_52_weeks", "plans_issued_20_to_52_weeks_ex",
     "plans_issued_over_52_weeks", "plans_issued_over_52_weeks_ex", "plans_in_place", "reviews_expected",
     "reviews_decision_within_4_weeks", "reviews_decision_over_4_weeks", "plans_ceased",
+    # from the 2025 and 2026 layouts (annual reviews) and the 2026 layout only (phase transfers)
+    "reviews_completed", "reviews_not_completed", "reviews_outcome_amended", "reviews_outcome_ceased",
+    "reviews_outcome_maintained", "phase_transfers_due", "phase_transfers_final", "phase_transfers_due_next_year",
+    "phase_transfers_final_next_year",
 )
+#: Averages published by DfE (2026 layout on): not counts, so never summed or recomputed.
+EES_AVERAGES: tuple[str, ...] = ("avg_weeks_to_issue", "avg_weeks_to_issue_ex")
+#: Every measure read from the release (counts, then averages).
+EES_MEASURES: tuple[str, ...] = (*EES_COUNTS, *EES_AVERAGES)
 #: Percentages recomputed from counts: measure -> (numerator, denominator).
 EES_PERCENTAGES: dict[str, tuple[str, str]] = {
     "pct_within_20_weeks": ("plans_issued_within_20_weeks", "plans_issued"),
@@ -67,7 +75,7 @@ EES_PERCENTAGES: dict[str, tuple[str, str]] = {
 #: Every column of the ``ees`` table in order (percentages sit after the timeliness counts).
 EES_COLUMNS: tuple[str, ...] = (
     *EES_KEYS, *EES_COUNTS[: EES_COUNTS.index("plans_in_place")], *EES_PERCENTAGES,
-    *EES_COUNTS[EES_COUNTS.index("plans_in_place"):],
+    *EES_COUNTS[EES_COUNTS.index("plans_in_place"):], *EES_AVERAGES,
 )
 
 _EES_COLUMN_CHECKS: dict[str, pa.Column] = {
@@ -79,7 +87,7 @@ _EES_COLUMN_CHECKS: dict[str, pa.Column] = {
     "region_code": pa.Column(str, pa.Check.str_matches(r"^E12\d{6}$"), nullable=True),
     "region_name": pa.Column(str, nullable=True),
     "source": pa.Column(str, pa.Check.str_length(min_value=1)),
-    **{m: pa.Column(float, pa.Check.ge(0), nullable=True) for m in EES_COUNTS},
+    **{m: pa.Column(float, pa.Check.ge(0), nullable=True) for m in EES_MEASURES},
     **{m: pa.Column(float, pa.Check.in_range(0, 100), nullable=True) for m in EES_PERCENTAGES},
 }
 EES = pa.DataFrameSchema(

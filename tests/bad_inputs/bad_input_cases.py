@@ -171,6 +171,41 @@ def _zip_member_text(p: Path) -> str:
     return "requests.csv"
 
 
+def _zip_bomb(p: Path) -> str:
+    """requests.csv padded with 40 MB of one repeated byte: compressed ~1,000 times (issue 23's 4.3 GB bomb, small)."""
+    target = zip_release(p, leave_out=("requests.csv",))
+    with zipfile.ZipFile(target, "a", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("data/requests.csv", (p / EES / "requests.csv").read_text(encoding="utf-8-sig") + "x" * (40 << 20))
+    return target.name
+
+
+def _zip_duplicate(p: Path) -> str:
+    target = zip_release(p)
+    with zipfile.ZipFile(target, "a") as zf:
+        zf.write(p / EES / "requests.csv", "old/data/requests.csv")
+    return target.name
+
+
+def _zip_encrypted(p: Path) -> str:
+    target = zip_release(p)
+    raw = bytearray(target.read_bytes())
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        at = raw.find(signature)
+        while at >= 0:
+            raw[at + offset] |= 0x1  # general-purpose flag bit 0: encrypted
+            at = raw.find(signature, at + 4)
+    target.write_bytes(bytes(raw))
+    return target.name
+
+
+def _zip_name_not_utf8(p: Path) -> str:
+    target = zip_release(p)
+    with zipfile.ZipFile(target, "a") as zf:
+        zf.writestr("data/\u00e9\u00e9.csv", "a\n1\n")  # stored as UTF-8 with flag 0x800
+    target.write_bytes(target.read_bytes().replace("\u00e9\u00e9".encode(), b"\xff\xfe\xff\xfe"))
+    return target.name
+
+
 def _ees_pct_over_100(p: Path) -> str:
     return add_column(p / EES / "timeliness_20_week.csv", "pc_plans_issued_within_20_weeks",
                       lambda line: "120" if line == 30 else "50")
@@ -226,10 +261,26 @@ EES_CASES = [
     Case("ees_zip_missing_file", "ees", _zip_missing, ("ees_release.zip", "newplans.csv"), place=False),
     Case("ees_zip_without_data", "ees", _zip_no_data, ("ees_release.zip", "no dfe"), place=False),
     Case("ees_zip_member_text", "ees", _zip_member_text, ("ees_release.zip", "requests.csv", "line 40")),
+    Case("ees_zip_bomb", "ees", _zip_bomb, ("ees_release.zip", "requests.csv", "bomb"), place=False),
+    Case("ees_zip_duplicate_member", "ees", _zip_duplicate, ("ees_release.zip", "two files called requests.csv"),
+         place=False),
+    Case("ees_zip_encrypted", "ees", _zip_encrypted, ("ees_release.zip", "encrypted"), place=False),
+    Case("ees_zip_name_not_utf8", "ees", _zip_name_not_utf8, ("ees_release.zip", "file name"), place=False),
+    Case("ees_device_path", "ees", lambda p: edit_config(p, "ees: [data/demo/ees]", "ees: [/dev/zero]") and "zero",
+         ("zero", "not a regular file"), place=False),
 ]
 
 
 # --- SEN2 XML (gzipped) -------------------------------------------------------------------------------------------
+
+
+def _sen2_utf16(project: Path) -> str:
+    """The return re-saved as UTF-16 while its declaration still says UTF-8."""
+    path = project / SEN2
+    text = gzip.decompress(path.read_bytes()).decode("utf-8")
+    assert 'encoding="UTF-8"' in text
+    path.write_bytes(gzip.compress(text.encode("utf-16"), mtime=0))
+    return path.name
 
 
 def sen2_edit(edit: Callable[[str], str]) -> Callable[[Path], str]:
@@ -305,6 +356,14 @@ SEN2_CASES = [
     Case("sen2_two_assessments", "sen2", sen2_edit(_two_assessments),
          ("sen2_northby.xml.gz", "Person[1]/Requests[1]/Assessment[2]", "too many")),
     Case("sen2_cp1252", "sen2", _sen2_cp1252, ("sen2_northby.xml.gz", "line")),
+    Case("sen2_entity_blanks_field", "sen2",
+         sen2_edit(lambda t: first("<Sex>M</Sex>", "<Sex>&blank;</Sex>")(
+             t.replace("<Message>", '<!DOCTYPE Message [<!ENTITY blank "">]><Message>', 1))),
+         ("sen2_northby.xml.gz", "DTD", "line 1")),
+    Case("sen2_utf16_declared_utf8", "sen2", _sen2_utf16, ("sen2_northby.xml.gz", "XML declaration", "UTF-16")),
+    Case("sen2_device_path", "sen2", lambda p: edit_config(p, "sen2: data/demo/sen2_northby.xml.gz",
+                                                             "sen2: /dev/zero") and "zero",
+         ("zero", "not a regular file"), place=False),
     Case("sen2_empty_file", "sen2", lambda p: empty(p / SEN2), ("sen2_northby.xml.gz", "empty"), place=False),
     Case("sen2_xlsx", "sen2", _sen2_xlsx,
          ("sen2_northby.xml.gz", "excel"), place=False),

@@ -206,7 +206,12 @@ def test_las_over_both_releases(both: Release) -> None:
     assert las.loc["839", "first_year"] == 2019
     files = both.files.set_index("file")
     assert files.loc["data/sen2_mi.csv", "source"] == "education-health-and-care-plans_2022.zip"
-    assert files.loc["data/sen2_mi.csv", "years_used"] == "2010-2018"
+    # years each file supplies: sen2_mi.csv starts in 2014; for 2019 it fills the one area-year that the 2025
+    # release's newplans.csv lacks (160 of 161 headline rows), which the provenance table shows
+    assert files.loc["data/sen2_mi.csv", "years_used"] == "2014-2019"
+    assert files.loc["data/sen2_age_caseload.csv", "years_used"] == "2010-2018"
+    prov = both.provenance.set_index(["year", "source"])
+    assert prov.loc[(2019, "education-health-and-care-plans_2022.zip"), "rows"] == 1
 
 
 # --- folder form, list_las, find_la, totals_check -------------------------------------------------------------
@@ -269,8 +274,20 @@ def test_totals_check(r25: Release) -> None:
     assert (check["regions_minus_england"].dropna() == 0).all()
     assert check.loc[(2023, "requests_received"), "las_minus_england"] < 0  # three LAs are 'x' in 2023
     assert check.loc[(2023, "requests_received"), "las_reporting"] == 150
-    # the 2025 release's newplans.csv gives some 2022 LA rows their region's total (e.g. Yorkshire: 6,078 each)
-    assert check.loc[(2022, "new_plans"), "las_minus_england"] > 80_000
+    # the 2025 release's newplans.csv gives the 15 Yorkshire and The Humber councils the region's 2022 total
+    # (6,078 each; 14 x 6,078 = 85,092 too many); repaired from their Sex rows the councils come within 350 of
+    # England (the region's own Sex rows add up to 5,728 + 2 unknown, not 6,078)
+    assert check.loc[(2022, "new_plans"), "las_minus_england"] == -350
+
+
+def test_yorkshire_region_total_repaired(r25: Release) -> None:
+    """Each Y&H council's 2022 new plans = 6,078 in the file; the repair is the sum of its Sex rows."""
+    rep = r25.repairs.set_index("area_code")
+    assert len(rep) == 15 and set(rep["published"]) == {6078} and set(rep["year"]) == {2022}
+    assert rep.loc["815", "area_name"] == "North Yorkshire" and rep.loc["815", "repaired"] == 814
+    assert rep.loc["370", "repaired"] == 109 + 210  # Barnsley: Female 109 + Male 210 (newplans.csv Sex rows)
+    assert value(r25.table, "815", 2022, "new_plans") == 814
+    assert value(r25.table, "E12000003", 2022, "new_plans") == 6078  # the region row is not touched
 
 
 def test_save_and_load_release(r25: Release, tmp_path: Path) -> None:
@@ -284,3 +301,22 @@ def test_save_and_load_release(r25: Release, tmp_path: Path) -> None:
     (tmp_path / "saved" / "las.parquet").unlink()
     with pytest.raises(InputError, match="saved release file not found"):
         load_release(tmp_path / "saved")
+
+
+def test_data_quality_counts_current_councils_and_checks_headline_rows_only(r25: Release) -> None:
+    """153 councils in 2025 (158 ever seen since 2019); totals add headline rows only, so after the Yorkshire
+    repair 2022 new plans are within 350 of England (not 151,798 against 66,706), and no excuse is invented."""
+    from helpers import dataquality
+
+    assert dataquality.current_councils(r25.table) == 153
+    checks = dataquality.totals(r25.table)
+    row = checks[(checks["Year"] == "2022") & (checks["Measure"] == "new_plans")].iloc[0]
+    assert row["Sum of councils"] == 66_356 and row["England"] == 66_706
+    assert row["Councils with a figure"] == row["Councils that year"] == 152
+    sentence = dataquality.totals_sentence(checks)
+    assert "did not submit" not in sentence and "published no figure (x)" in sentence
+    rep = dataquality.repairs(r25)
+    assert len(rep) == 15 and set(rep["Published"]) == {6078}
+    assert "15 Yorkshire and The Humber councils in 2022" in dataquality.repairs_sentence(r25)
+    by_file = dataquality.missing_by_file(r25.quality)
+    assert len(by_file) <= 15 and by_file["Not available (x)"].sum() == r25.quality["n_x"].sum()

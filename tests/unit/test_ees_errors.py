@@ -320,3 +320,120 @@ def test_random_damage_loads_valid_data_or_raises_input_error(tmp_path_factory: 
     EES.validate(release.table)
     t = release.table
     assert (t["plans_issued_within_20_weeks_ex"].fillna(0) <= t["plans_issued_ex"].fillna(float("inf"))).all()
+
+
+# --- reader bounds (issue 23): checked before anything is decompressed, one message each -----------------------
+
+
+def _patch_flags(path: Path, bit: int) -> None:
+    """Set a general-purpose flag bit on every member, in the local headers and the central directory."""
+    raw = bytearray(path.read_bytes())
+    for signature, offset in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        at = raw.find(signature)
+        while at >= 0:
+            flags = int.from_bytes(raw[at + offset: at + offset + 2], "little") | bit
+            raw[at + offset: at + offset + 2] = flags.to_bytes(2, "little")
+            at = raw.find(signature, at + 4)
+    path.write_bytes(bytes(raw))
+
+
+def test_zip_bomb_refused_before_reading(tmp_path: Path) -> None:
+    """A member that unpacks 1,000 times its compressed size is refused from the zip header, not read."""
+    path = write_zip(tmp_path / "rel.zip", skip=("requests.csv",))
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("data/requests.csv", csv_text("requests.csv") + "x" * (8 * 1024 * 1024))
+    err = error(path)
+    assert err.file.endswith("rel.zip/data/requests.csv") and "compressed" in err.problem and "bomb" in err.problem
+
+
+def test_member_larger_than_any_release_file_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from helpers.sources import ees
+
+    monkeypatch.setattr(ees, "MAX_MEMBER_BYTES", 500)
+    err = error(write_zip(tmp_path / "rel.zip"))
+    assert "would unpack to" in err.problem and err.expected == "at most 500 bytes"
+
+
+def test_member_unpacking_past_its_declared_size_stops(tmp_path: Path) -> None:
+    """A forged header (declared size smaller than the data) is caught while streaming, not after."""
+    path = write_zip(tmp_path / "rel.zip")
+    raw = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo("data/caseload.csv")
+    declared = info.file_size.to_bytes(4, "little")
+    assert raw.count(declared) >= 2
+    raw = raw.replace(declared, (info.file_size // 2).to_bytes(4, "little"))
+    path.write_bytes(bytes(raw))
+    err = error(path)
+    assert err.file.endswith("data/caseload.csv")
+    assert "more than its header says" in err.problem or "damaged" in err.problem
+
+
+def test_duplicate_members_refused(tmp_path: Path) -> None:
+    """Two requests.csv in different folders: refused, not the last one silently used."""
+    path = write_zip(tmp_path / "rel.zip")
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("copy/data/requests.csv", csv_text("requests.csv"))
+    err = error(path)
+    assert "two files called requests.csv" in err.problem and "copy/data/requests.csv" in err.where
+    folder = write_release(tmp_path / "folder")
+    (folder / "old").mkdir()
+    (folder / "old" / "requests.csv").write_text(csv_text("requests.csv"))
+    assert "two files called requests.csv" in error(folder).problem
+
+
+def test_member_name_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "rel.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("data/\u00e9\u00e9.csv", "a\n1\n")  # non-ASCII: stored as UTF-8 with flag 0x800
+    path.write_bytes(path.read_bytes().replace("\u00e9\u00e9".encode(), b"\xff\xfe\xff\xfe"))
+    err = error(path)
+    assert "not a readable zip" in err.problem and "file name" in err.problem
+
+
+def test_encrypted_member(tmp_path: Path) -> None:
+    path = write_zip(tmp_path / "rel.zip")
+    _patch_flags(path, 0x1)
+    err = error(path)
+    assert "encrypted" in err.problem and err.file.startswith(str(path))
+
+
+def test_paths_that_are_not_a_release(tmp_path: Path) -> None:
+    """``ees: ["/"]`` and a device end in one message (the folder walk stops at 2,000 entries)."""
+    assert "not an unzipped DfE release" in error(Path("/")).problem
+    assert "not a regular file" in error(Path("/dev/zero")).problem
+
+
+# --- the 2023 and 2024 releases: snake_case sen2_mi.csv ---------------------------------------------------------
+
+MI_LEAD = ("time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
+           "new_la_code,old_la_code,la_name")
+# the 2024 release's own column names (a subset, in its order); values invented, England = South East = 2 x Kent
+MI_2024 = ("ass_none_ehc,ass_refused_ehc,inc_exc_20week_ehc,inc_exc_20week_rate,inreq_ehc,new_all_ehc,"
+           "no_exc_20week_ehc,no_exc_20week_rate,tot_inc_exc_ehc,tot_no_exc_ehc")
+
+
+def test_sen2_mi_snake_case(tmp_path: Path) -> None:
+    """2014-2023 headline series in the 2024 layout: inreq_ehc, tot_no_exc_ehc, ... ; caseload from age 'Total'."""
+    rows = [f"{MI_LEAD},{MI_2024}"]
+    for level, area in AREAS[:3]:
+        k = 1 if level == "Local authority" else 2
+        rows.append(f"2023,Calendar year,{level},{area},{10 * k},{50 * k},{30 * k},75,{400 * k},{200 * k},"
+                    f"{27 * k},75,{40 * k},{36 * k}")
+    caseload = [f"{MI_LEAD},age,ehcp_or_statement,num_caseload,pc_caseload,,"]
+    for level, area in AREAS[:3]:
+        k = 1 if level == "Local authority" else 2
+        caseload += [f"2024,Calendar year,{level},{area},Total,Total,{1000 * k},100,,",
+                     f"2024,Calendar year,{level},{area},Under 5,Total,{100 * k},10,,"]
+    folder = tmp_path / "rel" / "data"
+    folder.mkdir(parents=True)
+    (folder / "sen2_mi.csv").write_text("\n".join(rows) + "\n")
+    (folder / "sen2_age_caseload.csv").write_text("\n".join(caseload) + "\n")
+    release = read_release([folder.parent])
+    kent = release.table.set_index(["area_code", "year"])
+    assert kent.loc[("886", 2023), "requests_received"] == 400
+    assert kent.loc[("886", 2023), "plans_issued_ex"] == 36 and kent.loc[("886", 2023), "pct_within_20_weeks_ex"] == 75
+    assert kent.loc[("886", 2024), "plans_in_place"] == 1000  # the age 'Total' / 'Total' row, not 'Under 5'
+    assert kent.loc[("E92000001", 2023), "new_plans"] == 400
+    assert set(release.files["layout"]) == {"2023-2024 sen2_mi (snake_case)"}
+    assert release.provenance["reporting_year"].max() == 2024

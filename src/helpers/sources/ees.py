@@ -2,14 +2,9 @@
 
 Analysts download the release's "all data" zip each June; :func:`read_release` reads one or more of those zips
 as downloaded (or their unzipped folders) into one wide table with a row per year, geography and area (see
-``docs/architecture.md``, table ``ees``). Two layouts are understood:
-
-* **topic files** (reporting year 2025 onwards): ``requests.csv``, ``assessments.csv``, ``newplans.csv``,
-  ``timeliness_20_week.csv``, ``caseload.csv``, ``annual_reviews.csv``, ``ceased_plans.csv``, from 2019
-  (January 2019 census for plans in place);
-* **2022 release**: the CamelCase ``sen2_mi.csv`` headline series (calendar years 2014-2021) and
-  ``sen2_age_caseload.csv`` (January censuses 2010-2022; until 2018 its total includes statements of SEN,
-  the predecessor of EHC plans, which is how DfE published the series).
+``docs/architecture.md``, table ``ees``). The layouts understood (2022 CamelCase ``sen2_mi.csv``, 2023-2024
+snake_case ``sen2_mi.csv``, the 2025 and 2026 topic files) are described as data in
+:mod:`helpers.sources.ees_layouts`; this module matches each file against them (newest first) and reads it.
 
 Rules, with their source (``../shared/DATA.md`` §1, ``reference/ees_statistics.md`` §1 and §7):
 
@@ -24,8 +19,11 @@ Rules, with their source (``../shared/DATA.md`` §1, ``reference/ees_statistics.
 * columns are matched case-insensitively through an explicit mapping (``PC_`` and ``pc_`` prefixes change between
   releases; DfE's misspellings such as ``number_decsion_4weeks`` are part of the mapping);
 * percentages are recomputed from counts, never taken from the file or averaged;
-* where releases cover the same year, the newer release (the one whose data reach the later year) supplies
-  that whole year.
+* where releases hold the same figure for the same area and year, the newer release (by reporting year) supplies
+  it; older releases fill only what it lacks (:func:`_combine`);
+* a council figure equal to its region's total (DfE's 2025 ``newplans.csv``, Yorkshire and The Humber 2022) is
+  repaired from the council's breakdown rows and listed (``Release.repairs``);
+* zip members are checked for size, compression ratio, encryption and duplicates before anything is decompressed.
 
 Every problem with an input raises :class:`~helpers.errors.InputError` naming the file (for a zip, the zip path
 followed by the member path), the CSV line and the column.
@@ -37,10 +35,11 @@ import csv
 import difflib
 import io
 import re
+import stat
 import zipfile
 import zlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -56,9 +55,11 @@ from helpers.schemas import (
     EES_COLUMNS,
     EES_COUNTS,
     EES_LEVELS,
+    EES_MEASURES,
     EES_PERCENTAGES,
     validate,
 )
+from helpers.sources.ees_layouts import LAYOUTS, FileLayout, Layout, resolve
 
 if TYPE_CHECKING:
     from helpers.pack.config import LAConfig
@@ -81,94 +82,13 @@ _MISSPELT: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class _Topic:
-    """One release file: how to find its headline rows and which of its columns feed which measure.
-
-    ``measures`` maps a measure of the ``ees`` table to the accepted source column names, lower case (matched
-    case-insensitively). ``within`` lists (part, whole) measure pairs where the part can never exceed the whole.
-    """
-
-    name: str
-    headline_column: str | None
-    headline: frozenset[str]
-    measures: Mapping[str, tuple[str, ...]]
-    within: tuple[tuple[str, str], ...] = ()
-
-
-_TIMELINESS_PAIRS = (
-    ("plans_issued_within_20_weeks", "plans_issued"), ("plans_issued_within_20_weeks_ex", "plans_issued_ex"),
-    ("plans_issued_20_to_52_weeks", "plans_issued"), ("plans_issued_20_to_52_weeks_ex", "plans_issued_ex"),
-    ("plans_issued_over_52_weeks", "plans_issued"), ("plans_issued_over_52_weeks_ex", "plans_issued_ex"),
-)
-
-#: Reporting year 2025 onwards (ees_statistics.md §1.2). The 2026 release renames the new-plans headline.
-TOPIC_FILES: tuple[_Topic, ...] = (
-    _Topic("requests.csv", "breakdown", frozenset({"All requests for EHC needs assessments"}), {
-        "requests_received": ("requests_received_in_year",),
-        "requests_decided_to_assess": ("requests_decided_to_assess",),
-        "requests_decided_not_to_assess": ("requests_decided_not_to_assess",),
-        "requests_withdrawn": ("requests_withdrawn",),
-        "requests_decision_not_made": ("requests_decision_not_made",),
-        "requests_decided_within_6_weeks": ("request_outcome_six_weeks",),
-        "requests_decided_over_6_weeks": ("request_outcome_over_6_weeks",),
-        "requests_mediation_related": ("mediation_related_request",),
-        "requests_tribunal_related": ("tribunal_related_request",),
-    }),
-    _Topic("assessments.csv", "breakdown", frozenset({"All EHC needs assessments"}), {
-        "assessments_completed": ("assess_in_year",),
-        "assessments_plan_issued": ("assess_issued",),
-        "assessments_plan_not_issued": ("assess_not_issued",),
-    }),
-    _Topic("newplans.csv", "breakdown", frozenset({"New EHC plans", "All new EHC plans"}), {
-        "new_plans": ("new_ehc_plans",),
-    }),
-    _Topic("timeliness_20_week.csv", "breakdown", frozenset({"All EHC plans issued"}), {
-        "plans_issued": ("plans_issued_den",),
-        "plans_issued_within_20_weeks": ("plans_issued_within_20_weeks",),
-        "plans_issued_ex": ("plans_issued_den_ex",),
-        "plans_issued_within_20_weeks_ex": ("plans_issued_20_weeks_ex",),
-        "plans_issued_20_to_52_weeks": ("plans_issued_gt20weeks_ltyear",),
-        "plans_issued_20_to_52_weeks_ex": ("plans_issued_gt20weeks_ltyear_ex",),
-        "plans_issued_over_52_weeks": ("plans_issued_gt_1_year",),
-        "plans_issued_over_52_weeks_ex": ("plans_issued_gt_1_year_ex",),
-    }, _TIMELINESS_PAIRS),
-    _Topic("caseload.csv", "breakdown", frozenset({"All EHC plans"}), {
-        "plans_in_place": ("ehcplans",),
-    }),
-    _Topic("annual_reviews.csv", "breakdown", frozenset({"All annual reviews"}), {
-        "reviews_expected": ("review_expected",),
-        "reviews_decision_within_4_weeks": ("number_decsion_4weeks", "number_decision_4weeks"),
-        "reviews_decision_over_4_weeks": ("number_decision_gt_4weeks",),
-    }),
-    _Topic("ceased_plans.csv", "breakdown", frozenset({"All ceased EHC plans"}), {
-        "plans_ceased": ("total_ceased",),
-    }),
-)
-
-#: The 2022 release (ees_statistics.md §1.3; column meanings from its data-guidance.txt). ``NewallEHC`` ("assessed
-#: and a plan issued") is both the new-plans count and the assessments that ended in a plan, as in the 2025
-#: release (53,899 for England 2019 in both).
-MI_FILES: tuple[_Topic, ...] = (
-    _Topic("sen2_mi.csv", None, frozenset(), {
-        "requests_received": ("inreqehc",),
-        "requests_decided_not_to_assess": ("assrefusedehc",),
-        "assessments_plan_issued": ("newallehc",),
-        "assessments_plan_not_issued": ("assnoneehc",),
-        "new_plans": ("newallehc",),
-        "plans_issued": ("totincexcehc",),
-        "plans_issued_within_20_weeks": ("incexc20weekehc",),
-        "plans_issued_ex": ("totnoexcehc",),
-        "plans_issued_within_20_weeks_ex": ("noexc20weekehc",),
-    }, _TIMELINESS_PAIRS[:2]),
-    _Topic("sen2_age_caseload.csv", "characteristic_age", frozenset({"Total"}), {
-        "plans_in_place": ("total_all",),
-    }),
-)
-_LAYOUTS: tuple[tuple[str, tuple[_Topic, ...]], ...] = (
-    ("topic files (reporting year 2025 onwards)", TOPIC_FILES),
-    ("2022 release (sen2_mi.csv)", MI_FILES),
-)
+#: Limits on what a release may hold, checked before anything is decompressed (real files: at most ~10 MB each,
+#: compressing 5-20 times). A zip bomb or a wrong path ends in one message, quickly and in little memory.
+MAX_MEMBER_BYTES = 256 * 1024 * 1024
+MAX_RELEASE_BYTES = 1024 * 1024 * 1024
+MAX_COMPRESSION_RATIO = 200
+MAX_FOLDER_ENTRIES = 2000
+_DIGITS = re.compile(r"\d+")
 
 
 @dataclass
@@ -189,12 +109,21 @@ class Release:
     las
         One row per LA seen: ``old_code, code`` (latest), ``codes`` (each 9-character code with its years),
         ``name, region_code, region_name, first_year, last_year, note`` (code changes, LAs that appear or vanish).
+    repairs
+        Known DfE errors repaired on reading: ``source, file, year, area_code, area_name, region_name, measure,
+        published, repaired, reason`` (a council given its region's total; the repair is the sum of the file's
+        breakdown rows for that council).
+    provenance
+        Which release and layout each year's figures came from: ``year, source, layout, reporting_year,
+        files, rows`` (rows: headline rows of that year this release supplied).
     """
 
     table: pd.DataFrame
     quality: pd.DataFrame
     files: pd.DataFrame
     las: pd.DataFrame
+    repairs: pd.DataFrame
+    provenance: pd.DataFrame
 
 
 @dataclass
@@ -205,21 +134,19 @@ class _Part:
     measures: pd.DataFrame  # indexed like keys
     quality: list[dict[str, object]]
     info: dict[str, object]
+    repairs: list[dict[str, object]] = field(default_factory=list)
+    reporting_year: int = 0
 
 
 @dataclass
 class _ReleaseData:
     label: str
     path: Path
-    keys: pd.DataFrame
-    measures: pd.DataFrame
+    layout: str
+    reporting_year: int
+    parts: list[_Part]
     quality: pd.DataFrame
     files: pd.DataFrame
-    years: set[int]
-
-    @property
-    def latest_year(self) -> int:
-        return max(self.years)
 
 
 # --- public API -------------------------------------------------------------------------------------------------
@@ -249,10 +176,15 @@ def read_release(paths: Sequence[str | Path] | str | Path) -> Release:
         raise InputError("inputs.ees", "no DfE release was given",
                          expected="the release's all-data zip or its unzipped folder")
     releases = [_read_one(Path(p)) for p in items]
+    labels = [r.label for r in releases]
+    for label in labels:
+        if labels.count(label) > 1:  # the label names the source on the page: make it unique
+            for n, r in enumerate(r for r in releases if r.label == label):
+                r.label = f"{label} ({r.path.parent.name or n + 1})"
     return _combine(releases)
 
 
-_SAVED_PARTS: tuple[str, ...] = ("table", "quality", "files", "las")
+_SAVED_PARTS: tuple[str, ...] = ("table", "quality", "files", "las", "repairs", "provenance")
 
 
 def save_release(release: Release, folder: str | Path) -> Path:
@@ -371,117 +303,310 @@ def totals_check(table: pd.DataFrame) -> pd.DataFrame:
 
 # --- reading one release ----------------------------------------------------------------------------------------
 
+_EXPECTED = "the release's all-data zip as downloaded, or its unzipped folder"
+_KNOWN_FILES: frozenset[str] = frozenset(f.name for layout in LAYOUTS for f in layout.files)
+
+
+def _release_folder_files(path: Path) -> dict[str, Path]:
+    """The data files of an unzipped release folder (a few levels deep), refusing folders that are not one."""
+    found: dict[str, Path] = {}
+    seen = 0
+    stack = [(path, 0)]
+    while stack:
+        folder, depth = stack.pop()
+        try:
+            entries = sorted(folder.iterdir())
+        except OSError as exc:
+            raise InputError(folder, f"cannot read the folder ({exc.strerror})", expected=_EXPECTED) from None
+        for entry in entries:
+            seen += 1
+            if seen > MAX_FOLDER_ENTRIES:
+                raise InputError(path, f"this folder holds more than {MAX_FOLDER_ENTRIES:,} files and folders, so "
+                                 "it is not an unzipped DfE release", expected=_EXPECTED)
+            if entry.is_symlink():
+                continue
+            if entry.is_dir() and depth < 3 and not entry.name.startswith((".", "__MACOSX")):
+                stack.append((entry, depth + 1))
+            elif entry.is_file() and _is_data_name(entry.name):
+                key = entry.name.lower()
+                if key in found and key in _KNOWN_FILES:
+                    raise InputError(path, f"the release holds two files called {entry.name}",
+                                     where=f"{found[key].relative_to(path)} and {entry.relative_to(path)}",
+                                     expected="one copy of each release file (remove the other folder)")
+                found.setdefault(key, entry)
+    return found
+
 
 def _read_one(path: Path) -> _ReleaseData:
-    """Read one release zip or folder: find its layout, read each file, join them on the keys."""
-    expected = "the release's all-data zip as downloaded, or its unzipped folder"
-    if path.is_dir():
-        members = {p.name.lower(): p for p in sorted(path.rglob("*")) if p.is_file() and _is_data_name(p.name)}
+    """Read one release zip or folder: find its layout, read each file, check it against the layout."""
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        raise InputError(path, "DfE release not found", expected=_EXPECTED) from None
+    except OSError as exc:
+        raise InputError(path, f"cannot read the path ({exc.strerror})", expected=_EXPECTED) from None
+    if stat.S_ISDIR(st.st_mode):
+        members = _release_folder_files(path)
 
-        def load(topic: _Topic) -> tuple[bytes, str, str]:
-            file = members[topic.name]
+        def load(name: str) -> tuple[bytes, str, str]:
+            file = members[name]
             try:
+                size = file.stat().st_size
+                if size > MAX_MEMBER_BYTES:
+                    raise InputError(file, f"the file is too large for a DfE release file ({size:,} bytes)",
+                                     expected=f"at most {MAX_MEMBER_BYTES:,} bytes")
                 return file.read_bytes(), str(file), file.relative_to(path).as_posix()
             except OSError as exc:
                 raise InputError(file, f"cannot read the file ({exc.strerror})") from None
 
-        parts = _read_members(path, set(members), load)
-    elif path.is_file():
-        try:
-            archive = zipfile.ZipFile(path)
-        except (zipfile.BadZipFile, OSError, EOFError):
-            raise InputError(path, "not a readable zip file (damaged, truncated or not a zip)",
-                             expected=expected) from None
-        with archive:
-            names = {Path(n).name.lower(): n for n in archive.namelist()
-                     if not n.endswith("/") and not n.startswith("__MACOSX") and _is_data_name(Path(n).name)}
+        return _read_members(path, set(members), load)
+    if not stat.S_ISREG(st.st_mode):
+        raise InputError(path, "not a regular file or folder (a device, pipe or socket)", expected=_EXPECTED)
+    if st.st_size > MAX_RELEASE_BYTES:
+        raise InputError(path, f"the file is too large for a DfE release zip ({st.st_size:,} bytes)",
+                         expected=f"at most {MAX_RELEASE_BYTES:,} bytes (the 2025 release is 6 MB)")
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError, EOFError, UnicodeDecodeError, ValueError):
+        raise InputError(path, "not a readable zip file (damaged, truncated, not a zip, or a file name inside it "
+                         "is not readable text)", expected=_EXPECTED) from None
+    with archive:
+        infos: dict[str, zipfile.ZipInfo] = {}
+        total = 0
+        for info in archive.infolist():
+            n = info.filename
+            if n.endswith("/") or n.startswith("__MACOSX") or not _is_data_name(Path(n).name):
+                continue
+            key = Path(n).name.lower()
+            if key in infos and key in _KNOWN_FILES:
+                raise InputError(path, f"the zip holds two files called {Path(n).name}",
+                                 where=f"{infos[key].filename} and {n}",
+                                 expected="one copy of each release file, as DfE's download has")
+            infos.setdefault(key, info)
+        for info in infos.values():
+            _check_member(path, info)
+            total += info.file_size
+        if total > MAX_RELEASE_BYTES:
+            raise InputError(path, f"the zip's files would unpack to {total:,} bytes, far more than a DfE release",
+                             expected=f"at most {MAX_RELEASE_BYTES:,} bytes in all")
 
-            def load(topic: _Topic) -> tuple[bytes, str, str]:
-                member = names[topic.name]
-                try:
-                    return archive.read(member), f"{path}/{member}", member
-                except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError) as exc:
-                    raise InputError(f"{path}/{member}", f"the zip member is damaged or truncated ({exc})",
-                                     expected=expected) from None
+        def load(name: str) -> tuple[bytes, str, str]:
+            info = infos[name]
+            return _read_member(archive, info, f"{path}/{info.filename}"), f"{path}/{info.filename}", info.filename
 
-            parts = _read_members(path, set(names), load)
-    else:
-        raise InputError(path, "DfE release not found", expected=expected)
+        return _read_members(path, set(infos), load)
 
-    label = path.name
-    keys = pd.concat([p.keys for p in parts], ignore_index=True)
-    index = ["year", "geographic_level", "area_code"]
-    measures = pd.concat([p.measures.set_axis(pd.MultiIndex.from_frame(p.keys[index]))
-                          for p in parts], axis=1)
-    quality = pd.DataFrame([q for p in parts for q in p.quality])
-    quality.insert(0, "source", label)
-    files = pd.DataFrame([p.info for p in parts])
-    files.insert(0, "release", str(path))
-    files.insert(0, "source", label)
-    years = {int(y) for y in keys["year"].unique()}
-    if not years:
-        raise InputError(path, "the release holds no headline rows", expected=expected)
-    return _ReleaseData(label, path, keys, measures, quality, files, years)
+
+def _check_member(path: Path, info: zipfile.ZipInfo) -> None:
+    """Refuse an encrypted, oversized or suspiciously compressed zip member before decompressing anything."""
+    where = f"{path}/{info.filename}"
+    if info.flag_bits & 0x1:
+        raise InputError(where, "the zip member is encrypted (password protected)",
+                         expected="the release zip exactly as downloaded from explore-education-statistics")
+    if info.file_size > MAX_MEMBER_BYTES:
+        raise InputError(where, f"the zip member would unpack to {info.file_size:,} bytes, far more than a DfE "
+                         "release file", expected=f"at most {MAX_MEMBER_BYTES:,} bytes")
+    ratio = info.file_size / max(info.compress_size, 1)
+    if info.file_size > 1024 * 1024 and ratio > MAX_COMPRESSION_RATIO:
+        raise InputError(where, f"the zip member is compressed {ratio:,.0f} times (a zip bomb?)",
+                         expected=f"at most {MAX_COMPRESSION_RATIO} times, as real CSV files are")
+
+
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: str) -> bytes:
+    """A member's bytes, read in chunks and stopped as soon as it exceeds its declared (checked) size."""
+    limit = min(info.file_size, MAX_MEMBER_BYTES)
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        with archive.open(info) as stream:
+            while chunk := stream.read(1 << 20):
+                size += len(chunk)
+                if size > limit:
+                    raise InputError(where, "the zip member unpacks to more than its header says (a damaged "
+                                     "or forged zip)", expected=f"{info.file_size:,} bytes")
+                chunks.append(chunk)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError) as exc:
+        raise InputError(where, f"the zip member is damaged or truncated ({exc})", expected=_EXPECTED) from None
+    return b"".join(chunks)
 
 
 def _is_data_name(name: str) -> bool:
     return name.lower().endswith(".csv") and not name.startswith("._")
 
 
-def _read_members(path: Path, present: set[str],
-                  load: Callable[[_Topic], tuple[bytes, str, str]]) -> list[_Part]:
-    """Pick the layout whose files are present and read each of them.
+def _read_members(path: Path, present: set[str], load: Callable[[str], tuple[bytes, str, str]]) -> _ReleaseData:
+    """Pick the layouts whose required files are present, then match and read every file of them.
 
     ``load`` gives a file's bytes, the path to show in messages (for a zip: zip path + member path) and its path
-    inside the release (``data/requests.csv``).
+    inside the release (``data/requests.csv``). The release's layout is the newest one every file matches; a
+    release whose files match different layouts is read file by file (``mixed``), and a file that matches no
+    candidate layout is an error naming what is missing and the closest match in the file.
     """
-    for layout, topics in _LAYOUTS:
-        wanted = [t.name for t in topics]
-        if not any(name in present for name in wanted):
-            continue
-        missing = [name for name in wanted if name not in present]
-        if missing:
-            raise InputError(path, f"the release is missing files of its layout ({layout})",
-                             expected=", ".join(wanted), found="missing " + ", ".join(missing))
-        return [_read_topic(*load(topic), topic) for topic in topics]
-    names = [t.name for _, topics in _LAYOUTS for t in topics]
-    raise InputError(path, "no DfE 'Education, health and care plans' data files found",
-                     expected="the release's data files (" + ", ".join(names) + ")",
-                     found=", ".join(sorted(present)) or "no CSV files")
+    candidates = [lay for lay in LAYOUTS
+                  if all(f.name in present for f in lay.files if f.required)
+                  and any(f.name in present for f in lay.files if f.measures)]
+    if not candidates:
+        raise _no_layout(path, present)
+    names = [n for n in dict.fromkeys(f.name for lay in candidates for f in lay.files) if n in present]
+    tables: dict[str, tuple[pa.Table | None, list[str], str, str]] = {}
+    for name in names:
+        data, file, member = load(name)
+        spec = next(f for lay in candidates for f in lay.files if f.name == name)
+        if spec.tidy:
+            table, header = _read_csv(data, file)
+        else:
+            table, header = None, _csv_header(data, file)
+        tables[name] = (table, header, file, member)
+
+    problems: dict[tuple[str, str], dict[str, str]] = {}
+    for lay in candidates:
+        for spec in lay.files:
+            if spec.name in tables:
+                problem = _mismatch(spec, *tables[spec.name][:2])
+                if problem:
+                    problems[(lay.name, spec.name)] = problem
+    fails = {lay.name: sum(1 for f in lay.files if (lay.name, f.name) in problems) for lay in candidates}
+    whole = next((lay for lay in candidates if fails[lay.name] == 0), None)
+    chosen: dict[str, tuple[Layout, FileLayout]] = {}
+    for name in names:
+        options = [(lay, lay.file(name)) for lay in ([whole] if whole else candidates) if lay.file(name)]
+        match = next(((lay, spec) for lay, spec in options if (lay.name, name) not in problems), None)
+        if match is None:  # the closest layout's complaint, with what the others found
+            best = min((lay for lay, _ in options), key=lambda lay: fails[lay.name])
+            first = problems[(best.name, name)]
+            others = "; ".join(f"{lay.name}: {p['problem']} {p['field']!r} ({p['found']})"
+                               for lay, _ in options if lay is not best
+                               for p in [problems[(lay.name, name)]])
+            tried = f" in the {best.name} layout" + (f" (also tried {others})" if others else "")
+            raise InputError(tables[name][2], first["problem"] + tried, where=first["where"],
+                             field=first["field"], expected=first["expected"], found=first["found"])
+        chosen[name] = match
+    parts = []
+    for name in names:
+        table, header, file, member = tables[name]
+        lay, spec = chosen[name]
+        parts.append(_read_file(table, header, file, member, spec, lay))
+    measured = [p for p in parts if len(p.keys)]
+    if not measured:
+        raise InputError(path, "the release holds no headline rows", expected=_EXPECTED)
+    label = path.name
+    layout = whole.name if whole else "mixed (" + ", ".join(
+        sorted({f"{n}: {chosen[n][0].name}" for n in names if chosen[n][1].measures})) + ")"
+    quality = pd.DataFrame([q for p in parts for q in p.quality],
+                           columns=["file", "column", "measure", "rows", "n_x", "n_z", "n_blank", "note"])
+    quality.insert(0, "source", label)
+    files = pd.DataFrame([p.info for p in parts])
+    files.insert(0, "release", str(path))
+    files.insert(0, "source", label)
+    reporting = max(p.reporting_year for p in measured)
+    return _ReleaseData(label, path, layout, reporting, parts, quality, files)
+
+
+def _no_layout(path: Path, present: set[str]) -> InputError:
+    """One message for a release with no known layout's file set: what the closest layout lacks, and the others."""
+    if not any(n in _KNOWN_FILES for n in present):
+        names = sorted({f.name for lay in LAYOUTS for f in lay.files if f.required})
+        return InputError(path, "no DfE 'Education, health and care plans' data files found",
+                          expected="the release's data files (" + ", ".join(names) + ")",
+                          found=", ".join(sorted(present)) or "no CSV files")
+    missing = {lay.name: [f.name for f in lay.files if f.required and f.name not in present] for lay in LAYOUTS}
+    best = min(LAYOUTS, key=lambda lay: (len(missing[lay.name]), LAYOUTS.index(lay)))
+    hints = []
+    for m in missing[best.name]:
+        close = difflib.get_close_matches(m, sorted(present - _KNOWN_FILES), n=1, cutoff=0.8)
+        hints.append(f"{m} (did you mean '{close[0]}'?)" if close else m)
+    others = "; ".join(f"{lay.name} lacks " + ", ".join(missing[lay.name]) for lay in LAYOUTS if lay is not best)
+    return InputError(path, f"the release is missing files of its layout ({best.name}; also tried {others})",
+                      expected=", ".join(f.name for f in best.files if f.required),
+                      found="missing " + ", ".join(hints))
+
+
+def _mismatch(spec: FileLayout, table: pa.Table | None, header: list[str]) -> dict[str, str] | None:
+    """What in the file does not fit the layout's description of it (None when it fits), as InputError fields
+    with the closest match found ("did you mean 'All EHC plans'?")."""
+    lower = [h.lower() for h in header]
+    if not spec.tidy:
+        return None
+    year = _latest_year(table, lower) if table is not None else 0
+    required = [*_KEY_COLUMNS, *(c for c, _ in spec.headline), *(resolve(c, year) for c in spec.measures.values())]
+    for column in required:
+        if column not in lower:
+            close = difflib.get_close_matches(column, lower, n=1, cutoff=0.6)
+            return {"problem": "a required column is missing", "where": "line 1 (header)", "field": column,
+                    "expected": "the column names of the DfE release file",
+                    "found": f"did you mean '{header[lower.index(close[0])]}'?" if close else "no similar column"}
+    assert table is not None
+    for column, label in spec.headline:
+        values = sorted({str(v) for v in pc.unique(pc.utf8_trim_whitespace(
+            table.column(lower.index(column)))).to_pylist()})
+        if label not in values:
+            close = difflib.get_close_matches(label, values, n=1, cutoff=0.5)
+            found = (f"did you mean '{close[0]}'?" if close else ", ".join(values[:6])) or "no data rows"
+            return {"problem": "no headline row found", "where": None, "field": header[lower.index(column)],
+                    "expected": repr(label), "found": found}
+    return None
+
+
+def _latest_year(table: pa.Table | None, lower: list[str]) -> int:
+    """The latest calendar year (or census year, for ``202526``-style codes: 2026) in ``time_period``."""
+    if table is None or "time_period" not in lower or table.num_rows == 0:
+        return 0
+    years = [int(m[:4]) + (1 if len(m) == 6 else 0)
+             for m in pc.unique(pc.utf8_trim_whitespace(table.column(lower.index("time_period")))).to_pylist()
+             if isinstance(m, str) and m.isdigit() and len(m) in (4, 6)]
+    return max(years, default=0)
+
+
+def _csv_header(data: bytes, file: str) -> list[str]:
+    """The header of a spreadsheet-style supporting file (listed, not read): it must at least be UTF-8 text."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(file, "the file is not UTF-8 text", where=f"line {line}", expected="UTF-8 text",
+                         found=f"byte 0x{data[exc.start]:02x}") from None
+    return next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])
 
 
 # --- reading one file -------------------------------------------------------------------------------------------
 
 
-def _read_topic(data: bytes, file: str, member: str, topic: _Topic) -> _Part:
+def _read_file(table: pa.Table | None, names: list[str], file: str, member: str, spec: FileLayout,
+               layout: Layout) -> _Part:
     """Parse one CSV's headline rows into keys and measures, checking every value the table uses."""
-    table, names = _read_csv(data, file)
+    empty = _Part(pd.DataFrame(columns=["year", "geographic_level", "area_code", "area_name", "la_code",
+                                        "region_code", "region_name"]), pd.DataFrame(), [], {})
+    if table is None:  # spreadsheet-style supporting file
+        empty.info = {"file": member, "layout": layout.name, "rows": None, "headline_rows": 0, "first_year": None,
+                      "last_year": None, "note": "spreadsheet-style table, not EES tidy format: listed, not read"}
+        return empty
     lower = [n.lower() for n in names]
     columns = _columns_by_lower_name(names)
-
-    for key in _KEY_COLUMNS:
-        _require(columns, key, file)
-    if topic.headline_column is not None:
-        col = table.column(_require(columns, topic.headline_column, file))
-        mask = pc.is_in(pc.utf8_trim_whitespace(col), value_set=pa.array(sorted(topic.headline)))
+    year = _latest_year(table, lower)
+    if table.num_rows == 0:
+        raise InputError(file, "the file has a header but no data rows")
+    mask = None
+    for column, label in spec.headline:
+        col = pc.utf8_trim_whitespace(table.column(columns[column]))
+        hit = pc.equal(col, label)
+        mask = hit if mask is None else pc.and_(mask, hit)
+    if mask is not None:
         rows = pc.indices_nonzero(mask)
-        if len(rows) == 0:
-            seen = sorted(set(col.to_pylist()))[:6]
-            raise InputError(file, "no headline row found", field=topic.headline_column,
-                             expected=" or ".join(repr(h) for h in sorted(topic.headline)),
-                             found=", ".join(seen) or "no data rows")
         head = table.take(rows)
         lines = rows.to_numpy() + 2  # line 1 is the header
     else:
         head = table
         lines = np.arange(table.num_rows) + 2
-        if table.num_rows == 0:
-            raise InputError(file, "the file has a header but no data rows")
+    quality = _quality(head if spec.measures else table, names, lower, spec, member, year)
+    if not spec.measures:  # read for its keys and x/z counts only
+        empty.quality = quality
+        empty.info = {"file": member, "layout": layout.name, "rows": table.num_rows, "headline_rows": 0,
+                      "first_year": None, "last_year": year or None, "note": "not used by the pack's pages"}
+        return empty
 
-    quality = _quality(head, names, lower, topic, member)
-    measure_columns = {m: _require(columns, cands, file) for m, cands in topic.measures.items()}
+    measure_columns = {m: columns[resolve(c, year)] for m, c in spec.measures.items()}
+    measure_columns |= {m: columns[resolve(c, year)] for m, c in spec.optional.items() if resolve(c, year) in columns}
     _check_duplicate_columns(head, names, lower, set(measure_columns.values()), lines, file)
-
     keys = _keys(head, columns, lines, file)
     values: dict[str, np.ndarray] = {}
     for measure, column in measure_columns.items():
@@ -490,7 +615,7 @@ def _read_topic(data: bytes, file: str, member: str, topic: _Topic) -> _Part:
         if name.endswith(("_pc", "rate")) or name.startswith("pc_"):
             _numbers(head.column(i), names[i], lines, file, minimum=0.0, maximum=100.0)
     measures = pd.DataFrame(values, index=keys.index)
-    for part, whole in topic.within:
+    for part, whole in spec.within:
         over = measures[part] > measures[whole]
         if over.any():
             i = int(np.flatnonzero(over.to_numpy())[0])
@@ -509,11 +634,69 @@ def _read_topic(data: bytes, file: str, member: str, topic: _Topic) -> _Part:
         raise InputError(file, f"the headline row for {first['area_name']} ({first['area_code']}) in "
                          f"{first['year']} appears more than once", where=where,
                          expected="one headline row per year and area")
+    repairs: list[dict[str, object]] = []
+    if spec.repair_topic is not None:
+        repairs = _repair_region_copies(table, columns, keys, measures, measure_columns, spec, file, member)
 
     years = keys["year"]
-    info = {"file": member, "rows": table.num_rows,
-            "headline_rows": len(keys), "first_year": int(years.min()), "last_year": int(years.max())}
-    return _Part(keys, measures, quality, info)
+    census = spec.census or bool(pc.any(pc.equal(pc.utf8_length(pc.utf8_trim_whitespace(
+        head.column(columns["time_period"]))), 6)).as_py())
+    reporting = int(years.max()) if census else int(years.max()) + 1
+    info = {"file": member, "layout": layout.name, "rows": table.num_rows, "headline_rows": len(keys),
+            "first_year": int(years.min()), "last_year": int(years.max()),
+            "note": f"{len(repairs)} value(s) repaired" if repairs else ""}
+    return _Part(keys, measures, quality, info, repairs, reporting)
+
+
+def _repair_region_copies(table: pa.Table, columns: dict[str, int], keys: pd.DataFrame, measures: pd.DataFrame,
+                          measure_columns: dict[str, int], spec: FileLayout, file: str,
+                          member: str) -> list[dict[str, object]]:
+    """Repair council values that equal their region's total (in place); return one record per repair.
+
+    DfE's 2025 ``newplans.csv`` gives each of the 15 Yorkshire and The Humber councils the region's 2022 total
+    (6,078). A council value equal to its region's figure, where other councils of the region have figures of
+    their own, is such a copy; the repair is the sum of the file's ``repair_topic`` (Sex) rows for that council and
+    year, which equals the headline for every other council-year in the file. Without such rows the value is
+    set to missing rather than kept.
+    """
+    la = (keys["geographic_level"] == "Local authority").to_numpy()
+    region = keys.loc[keys["geographic_level"] == "Regional", ["year", "area_code"]]
+    out: list[dict[str, object]] = []
+    topic = pc.utf8_trim_whitespace(table.column(columns["breakdown_topic"]))
+    sex = table.filter(pc.equal(topic, spec.repair_topic))
+    sex_keys = pd.DataFrame({
+        "year": pd.to_numeric(pd.Series(sex.column(columns["time_period"]).to_pylist()).str[:4]),
+        "area_code": pd.Series(sex.column(columns["old_la_code"]).to_pylist()).str.strip(),
+        "level": pd.Series(sex.column(columns["geographic_level"]).to_pylist()).str.strip()})
+    for measure, column in measure_columns.items():
+        regional = pd.Series(measures.loc[region.index, measure].to_numpy(),
+                             index=pd.MultiIndex.from_frame(region))
+        reg_value = pd.Series(list(zip(keys["year"], keys["region_code"], strict=True))).map(
+            lambda k: regional.get(k, np.nan)).to_numpy()
+        value = measures[measure].to_numpy(copy=True)
+        copy = la & np.isfinite(value) & (value > 0) & (value == reg_value)
+        if not copy.any():
+            continue
+        # a copy only when the council is not the whole region: two or more of its councils have a figure
+        frame = keys.assign(value=value)
+        others = frame[la & np.isfinite(value) & (value > 0)].groupby(["year", "region_code"]).size() - 1
+        cells = pd.to_numeric(pd.Series(sex.column(column).to_pylist()).str.strip(), errors="coerce")
+        sums = cells[sex_keys["level"] == "Local authority"].groupby(
+            [sex_keys["year"], sex_keys["area_code"]]).sum(min_count=1)
+        for i in np.flatnonzero(copy):
+            k = keys.iloc[i]
+            if others.get((k["year"], k["region_code"]), 0) == 0:
+                continue
+            repaired = sums.get((int(k["year"]), k["area_code"]), np.nan)
+            measures.iloc[i, measures.columns.get_loc(measure)] = repaired
+            out.append({"file": member, "year": int(k["year"]), "area_code": k["area_code"],
+                        "area_name": k["area_name"], "region_name": k["region_name"], "measure": measure,
+                        "published": float(value[i]), "repaired": float(repaired),
+                        "reason": f"equal to the {k['region_name']} total; replaced by the sum of the file's "
+                                  f"{spec.repair_topic} rows" if np.isfinite(repaired) else
+                                  f"equal to the {k['region_name']} total and no {spec.repair_topic} rows to "
+                                  "repair it from: set to missing"})
+    return out
 
 
 def _read_csv(data: bytes, file: str) -> tuple[pa.Table, list[str]]:
@@ -603,15 +786,16 @@ def _check_duplicate_columns(head: pa.Table, names: list[str], lower: list[str],
                              expected="one column, or identical copies")
 
 
-def _quality(head: pa.Table, names: list[str], lower: list[str], topic: _Topic,
-             member: str) -> list[dict[str, object]]:
+def _quality(head: pa.Table, names: list[str], lower: list[str], spec: FileLayout, member: str,
+             year: int) -> list[dict[str, object]]:
     """x / z / blank counts per column of the headline rows, with notes on duplicated and misspelt names."""
-    feeds = {c: m for m, cands in topic.measures.items() for c in cands}
+    feeds = {resolve(c, year): m for m, c in (*spec.measures.items(), *spec.optional.items())}
+    skip = {*_KEY_COLUMNS, "breakdown_topic", "breakdown", *(c for c, _ in spec.headline)}
     out = []
     seen: set[str] = set()
     for i, name in enumerate(names):
         low = lower[i]
-        if low in _KEY_COLUMNS or low in ("breakdown_topic", "breakdown", topic.headline_column):
+        if low in skip or not low:
             continue
         note = _MISSPELT.get(low, "")
         if low in seen:
@@ -712,47 +896,79 @@ def _keys(head: pa.Table, columns: dict[str, int], lines: np.ndarray, file: str)
 
 
 def _combine(releases: list[_ReleaseData]) -> Release:
-    """One wide table: each year from the newest release holding it; latest names and codes for every area."""
-    order = sorted(range(len(releases)), key=lambda i: (releases[i].latest_year, i))
-    winner: dict[int, int] = {}
-    for i in order:
-        for year in releases[i].years:
-            winner[year] = i
-    keys, measures, files = [], [], []
-    index = ["year", "geographic_level", "area_code"]
-    for i, rel in enumerate(releases):
-        chosen = sorted(y for y, w in winner.items() if w == i)
-        k = rel.keys[rel.keys["year"].isin(chosen)].drop_duplicates(index)
-        k = k.assign(source=rel.label)
-        keys.append(k)
-        m = rel.measures[rel.measures.index.get_level_values("year").isin(chosen)]
-        measures.append(m)
-        files.append(rel.files.assign(years_used=_span(chosen)))
-    all_keys = pd.concat(keys, ignore_index=True)
-    wide = pd.concat(measures).reindex(columns=list(EES_COUNTS))
-    wide.index.names = index
+    """One wide table: each figure from the newest release holding that area's headline row for it.
 
-    las, history = _la_register(all_keys)
-    latest = _latest_attributes(all_keys, las)
-    table = all_keys[index + ["source"]].merge(latest, on=["geographic_level", "area_code"], how="left")
+    "Newest" is the release's reporting year (a calendar year of activity + 1, or the January census year), so
+    argument order does not matter. The choice is made per measure and area-year: a newer release that holds
+    only some rows (a partial download) adds to an older one instead of blanking it.
+    """
+    order = sorted(range(len(releases)), key=lambda i: (-releases[i].reporting_year, i))
+    index = ["year", "geographic_level", "area_code"]
+    long_parts, key_parts = [], []
+    for rank, i in enumerate(order):
+        rel = releases[i]
+        for part in rel.parts:
+            if part.measures.empty:
+                continue
+            k = part.keys.assign(source=rel.label, _rank=rank)
+            key_parts.append(k)
+            m = part.measures.set_axis(pd.MultiIndex.from_frame(part.keys[index]))
+            stacked = m.stack(future_stack=True).rename("value").reset_index()
+            stacked.columns = [*index, "measure", "value"]
+            long_parts.append(stacked.assign(_rank=rank, _file=part.info["file"]))
+    long = pd.concat(long_parts, ignore_index=True).sort_values("_rank", kind="stable")
+    long = long.drop_duplicates([*index, "measure"], keep="first")
+    wide = long.pivot(index=index, columns="measure", values="value").reindex(columns=list(EES_MEASURES))
+    all_keys = pd.concat(key_parts, ignore_index=True).sort_values("_rank", kind="stable")
+    supplier = long.groupby(index)["_rank"].min().rename("_supplier").reset_index()
+    all_keys = all_keys.merge(supplier, on=index)
+    labels = {rank: releases[i].label for rank, i in enumerate(order)}
+    first_keys = all_keys[all_keys["_rank"] == all_keys["_supplier"]].drop_duplicates(index)
+    first_keys = first_keys.assign(source=first_keys["_supplier"].map(labels))
+    keys_for_names = all_keys.drop_duplicates(index).drop(columns=["source"])
+
+    las, history = _la_register(keys_for_names)
+    latest = _latest_attributes(keys_for_names, las)
+    table = first_keys[index + ["source"]].merge(latest, on=["geographic_level", "area_code"], how="left")
     table = table.join(wide, on=index)
     for pct, (num, den) in EES_PERCENTAGES.items():
         table[pct] = (100 * table[num] / table[den]).where(table[den] > 0)
     table["year"] = table["year"].astype("int64")
     for col in ("geographic_level", "area_code", "area_name", "la_code", "region_code", "region_name", "source"):
         table[col] = table[col].astype("str").where(table[col].notna(), None)
-    for col in (*EES_COUNTS, *EES_PERCENTAGES):
+    for col in (*EES_MEASURES, *EES_PERCENTAGES):
         table[col] = table[col].astype("float64")
     level_order = {lv: i for i, lv in enumerate(EES_LEVELS)}
     table = (table.assign(_level=table["geographic_level"].map(level_order))
              .sort_values(["year", "_level", "area_code"]).drop(columns="_level").reset_index(drop=True))
     table = table[list(EES_COLUMNS)]
-    labels = table["source"] + ": " + table["year"].astype(str) + " " + table["area_name"]
-    table = validate(table, EES, " + ".join(str(r.path) for r in releases), row_labels=labels)
+    row_labels = table["source"] + ": " + table["year"].astype(str) + " " + table["area_name"]
+    table = validate(table, EES, " + ".join(str(r.path) for r in releases), row_labels=row_labels)
     table.attrs[CODE_HISTORY] = history
     quality = pd.concat([r.quality for r in releases], ignore_index=True)
+
+    used = long.assign(source=long["_rank"].map(labels))
+    files = []
+    for rel in releases:
+        chosen = used[used["source"] == rel.label]
+        by_file = chosen.groupby("_file")["year"].agg(lambda ys: _span(sorted(set(int(y) for y in ys))))
+        files.append(rel.files.assign(years_used=rel.files["file"].map(by_file).fillna("")))
     files = pd.concat(files, ignore_index=True)
-    return Release(table=table, quality=quality, files=files, las=las)
+    layouts = {r.label: (r.layout, r.reporting_year) for r in releases}
+    prov = (used.groupby(["year", "source"])
+            .agg(files=("_file", lambda f: ", ".join(sorted({Path(x).name for x in f}))),
+                 rows=("area_code", lambda a: int(len(set(zip(used.loc[a.index, "geographic_level"], a,
+                                                                    strict=True))))))
+            .reset_index())
+    prov.insert(2, "layout", prov["source"].map(lambda s: layouts[s][0]))
+    prov.insert(3, "reporting_year", prov["source"].map(lambda s: layouts[s][1]).astype("int64"))
+    prov["year"] = prov["year"].astype("int64")
+    repairs = pd.DataFrame([{"source": r.label, **rep} for r in releases for p in r.parts for rep in p.repairs],
+                           columns=["source", "file", "year", "area_code", "area_name", "region_name", "measure",
+                                    "published", "repaired", "reason"])
+    return Release(table=table, quality=quality, files=files, las=las, repairs=repairs,
+                   provenance=prov.sort_values(["year", "reporting_year"], ascending=[True, False],
+                                               ignore_index=True))
 
 
 def _span(years: Sequence[int]) -> str:

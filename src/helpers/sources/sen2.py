@@ -419,6 +419,9 @@ class _XmlReader:
         for child in el:
             tag = child.tag
             if not isinstance(tag, str):
+                if isinstance(child, etree._Entity):
+                    raise InputError(self.file, "an entity reference in the XML", where=path, field=child.text,
+                                     expected="plain values (entity references are not allowed in SEN2 returns)")
                 continue
             if tag in kids:
                 n = len(kids[tag]) + 1
@@ -443,6 +446,10 @@ class _XmlReader:
             if item.column in seen:
                 raise InputError(self.file, "element given twice", where=where, expected="at most one", found=tag)
             seen.add(item.column)
+            if len(child) and any(isinstance(c, etree._Entity) for c in child):
+                raise InputError(self.file, "an entity reference in the XML", where=where, field=tag,
+                                 expected="plain values (entity references are not allowed in SEN2 returns)",
+                                 found=next(c.text for c in child if isinstance(c, etree._Entity)))
             text = (child.text or "").strip()
             if not text or item.kind == "ignore":
                 continue
@@ -532,6 +539,57 @@ def _header(el: etree._Element, file: Path) -> dict[str, object]:
     return values
 
 
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (b"\xef\xbb\xbf", "UTF-8"), (b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
+_UNMARKED: tuple[tuple[bytes, str, str], ...] = (
+    (b"<\x00?\x00", "UTF-16", "utf-16-le"), (b"\x00<\x00?", "UTF-16", "utf-16-be"), (b"<", "UTF-8", "utf-8"))
+_DECLARED = re.compile(r"""^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._-]+)["']""")
+
+
+def _xml_encoding(head: bytes, file: Path) -> str | None:
+    """The encoding of an XML file from its first bytes (None: not XML); InputError when the XML declaration
+    names a different encoding from the one the bytes are written in.
+
+    A byte-order mark or the pattern of ``<?`` tells how the bytes are written (XML 1.0 appendix F); UTF-16
+    with a matching declaration is valid XML and is read. A mismatch (a file saved as UTF-16 that still says
+    ``encoding="UTF-8"``, or the reverse) gets a message about the XML, not the CSV advice.
+    """
+    actual = codec = None
+    body = head
+    for bom, name in _BOMS:
+        if head.startswith(bom):
+            actual, body = name, head[len(bom):]
+            codec = {"UTF-8": "utf-8", "UTF-16": "utf-16", "UTF-32": "utf-32"}[name]
+            body = head
+            break
+    if actual is None:
+        stripped = head.lstrip(b" \t\r\n")
+        for start, name, c in _UNMARKED:
+            if stripped.startswith(start):
+                actual, codec, body = name, c, stripped
+                break
+    if actual is None:
+        return None
+    text = body.decode(codec, errors="ignore").lstrip("\ufeff \t\r\n")
+    if not text.startswith("<"):
+        return None  # e.g. a CSV with a byte-order mark
+    declared = _DECLARED.match(text)
+    if declared:
+        name = declared[1].upper().replace("_", "-")
+        family = "UTF-16" if name.startswith("UTF-16") else "UTF-32" if name.startswith("UTF-32") else (
+            "UTF-8" if name in ("UTF-8", "UTF8", "US-ASCII", "ASCII") else name)
+        if family != actual and not (actual == "UTF-8" and family in ("ISO-8859-1", "LATIN-1", "WINDOWS-1252")):
+            raise InputError(file, "the XML declaration names a different encoding from the one the file is "
+                             "written in (re-save the XML so that they agree)", where="line 1 (XML declaration)",
+                             field="encoding", expected=f'encoding="{actual}", as the file is written in {actual}',
+                             found=declared[1])
+    elif actual not in ("UTF-8",):
+        raise InputError(file, "the XML is written in " + actual + " but has no XML declaration saying so",
+                         where="line 1", expected=f'<?xml version="1.0" encoding="{actual}"?>')
+    return actual
+
+
 def _read_xml(stream: BinaryIO, file: Path) -> tuple[_Rows, dict[str, object]]:
     """Stream the XML, converting and clearing one Person at a time."""
     header: dict[str, object] | None = None
@@ -546,6 +604,12 @@ def _read_xml(stream: BinaryIO, file: Path) -> tuple[_Rows, dict[str, object]]:
                 stack.append(el.tag)
                 depth = len(stack)
                 if depth == 1:
+                    docinfo = el.getroottree().docinfo
+                    if docinfo.doctype or docinfo.internalDTD is not None:
+                        raise InputError(file, "the XML has a document type declaration (DTD); SEN2 returns must "
+                                         "not declare entities or a DTD", where="line 1", field="DOCTYPE",
+                                         expected="no <!DOCTYPE ...> and no entity references (&name;)",
+                                         found=docinfo.doctype or "an internal DTD")
                     qname = etree.QName(el)
                     if qname.namespace:
                         raise InputError(file, "wrong XML namespace on the root element", where=qname.localname,
@@ -817,10 +881,10 @@ def read(path: Path | str, reference_date: dt.date | None = None) -> Sen2Tables:
     file = Path(path)
     with open_binary(file, KIND) as stream:
         try:
-            start = stream.peek(64)[:64].lstrip(b"\xef\xbb\xbf \t\r\n")  # type: ignore[attr-defined]
+            head = stream.peek(256)[:256]  # type: ignore[attr-defined]
         except DAMAGED:
             raise InputError(file, "the compressed (.gz) file is damaged or truncated", expected=KIND) from None
-        is_xml = start.startswith(b"<")
+        is_xml = _xml_encoding(head, file) is not None
         if is_xml:
             rows, header = _read_xml(stream, file)
     if is_xml:

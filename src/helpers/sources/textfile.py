@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import stat
 import zlib
 from pathlib import Path
 from typing import BinaryIO
@@ -23,6 +24,8 @@ from helpers.errors import InputError
 _ZIP_MAGIC = b"PK\x03\x04"  # .xlsx / .ods / .zip
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # legacy .xls
 _GZIP_MAGIC = b"\x1f\x8b"
+MAX_INPUT_BYTES = 2 * 1024 * 1024 * 1024
+"""Largest data file accepted (a whole county's SEN2 XML is well under 1 GB); also the cap on gunzipped bytes."""
 
 
 def open_binary(path: Path, kind: str) -> BinaryIO:
@@ -32,6 +35,14 @@ def open_binary(path: Path, kind: str) -> BinaryIO:
     messages (e.g. ``"a SEN2 XML or CSV file"``).
     """
     try:
+        st = path.stat()
+        if stat.S_ISDIR(st.st_mode):
+            raise InputError(path, "this is a folder, not a file", expected=kind)
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError(path, "not a regular file (a device, pipe or socket)", expected=kind)
+        if st.st_size > MAX_INPUT_BYTES:
+            raise InputError(path, f"the file is too large ({st.st_size:,} bytes)",
+                             expected=f"{kind} of at most {MAX_INPUT_BYTES:,} bytes")
         with path.open("rb") as probe:
             magic = probe.read(4)
     except FileNotFoundError:
@@ -54,7 +65,10 @@ def read_bytes(path: Path, kind: str) -> bytes:
     """The whole file's bytes (gunzipped when compressed); InputError when damaged, empty or a workbook."""
     with open_binary(path, kind) as fh:
         try:
-            raw = fh.read()
+            raw = fh.read(MAX_INPUT_BYTES + 1)
+            if len(raw) > MAX_INPUT_BYTES:
+                raise InputError(path, "the file unpacks to more than a data file can hold (a .gz bomb?)",
+                                 expected=f"{kind} of at most {MAX_INPUT_BYTES:,} bytes")
         except DAMAGED:
             raise InputError(path, "the compressed (.gz) file is damaged or truncated", expected=kind) from None
     if not raw.strip():
