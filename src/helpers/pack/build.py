@@ -542,11 +542,14 @@ class Builder:
                     fut.cancel()
                 if isinstance(exc, KeyboardInterrupt) and kernels is not None \
                         and any(kind == "execute" for _, kind in futures.values()):
-                    # Stop now, not when the notebook ends: its thread fails at once on the dead kernel, and
-                    # what nbclient logs about that kernel is noise after Ctrl-C (the CLI says one line).
+                    # Stop now, not when the notebook ends: interrupt the running cells (the notebooks then
+                    # fail at once), then stop the kernels. What nbclient logs meanwhile is noise after Ctrl-C
+                    # (the CLI says one line).
                     muted = logging.root.manager.disable
                     logging.disable(logging.CRITICAL)
                     try:
+                        kernels.interrupt()
+                        cf.wait(list(futures), timeout=5)
                         kernels.shutdown()
                         pool.shutdown(wait=True, cancel_futures=True)
                     finally:
