@@ -96,3 +96,22 @@ def test_second_build_of_a_pack_is_refused_while_the_first_holds_the_lock(tmp_pa
 def test_lock_of_another_pack_does_not_block(tmp_path: Path) -> None:
     with pack_lock(tmp_path, "demo"), pack_lock(tmp_path, "demo-reviewer"):
         pass
+
+
+class KernelError(Exception):
+    """What papermill raises for an error inside a notebook: the kernel's exception name and message."""
+
+    def __init__(self, ename: str, evalue: str) -> None:
+        super().__init__(evalue)
+        self.ename, self.evalue = ename, evalue
+
+
+def test_full_disk_inside_a_notebook_counts_as_unwritable() -> None:
+    from helpers.pack.build import _errno_of, _kernel_unwritable, _strerror_of
+
+    full = KernelError("OSError", "[Errno 28] No space left on device: '/pack/data/ees.parquet'")
+    assert _kernel_unwritable(full) and _errno_of(full) == 28 and _strerror_of(full) == "No space left on device"
+    assert _kernel_unwritable(KernelError("OSError", "[Errno 30] Read-only file system: '/pack'"))
+    # a notebook that cannot read an input is that input's problem, not the pack folder's
+    assert not _kernel_unwritable(KernelError("PermissionError", "[Errno 13] Permission denied: '/data/x.csv'"))
+    assert not _kernel_unwritable(KernelError("ZeroDivisionError", "division by zero"))

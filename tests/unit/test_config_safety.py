@@ -150,3 +150,23 @@ def test_cli_check_refuses_low_public_threshold(tmp_path: Path, capsys: pytest.C
     assert cli.main(["build", str(path), "--no-pdf"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 2 and all("disclosure.threshold" in line for line in err), err
+
+
+def test_override_is_recorded_in_the_manifest_and_printed_by_the_build(tmp_path: Path) -> None:
+    import datetime as dt
+    import json
+
+    from helpers.pack import manifest
+    from helpers.pack.build import Builder
+
+    reason = "Agreed by the Caldicott Guardian on 1 May 2025 for the SEND board pack"
+    path = write(tmp_path, BASE + f"disclosure:\n  threshold: 3\n  threshold_override: {reason}\n")
+    cfg = load_pack(path)
+    pack = tmp_path / "reports" / "t"
+    pack.mkdir(parents=True)
+    manifest.write(pack, cfg, "public", [], {}, dt.datetime.now(dt.timezone.utc), {})
+    recorded = json.loads((pack / "manifest.json").read_text(encoding="utf-8"))["config"]["disclosure"]
+    assert recorded == {"threshold": 3, "threshold_override": reason}
+    said: list[str] = []
+    builder = Builder(path, reports=tmp_path / "reports", progress=said.append)
+    assert builder.disclosure_warning is not None and reason in builder.disclosure_warning
