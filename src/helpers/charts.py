@@ -51,6 +51,10 @@ def use_style() -> None:
         "xtick.labelsize": 11,
         "ytick.labelsize": 11,
         "legend.fontsize": 11,
+        # Labels come from configs and DfE names: "$2m then $3m" is text, never Matplotlib maths (which would
+        # silently typeset it, or stop the build on a stray "$\frac").
+        "text.parse_math": False,
+        "text.usetex": False,
     })
 
 
@@ -132,7 +136,9 @@ def _write_csv(data: pd.DataFrame, file: str | None) -> str | None:
     ctx = context.current()
     if ctx is None or file is None:
         return None
-    data.to_csv(ctx.downloads / file, index=False, lineterminator="\n")
+    from helpers.spreadsheet import csv_safe  # text that would run as a formula in Excel gets a leading quote
+
+    csv_safe(data).to_csv(ctx.downloads / file, index=False, lineterminator="\n")
     return f"downloads/{file}"
 
 

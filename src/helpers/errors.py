@@ -7,6 +7,7 @@ expected and what was found.
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 
@@ -65,3 +66,23 @@ class NotebookInputError(InputError):
     @property
     def message(self) -> str:
         return self._message
+
+
+class OutputError(InputError):
+    """The pack cannot be written: ``reports/`` is read-only or the disk is full, or another build holds the pack.
+
+    Not the user's data at fault, but the same kind of answer: one message naming the folder and what to do,
+    exit code 2, and the last good pack left as it was.
+    """
+
+    def __init__(self, folder: str | Path, problem: str, *, expected: str | None = None) -> None:
+        super().__init__(folder, problem, expected=expected)
+
+
+#: ``errno`` values that mean "this folder cannot be written" (not a bug in the build).
+UNWRITABLE_ERRNOS = frozenset({errno.EPERM, errno.EACCES, errno.ENOSPC, errno.EROFS, errno.EDQUOT})
+
+
+def unwritable(exc: BaseException) -> bool:
+    """True for an OSError saying the disk is full or the folder is read-only / not ours."""
+    return isinstance(exc, OSError) and exc.errno in UNWRITABLE_ERRNOS

@@ -4,6 +4,12 @@
 notes sheet and one table per sheet with a title and no merged cells, blank rows or colour-only meaning. The
 Analysis Function's own ``gptables`` package implements that guidance, so it is used here rather than writing
 ``xlsx`` by hand.
+
+Text from configs and DfE files is never live in a spreadsheet (OWASP "CSV Injection"): the workbook is written
+with xlsxwriter's ``strings_to_formulas`` and ``strings_to_urls`` off, so ``=HYPERLINK(...)`` is a text cell, and
+gptables' own markup (``[text](url)`` links, ``$$note$$`` references) is defused in text that did not come from
+this module. CSV downloads go through :func:`csv_safe`, which puts a single quote before a text cell starting
+``=``, ``+``, ``-``, ``@``, tab or carriage return, the OWASP advice; numbers (``-3``, ``-12.5%``) stay numbers.
 """
 
 from __future__ import annotations
@@ -13,7 +19,6 @@ import math
 import re
 from pathlib import Path
 
-import gptables as gpt
 import pandas as pd
 
 from helpers.errors import InputError
@@ -41,12 +46,47 @@ def _sheet_names(paths: list[Path]) -> list[str]:
     return names
 
 
+#: First characters that make a spreadsheet treat a cell as a formula (OWASP "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: Text that is a number as written (``-3``, ``+1,234.5``, ``-12.5%``): left alone, it is not a formula.
+_NUMBER = re.compile(r"[+-]?(\d[\d,]*(\.\d+)?|\.\d+)([eE][+-]?\d+)?%?")
+
+
+def formula_safe(text: str) -> str:
+    """``text`` with a single quote in front when a spreadsheet would read it as a formula (OWASP advice)."""
+    if text.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def csv_safe(table: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``table`` whose text cells and column names cannot run as formulas when the CSV is opened in
+    Excel or LibreOffice (see :func:`formula_safe`). Numeric columns are untouched."""
+    out = table.copy()
+    out.columns = [formula_safe(c) if isinstance(c, str) else c for c in out.columns]
+    for col in range(out.shape[1]):
+        series = out.iloc[:, col]
+        if series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
+            out.iloc[:, col] = series.map(lambda v: formula_safe(v) if isinstance(v, str) else v)
+    return out
+
+
+def _defused(text: str) -> str:
+    """Text from a CSV or config as gptables should show it: never a link (its ``[text](url)`` markup, which also
+    fails on a URL xlsxwriter does not know) or a note reference (``$$note$$``). The CSV guard quote comes off:
+    the workbook holds the text as text."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+        text = text[1:]
+    return text.replace("](", "] (").replace("$$", "$ $")
+
+
 def _cell(value: object) -> object:
     """A cell as Excel should hold it: numbers as numbers (a suppressed column mixes numbers and words), a missing
-    value as the GSS shorthand ``[x]`` (Analysis Function "Symbols in tables")."""
+    value as the GSS shorthand ``[x]`` (Analysis Function "Symbols in tables"), text defused (:func:`_defused`)."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "[x]"  # also an infinite ratio (growth from 0): not a figure Excel can hold
     if isinstance(value, str):
+        value = _defused(value)
         try:
             number = float(value.replace(",", "")) if any(ch.isdigit() for ch in value) else value
         except ValueError:
@@ -74,6 +114,8 @@ def write_workbook(csv_paths: list[Path], out: Path, title: str, synthetic: bool
     file name. A CSV with a header but no rows (nothing to report) gets no sheet; the cover lists it. Small counts already show as "fewer than {threshold}" in a public build's CSVs (note 1; pass the
     pack's ``disclosure.threshold``).
     """
+    import gptables as gpt  # here, not at the top: charts import this module in every kernel for csv_safe
+
     if not csv_paths:
         raise InputError(out, "no tables to write", expected="at least one CSV in the downloads folder")
     paths = [Path(p) for p in csv_paths]
@@ -94,7 +136,7 @@ def write_workbook(csv_paths: list[Path], out: Path, title: str, synthetic: bool
     sheets = {}
     for path, name in zip(paths, _sheet_names(paths), strict=True):
         table = tables[path]
-        table.columns = [str(c) for c in table.columns]
+        table.columns = [_defused(str(c)) for c in table.columns]
         table = table.astype(object).map(_cell)
         sheets[name] = gpt.GPTable(
             table=table,
@@ -113,14 +155,15 @@ def write_workbook(csv_paths: list[Path], out: Path, title: str, synthetic: bool
         intro.insert(0, "SYNTHETIC DEMONSTRATION DATA: these figures are made up and describe no real council "
                         "or child.")
     cover = gpt.Cover(
-        title=title,
+        title=_defused(title),
         intro=intro,
         about=["Each sheet's title names the pack page the table comes from.",
                "The Notes sheet explains the notes referred to in the tables."],
     )
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    book = gpt.produce_workbook(filename=str(out), sheets=sheets, cover=cover, notes_table=notes, auto_width=True)
+    book = gpt.produce_workbook(filename=str(out), sheets=sheets, cover=cover, notes_table=notes, auto_width=True,
+                                workbook_options={"strings_to_formulas": False, "strings_to_urls": False})
     book.set_properties({"created": _CREATED})
     book.close()
     return out

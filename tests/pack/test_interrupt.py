@@ -138,3 +138,83 @@ def test_no_stray_socket_folders(interrupted: Interrupted) -> None:
     """The next build removes the kernel socket folder the killed build left (its pid is dead)."""
     assert interrupted.sockets, "the killed build's kernels were not found"
     assert interrupted.sockets_left == []
+
+
+@dataclass
+class CtrlC:
+    pack_before: dict[str, str]
+    pack_after: dict[str, str]
+    code: int
+    stderr: str
+    staging_left: list[Path]
+    kernels_alive: list[int]  # the build's kernels still running 10 s after it exited
+    next_output: str
+
+
+def add_slow_notebook(project: Path) -> None:
+    """``07_slow``: a page whose only code cell takes five minutes."""
+    import nbformat
+
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# Slow\n\nA page that takes five minutes."),
+        nbformat.v4.new_code_cell('pack_config = "config/demo.yaml"\nartefacts = "reports/demo/data"\nvariant = "public"',
+                                  metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("import time\ntime.sleep(300)"),
+    ])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, project / "notebooks" / "07_slow.ipynb")
+
+
+@pytest.fixture(scope="module")
+def ctrl_c(interrupted: Interrupted) -> CtrlC:
+    """Ctrl-C (SIGINT to the build's process group, as a terminal sends it) while a five-minute notebook runs, on
+    the pack the SIGKILL fixture left (built and whole). The build must stop within a minute: on a84b52b it waited
+    for the running notebook to end."""
+    project = interrupted.project
+    pack = project / "reports" / "demo"
+    before = snapshot(pack)
+    add_slow_notebook(project)
+    proc = subprocess.Popen(
+        [str(COMMAND), "build", "config/demo.yaml", "--no-pdf", "--only", "06_assumptions,07_slow"],
+        cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    kernels: list[psutil.Process] = []
+    try:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            if "07_slow: started" in line:
+                break
+        kernels = psutil.Process(proc.pid).children(recursive=True)
+        time.sleep(1)  # inside time.sleep(300)
+        os.killpg(proc.pid, signal.SIGINT)
+        try:
+            _, err = proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            err = "still running 60 s after Ctrl-C"
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    _, alive = psutil.wait_procs(kernels, timeout=10)
+    for kernel in alive:
+        kernel.kill()
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert cli.main(["build", str(project / "config" / "demo.yaml"), "--no-pdf", "--only", "06_assumptions"]) == 0
+    return CtrlC(before, snapshot(pack), proc.returncode, err, sorted((project / "reports").glob(".staging-*")),
+                 [k.pid for k in alive], out.getvalue())
+
+
+def test_ctrl_c_exits_130_with_one_line(ctrl_c: CtrlC) -> None:
+    assert ctrl_c.code == 130
+    assert ctrl_c.stderr.strip() == "interrupted: the previous pack is unchanged", ctrl_c.stderr
+
+
+def test_ctrl_c_leaves_pack_and_no_kernels(ctrl_c: CtrlC) -> None:
+    assert ctrl_c.pack_after == ctrl_c.pack_before
+    assert ctrl_c.staging_left == []
+    assert ctrl_c.kernels_alive == []
+
+
+def test_after_ctrl_c_the_pack_is_up_to_date(ctrl_c: CtrlC) -> None:
+    """The lock is released and the cache untouched: the next build has nothing to do."""
+    assert "up to date" in ctrl_c.next_output

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from helpers.pack.config import PackConfig
+from helpers.pack.config import PackConfig, check_disclosure
 
 
 def check_inputs(cfg: PackConfig) -> dict[str, Any]:
-    """Read and validate every configured input; raise InputError on the first problem; return a summary."""
+    """Read and validate every configured input; raise InputError on the first problem; return a summary.
+
+    Also refuses what the build would refuse: a public variant with a disclosure threshold under 5 and no
+    ``disclosure.threshold_override``."""
     from helpers.sources import ees
+
+    warnings = [w for w in (check_disclosure(cfg, v) for v in cfg.variants) if w]
 
     release = ees.read_release(cfg.inputs.ees)
     la = ees.find_la(release.table, cfg.la, file=cfg.source_path or "config")
@@ -34,4 +39,6 @@ def check_inputs(cfg: PackConfig) -> dict[str, Any]:
         staff = workforce.read(cfg.inputs.workforce)
         summary["workforce"] = f"{len(staff):,} periods"
     summary["neighbours"] = f"{len(found)} statistical neighbours" if found else "no statistical neighbours configured"
+    if warnings:
+        summary["disclosure"] = warnings[0].removeprefix("warning: ")
     return summary

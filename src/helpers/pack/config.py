@@ -130,6 +130,16 @@ class Scenario(_Model):
 
 class Disclosure(_Model):
     threshold: int = Field(5, ge=1, le=100, description="counts from 1 to threshold-1 are suppressed in public builds")
+    threshold_override: str | None = Field(
+        None, description="why a public build may use a threshold under the minimum, and who agreed it; without "
+                          "it a public build refuses such a threshold. Printed by the build, kept in the manifest")
+
+    @field_validator("threshold_override")
+    @classmethod
+    def _reason_given(cls, v: str | None) -> str | None:
+        if v is not None and len(v.split()) < 3:
+            raise ValueError("say in a sentence why the lower threshold is allowed and who agreed it")
+        return v
 
 
 class PackConfig(_Model):
@@ -164,8 +174,37 @@ class PackConfig(_Model):
         return self.targets.get(key, default)
 
 
+#: Most nodes a config may expand to once YAML aliases are followed. A real config has a few hundred; an "alias
+#: bomb" (nested anchors, each referring to the last several times) a few kilobytes long expands to billions,
+#: which pydantic would then walk for minutes in gigabytes of memory.
+MAX_EXPANDED_NODES = 100_000
+
+
+class _DuplicateKey(yaml.MarkedYAMLError):
+    """A mapping holds the same key twice (PyYAML would silently keep the last value)."""
+
+
 class _Loader(yaml.SafeLoader):
-    """Safe YAML loader that leaves dates as text, so pydantic validates them and names the key at fault."""
+    """Safe YAML loader (no Python objects) that leaves dates as text, so pydantic validates them and names the key
+    at fault, and refuses duplicate keys: ``disclosure:`` given twice must not silently replace the first."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[Any, yaml.Node] = {}
+            for key_node, _ in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    continue  # "<<: *defaults" may be overridden by the keys beside it: that is its purpose
+                key = self.construct_object(key_node, deep=False)
+                try:
+                    first = seen.get(key)
+                except TypeError:  # an unhashable key: SafeConstructor reports it
+                    continue
+                if first is not None:
+                    raise _DuplicateKey(
+                        None, None, f"key '{key}' appears twice (first on line {first.start_mark.line + 1}); "
+                                    "give each key once", key_node.start_mark)
+                seen[key] = key_node
+        return super().construct_mapping(node, deep=deep)
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -181,6 +220,48 @@ def project_root(start: Path) -> Path:
         if (folder / "pyproject.toml").exists():
             return folder
     return start
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int], active: set[int]) -> int:
+    """How many nodes ``node`` stands for once every alias is expanded (memoised: linear in the YAML text)."""
+    known = memo.get(id(node))
+    if known is not None:
+        return known
+    if id(node) in active:
+        raise yaml.composer.ComposerError(None, None, "an anchor refers to itself (a recursive alias)",
+                                          node.start_mark)
+    active.add(id(node))
+    size = 1
+    if isinstance(node, yaml.SequenceNode):
+        children: list[yaml.Node] = list(node.value)
+    elif isinstance(node, yaml.MappingNode):
+        children = [n for pair in node.value for n in pair]
+    else:
+        children = []
+    for child in children:
+        size += _expanded_size(child, memo, active)
+        if size > MAX_EXPANDED_NODES:
+            break
+    active.discard(id(node))
+    memo[id(node)] = size
+    return size
+
+
+def _parse_yaml(text: str) -> Any:
+    """``text`` as Python data through :class:`_Loader`, refusing alias bombs before anything is expanded."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        size = _expanded_size(node, {}, set())
+        if size > MAX_EXPANDED_NODES:
+            raise yaml.composer.ComposerError(
+                None, None, f"the aliases (*name) expand to more than {MAX_EXPANDED_NODES:,} values; a pack config "
+                            "needs a few hundred (is this an alias bomb?)", node.start_mark)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
 
 
 def _resolve(root: Path, p: Path | None) -> Path | None:
@@ -221,11 +302,16 @@ def load_pack(path: str | Path, *, check_inputs: bool = True) -> PackConfig:
     if not file.exists():
         raise InputError(file, "pack config not found", expected="a YAML file such as config/demo.yaml")
     try:
-        raw = yaml.load(file.read_text(encoding="utf-8"), Loader=_Loader)  # noqa: S506 - safe loader subclass
+        raw = _parse_yaml(file.read_text(encoding="utf-8"))
+    except _DuplicateKey as exc:
+        mark = exc.problem_mark
+        raise InputError(file, str(exc.problem), where=f"line {mark.line + 1}" if mark else None) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
         raise InputError(file, f"not valid YAML: {getattr(exc, 'problem', exc)}", where=where) from None
+    except RecursionError:  # thousands of nested [[[...]]]: PyYAML's composer recurses once per level
+        raise InputError(file, "not valid YAML: nested too deeply", expected="a pack config a few levels deep") from None
     except UnicodeDecodeError:
         raise InputError(file, "not UTF-8 text", expected="a YAML file saved as UTF-8") from None
     if not isinstance(raw, dict):
@@ -253,6 +339,30 @@ def load_pack(path: str | Path, *, check_inputs: bool = True) -> PackConfig:
                     shown = Path(p).relative_to(root) if Path(p).is_relative_to(root) else p
                     raise InputError(file, "input file not found", where=f"key 'inputs.{name}'", found=str(shown))
     return cfg
+
+
+#: The smallest ``disclosure.threshold`` a public build accepts without ``disclosure.threshold_override``: counts
+#: from 1 to 4 hidden, the GSS and DfE practice for published tables (see :mod:`helpers.disclosure`).
+PUBLIC_MIN_THRESHOLD = 5
+
+
+def check_disclosure(cfg: PackConfig, variant: str) -> str | None:
+    """Refuse a public build whose threshold is under :data:`PUBLIC_MIN_THRESHOLD` unless an override is given.
+
+    Returns the warning line to print when the override is used (None otherwise), so that the lower threshold is
+    never silent: the build prints it and the manifest keeps the config's ``disclosure`` block with the reason.
+    """
+    d = cfg.disclosure
+    if variant != "public" or d.threshold >= PUBLIC_MIN_THRESHOLD:
+        return None
+    if d.threshold_override is None:
+        raise InputError(cfg.source_path or "config", "a public build must hide counts from 1 to "
+                         f"{PUBLIC_MIN_THRESHOLD - 1}; this threshold would publish small counts",
+                         where="key 'disclosure.threshold'",
+                         expected=f"{PUBLIC_MIN_THRESHOLD} or more, or 'disclosure.threshold_override' saying why "
+                                  "and who agreed it", found=d.threshold)
+    return (f"warning: public build with disclosure threshold {d.threshold} (under {PUBLIC_MIN_THRESHOLD}): "
+            f"counts of {d.threshold} and over are shown; override: {d.threshold_override}")
 
 
 def input_files(cfg: PackConfig) -> dict[str, list[Path]]:

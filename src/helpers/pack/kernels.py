@@ -118,6 +118,15 @@ class KernelPool:
                 self._all.remove(km)
         km.shutdown_kernel(now=True)
 
+    def interrupt(self) -> None:
+        """Stop the cell each kernel is running (SIGINT to the kernel, as Jupyter's stop button does), so that
+        the notebook fails at once instead of running on after Ctrl-C."""
+        for km in list(self._all):
+            try:
+                km.interrupt_kernel()
+            except Exception:  # noqa: BLE001 - a kernel already gone needs no interrupt
+                pass
+
     def shutdown(self) -> None:
         for km in list(self._all):
             self._retire(km)
