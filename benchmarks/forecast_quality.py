@@ -1,6 +1,7 @@
 """Forecast quality on the real 2025 release (issue 21): one year ahead from each origin we can back-test.
 
-For every local authority in the 2025 release with published figures, for requests and new plans from origins 2022
+For every local authority in the 2025 release with published figures (series extended back with the 2022
+release when present, as the packs do), for requests and new plans from origins 2022
 and 2023 (forecasting 2023 and 2024) and for plans in place from January 2023 and 2024 (forecasting January 2024 and
 2025), the series is cut at the origin, the pack's method is chosen and fitted on what was known then
 (:func:`helpers.growth.forecast_series`; stock and flow for plans in place) and its forecast scored against the
@@ -70,9 +71,10 @@ def run(las: int | None = None) -> pd.DataFrame:
     from helpers.sources import ees
 
     zpath = SHARED / "ees" / "education-health-and-care-plans_2025.zip"
+    older = SHARED / "ees" / "education-health-and-care-plans_2022.zip"  # extends the series back, as packs do
     if not zpath.exists():
         return pd.DataFrame()
-    table = ees.read_release([zpath]).table
+    table = ees.read_release([zpath, older] if older.exists() else [zpath]).table
     codes = sorted(table.loc[(table["geographic_level"] == "Local authority") & (table["year"] == 2024)
                              & table["requests_received"].notna(), "area_code"].unique())
     if las:

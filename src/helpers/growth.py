@@ -456,6 +456,8 @@ BENCHMARK_METHODS: tuple[str, ...] = (NAIVE, DRIFT)
 MIN_TRAIN = 4
 #: Fewest years for each method's fit; below it the method falls back to the naive forecast (said on the page).
 _MIN_FIT = {NAIVE: 2, DRIFT: 3, LOCAL_LEVEL: 4, DAMPED: 6}
+#: Fewest back-test errors for a range built from them (:func:`forecast_path`); fewer: the model's own variance.
+MIN_OOS = 3
 #: Upper limits of a range are capped at this multiple of the highest year published (see :func:`plausible_cap`).
 PLAUSIBLE_FACTOR = 2.0
 
@@ -654,9 +656,9 @@ def forecast_path(series: pd.Series, method: str, horizon: int = 3, *, levels: t
                   flagged: tuple[int, ...] = (), oos_errors: np.ndarray | None = None) -> tuple[pd.DataFrame, bool]:
     """Forecast ``horizon`` years after the last year of ``series`` with ``method`` (:func:`method_forecast`).
 
-    ``oos_errors``: the method's one-year-ahead back-test errors on the log scale; when given (two or more), the
-    forecast variance at horizon h is at least h × their mean square, so the range is never narrower than the
-    method's own track record on this council.
+    ``oos_errors``: the method's one-year-ahead back-test errors on the log scale; with :data:`MIN_OOS` or more,
+    the forecast variance at horizon h is h × their mean square (Student t with as many degrees of freedom as
+    errors), so the range reflects the method's own track record on this council.
 
     Returns the tidy forecast (``year``, ``mean``, ``lower``, ``upper``, ``level``, ``model``; ``mean`` is the
     median on the count scale, exp of the log-scale mean, so year one with the naive method *is* the last actual)
@@ -666,11 +668,12 @@ def forecast_path(series: pd.Series, method: str, horizon: int = 3, *, levels: t
     y = s.to_numpy(float).copy()
     y[np.isin(s.index.to_numpy(int), list(flagged))] = np.nan
     path = method_forecast(method, _to_log(y), horizon)
-    if oos_errors is not None and len(oos_errors) >= 2:
-        # the council's own out-of-sample one-year errors (log scale) widen a range the fit alone makes too narrow
+    if oos_errors is not None and len(oos_errors) >= MIN_OOS:
+        # the range comes from the method's own one-year-ahead errors on this council's past years (log scale),
+        # growing with the horizon like a random walk's, not from the fit's residuals, which flatter it
         oos = float(np.mean(np.square(oos_errors)))
         h = np.arange(1, horizon + 1, dtype=float)
-        path = PathForecast(path.method, path.mean, np.maximum(path.var, h * oos), path.df)
+        path = PathForecast(path.method, path.mean, h * oos, len(oos_errors))
     last = int(s.index.max())
     years = np.arange(last + 1, last + horizon + 1)
     cap = plausible_cap(s)
@@ -1289,24 +1292,18 @@ def request_metrics(la_name: str, requests: pd.Series, england: pd.Series, regio
     }
 
 
-def forecast_metrics(fc: pd.DataFrame, plan: pd.DataFrame) -> dict[str, dict]:
-    """Metrics-JSON records: next year's requests forecast (80% and 95% ranges), EP hours if the trend continues."""
+def forecast_metrics(fc: pd.DataFrame) -> dict[str, dict]:
+    """Metrics-JSON record: next year's requests forecast (80% and 95% ranges). EP hours are written once, by
+    :func:`helpers.workforce.next_year_demand_metric` (metric ``ep_hours_next_year``)."""
     next80 = fc[fc["level"] == 0.8].iloc[0]
     next95 = fc[fc["level"] == 0.95].iloc[0]
-    trend = plan[plan["scenario"] == "Trend continues"].iloc[0]
-    year, hours_year = int(next80["year"]), int(trend["year"])
+    year = int(next80["year"])
     return {
         "requests_forecast_next_year": {
             "value": float(next80["mean"]), "unit": "count", "label": f"Requests forecast for {year}",
             "period": str(year), "lower_80": float(next80["lower"]), "upper_80": float(next80["upper"]),
             "lower_95": float(next95["lower"]), "upper_95": float(next95["upper"]),
-            "finding": f"If the trend continues, {year} may see {likely_range(next80)} requests."},
-        "ep_hours_next_year": {
-            "value": float(trend["ep_hours"]), "unit": "hours",
-            "label": f"EP hours needed for assessments in {hours_year} if the trend continues",
-            "period": str(hours_year),
-            "finding": f"About {narrative.fmt(trend['ep_hours'], 'count')} hours of EP time for "
-                       f"{narrative.fmt(trend['assessments'], 'count')} assessments in {hours_year}."},
+            "finding": f"{year} may see {likely_range(next80)} requests."},
     }
 
 
@@ -1320,11 +1317,34 @@ def plans_in_place_metrics(in_place: pd.Series, england_in_place: pd.Series) -> 
         "england": float(england_in_place.iloc[-1]) if len(england_in_place) else None}}
 
 
-def backtest_metrics(backtest_rows: pd.DataFrame, summary: pd.DataFrame) -> dict[str, dict]:
-    """Metrics-JSON record for the chosen model's average back-test error (lower is better)."""
-    verdict, error, _, _ = _backtest_verdict(summary)
+def backtest_metrics(f: MeasureForecast) -> dict[str, dict]:
+    """Metrics-JSON record: the requests forecast's back-test error (MASE; below 1 beats the naive method's
+    typical error) with the plain-words comparison against the naive method."""
+    used = f.score()
+    if used is None:
+        return {}
+    bt = f.backtest
     return {"forecast_backtest_error": {
-        "value": float(summary.set_index("model").loc["chosen model", "mape"]), "unit": "%",
-        "label": "Average error of past forecasts of requests (back-test)",
-        "period": f"{int(backtest_rows['origin'].min())}-{int(backtest_rows['year'].max())}", "higher_is_better": False,
-        "finding": f"{verdict}: {error}."}}
+        "value": float(used["mase"]), "unit": "ratio",
+        "label": "Error of past one-year forecasts of requests (MASE; below 1 beats the naive method)",
+        "period": f"{int(bt['origin'].min())}-{int(bt['year'].max())}", "higher_is_better": False,
+        "naive": float(f.score(NAIVE)["mase"]) if f.score(NAIVE) is not None else None,
+        "finding": _capitalised(_error_words(used, f.score(NAIVE))) + "."}}
+
+
+def method_table(forecasts: Mapping[str, MeasureForecast | None]) -> pd.DataFrame:
+    """The back-test of every method for every measure, as a page table (one row per measure and method)."""
+    rows = []
+    for measure, f in forecasts.items():
+        if f is None or f.scores.empty:
+            continue
+        used = f.direct["model"].iloc[0] if f.direct is not None else f.method
+        for r in f.scores.itertuples():
+            rows.append({"Measure": _capitalised(MEASURE_WORDS[measure]), "Method": METHOD_WORDS[r.method],
+                         "Used": "yes" if r.method == used else "",
+                         "Forecasts checked": int(r.forecasts), "Average error (count)": round(r.mae),
+                         "Error against the naive method (%)": round(100 * r.relative) if np.isfinite(r.relative)
+                         else None,
+                         "Actual inside 80% range (%)": round(r.coverage_80),
+                         "Actual inside 95% range (%)": round(r.coverage_95)})
+    return pd.DataFrame(rows)
