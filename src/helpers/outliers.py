@@ -119,3 +119,33 @@ def as_missing(series: pd.Series, years: Iterable[int]) -> pd.Series:
     drop = [y for y in years if y in out.index]
     out.loc[drop] = np.nan
     return out
+
+
+#: The DfE measures checked, with their names on the page.
+MEASURES: dict[str, str] = {"requests_received": "Requests for assessment", "new_plans": "New EHC plans",
+                            "plans_in_place": "EHC plans in place (January)"}
+
+HEADING = "## Years far from the council's neighbouring years"
+
+
+def flags_sentence(flags: pd.DataFrame, la_name: str, la_code: str) -> str:
+    """The rule, how many council-years it flags, and the pack council's own flagged years (figures as published)."""
+    own = flags.loc[flags["area_code"] == la_code]
+    if own.empty:
+        mine = f"None of {la_name}'s years is flagged."
+    else:
+        items = [f"{MEASURES.get(r.measure, r.measure).lower()} in {int(r.year)} ({r.value:,.0f}, against about "
+                 f"{r.reference:,.0f} in the neighbouring years)" for r in own.itertuples()]
+        mine = (f"For {la_name}: {'; '.join(items)}. The forecasts on the request-growth page treat "
+                f"{'this year' if len(own) == 1 else 'these years'} as missing.")
+    return (f"{RULE_TEXT} Flagged figures are shown as published; comparisons that include them should be read with "
+            f"care. {len(flags)} council-year{'s are' if len(flags) != 1 else ' is'} flagged in this release. {mine}")
+
+
+def flags_page_table(flags: pd.DataFrame) -> pd.DataFrame:
+    """:func:`flag_table` for the page: plain-English headers, the published figure and its neighbours' median."""
+    return pd.DataFrame({
+        "Council": flags["area_name"], "Measure": flags["measure"].map(MEASURES).fillna(flags["measure"]),
+        "Year": flags["year"].astype(int).astype(str), "Figure as published": flags["value"].round(0),
+        "Median of neighbouring years": flags["reference"].round(1),
+        "Robust z-score": flags["z"].round(1)})
