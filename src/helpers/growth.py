@@ -695,8 +695,8 @@ def stock_flow_forecast(in_place: pd.Series, new_plans: MeasureForecast, ceased:
     (ratio of summed counts: Σ ceased ÷ Σ plans in place at the start of those years) times the stock; ``other``
     (moves in and out of the area, corrections) is the mean of the published gap between the two sides. New plans
     are the new-plans forecast's central path. The ranges are the direct forecast's (``direct``), moved to the
-    stock-and-flow centre (same ratios to the centre). None without ceased plans, or without a new-plans
-    forecast for the years needed.
+    stock-and-flow centre and widened by the two methods' disagreement (added in quadrature on the log scale).
+    None without ceased plans, or without a new-plans forecast for the years needed.
     """
     flows = pd.concat([in_place, new_plans.series, ceased], axis=1, keys=["stock", "new", "ceased"]).sort_index()
     flows["next_stock"] = in_place.reindex(flows.index + 1).to_numpy()
@@ -720,8 +720,15 @@ def stock_flow_forecast(in_place: pd.Series, new_plans: MeasureForecast, ceased:
         stock = stock + float(new) - rate * stock + other
         centre[year] = stock
     out = direct.copy()
-    shift = out["year"].map(centre) / out["mean"]
-    out[["mean", "lower", "upper"]] = out[["mean", "lower", "upper"]].mul(shift, axis=0)
+    flow = out["year"].map(centre).clip(lower=0.0)
+    if not (np.all(flow > 0) and np.all(out["mean"] > 0)):
+        return None  # a projection that runs out of plans is no projection: the direct forecast is used
+    # the range: the direct forecast's, moved to the stock-and-flow centre and widened (on the log scale) by the
+    # disagreement between the two methods, which is itself uncertainty about next January
+    disagreement = np.abs(np.log(flow / out["mean"]))
+    below = np.sqrt(np.log(out["mean"] / out["lower"].clip(lower=1e-9)) ** 2 + disagreement ** 2)
+    above = np.sqrt(np.log(out["upper"] / out["mean"]) ** 2 + disagreement ** 2)
+    out["mean"], out["lower"], out["upper"] = flow, flow * np.exp(-below), flow * np.exp(above)
     out["model"] = STOCK_FLOW
     return out
 
