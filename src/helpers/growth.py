@@ -622,9 +622,10 @@ def choose_method(scores: pd.DataFrame) -> str:
     """The method with the lowest back-test MASE; ties (within 1%) go to the simpler (earlier in :data:`METHODS`).
 
     A method that does not beat the naive forecast can never be chosen over it, because naive is a candidate and
-    comes first. With no back-test (too few years) the naive forecast is used.
+    comes first. With no back-test, or fewer than :data:`MIN_OOS` past forecasts (too few to tell methods
+    apart), the naive forecast is used.
     """
-    if scores.empty:
+    if scores.empty or scores["forecasts"].max() < MIN_OOS:
         return NAIVE
     by = scores.set_index("method")["mase"]
     best = float(by.min())
@@ -1049,7 +1050,7 @@ def model_sentence(f: MeasureForecast, la_name: str = "this council") -> str:
     used = f.score()
     naive = f.score(NAIVE)
     direct_method = f.direct["model"].iloc[0] if f.direct is not None else f.method
-    if used is None:
+    if used is None or int(used["forecasts"]) < MIN_OOS:
         why = (f"There are too few years ({len(f.series)}, {start} to {end}) to test methods on past years, so the "
                f"forecast simply carries the latest figure forward.")
     else:

@@ -134,8 +134,8 @@ def flags_sentence(flags: pd.DataFrame, la_name: str, la_code: str) -> str:
     if own.empty:
         mine = f"None of {la_name}'s years is flagged."
     else:
-        items = [f"{MEASURES.get(r.measure, r.measure).lower()} in {int(r.year)} ({r.value:,.0f}, against about "
-                 f"{r.reference:,.0f} in the neighbouring years)" for r in own.itertuples()]
+        items = [f"{_lower_first(MEASURES.get(r.measure, r.measure))} in {int(r.year)} ({r.value:,.0f}, against "
+                 f"about {r.reference:,.0f} in the neighbouring years)" for r in own.itertuples()]
         mine = (f"For {la_name}: {'; '.join(items)}. The forecasts on the request-growth page treat "
                 f"{'this year' if len(own) == 1 else 'these years'} as missing.")
     return (f"{RULE_TEXT} Flagged figures are shown as published; comparisons that include them should be read with "
@@ -149,3 +149,8 @@ def flags_page_table(flags: pd.DataFrame) -> pd.DataFrame:
         "Year": flags["year"].astype(int).astype(str), "Figure as published": flags["value"].round(0),
         "Median of neighbouring years": flags["reference"].round(1),
         "Robust z-score": flags["z"].round(1)})
+
+
+def _lower_first(text: str) -> str:
+    """``"New EHC plans"`` → ``"new EHC plans"`` (abbreviations keep their capitals)."""
+    return text[:1].lower() + text[1:]

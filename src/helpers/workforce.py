@@ -688,14 +688,17 @@ def demand_chart_data(demand: pd.DataFrame) -> pd.DataFrame:
                                   "ep_hours": "EP hours needed", "fte_needed": "EP FTE needed"})
 
 
-def demand_note(assumptions: EPAssumptions, growth_per_year: float, growth_source: str) -> str:
-    """The assumptions behind the demand figures and the growth the projection uses."""
-    return (f"Each assessment is taken to need {narrative.fmt(assumptions.hours_per_assessment)} hours of EP "
+def demand_note(assumptions: EPAssumptions, growth_per_year: float, growth_source: str, *,
+                projection_shown: bool = True) -> str:
+    """The assumptions behind the demand figures and (when the page has one) the growth the projection uses."""
+    note = (f"Each assessment is taken to need {narrative.fmt(assumptions.hours_per_assessment)} hours of EP "
             f"time, and a full-time EP to have {narrative.fmt(assumptions.productive_hours_per_fte_year)} hours "
             f"a year for statutory work. This counts statutory advice only: EPs also do annual reviews, "
-            f"tribunals, consultation and traded work with schools, which need time on top. The projection "
-            f"below assumes requests keep growing by {narrative.fmt(100 * growth_per_year, '%')} a year "
-            f"({growth_source}).")
+            f"tribunals, consultation and traded work with schools, which need time on top.")
+    if not projection_shown:
+        return note
+    return (f"{note} The projection below assumes requests keep growing by "
+            f"{narrative.fmt(100 * growth_per_year, '%')} a year ({growth_source}).")
 
 
 def supply_title(now: ServiceNow) -> str:
@@ -1031,6 +1034,11 @@ def assessment_rate(ees: pd.DataFrame, area_code: str, fallback: float, *,
                           int(both.index.min()), int(both.index.max()), own=True)
 
 
+def _plural(count: float, word: str) -> str:
+    """``word`` or ``word + "s"`` as the count is shown (1 assessment, 2 assessments)."""
+    return word if narrative.fmt(count, "count") == "1" else word + "s"
+
+
 def next_year_demand_metric(plan: pd.DataFrame, rate: AssessmentRate, assumptions: EPAssumptions,
                             demand: pd.DataFrame) -> dict[str, dict[str, Any]]:
     """Metric ``ep_hours_next_year``: next year's assessments and EP hours if the trend continues, computed once
@@ -1041,13 +1049,14 @@ def next_year_demand_metric(plan: pd.DataFrame, rate: AssessmentRate, assumption
     year = int(trend["year"])
     fte = float(trend["ep_hours"]) / assumptions.productive_hours_per_fte_year
     finding = (f"If requests follow the forecast, {year} would bring about "
-               f"{narrative.fmt(trend['assessments'], 'count')} assessments ({rate.basis}), needing about "
+               f"{narrative.fmt(trend['assessments'], 'count')} {_plural(trend['assessments'], 'assessment')} "
+               f"({rate.basis}), needing about "
                f"{narrative.fmt(trend['ep_hours'], 'count')} hours of EP time "
                f"({narrative.fmt(fte, 'FTE')}).")
     if not demand.empty:
         latest = demand.iloc[-1]
-        finding += (f" In {int(latest['year'])} the {narrative.fmt(latest['assessments'], 'count')} assessments "
-                    f"completed needed about {narrative.fmt(latest['ep_hours'], 'count')} hours "
+        finding += (f" In {int(latest['year'])} the {narrative.fmt(latest['assessments'], 'count')} "
+                    f"{_plural(latest['assessments'], 'assessment')} completed needed about {narrative.fmt(latest['ep_hours'], 'count')} hours "
                     f"({narrative.fmt(latest['fte_needed'], 'FTE')}).")
     return {"ep_hours_next_year": _metric(
         trend["ep_hours"], "hours", f"EP hours needed for assessments in {year} if the trend continues", str(year),
