@@ -830,6 +830,20 @@ def monthly_decomposition(series: pd.Series) -> pd.DataFrame:
                          "seasonal": res.seasonal.to_numpy(), "remainder": res.resid.to_numpy()})
 
 
+#: The STL components of a monthly count add up to it (trend + seasonal + remainder = observed), so wherever the
+#: observed count is suppressed they are withheld too: ``derived`` for :func:`helpers.charts.show_chart`.
+MONTHLY_COMPONENTS: dict[str, tuple[str, str]] = {c: ("observed", "observed") for c in ("trend", "seasonal", "remainder")}
+
+
+def withhold_small_months(monthly: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """:func:`monthly_decomposition` with a month's count and its components blanked (NaN) where the count is from
+    1 to ``threshold`` − 1, for a public chart: the picture shows no more than the suppressed table."""
+    out = monthly.copy()
+    small = (out["observed"] > 0) & (out["observed"] < threshold)
+    out.loc[small, ["observed", *MONTHLY_COMPONENTS]] = np.nan
+    return out
+
+
 def monthly_forecast(series: pd.Series, horizon: int = 12, *, levels: tuple[float, ...] = LEVELS) -> pd.DataFrame:
     """Forecast the next ``horizon`` months: STL seasonal adjustment + damped-trend ETS on the adjusted series.
 

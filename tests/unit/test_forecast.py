@@ -207,3 +207,30 @@ def test_medway_2022_requests_are_treated_as_missing_in_its_forecast(release):
     f = growth.forecast_measure(release, "887", "requests_received")
     assert f.flagged == (2022,)
     assert "2022 (309 as published)" in growth.model_sentence(f, "Medway")
+
+
+# --- the monthly decomposition never reveals a suppressed count (issue 23) ------------------------------------------
+
+def test_stl_components_are_withheld_where_the_monthly_count_is_suppressed():
+    """Trend + seasonal + remainder = observed, so a published decomposition beside a suppressed 3 would give the
+    3 back. With growth.MONTHLY_COMPONENTS as ``derived``, the suppression withholds all three in that row only."""
+    from helpers import disclosure
+
+    idx = pd.date_range("2021-01-01", periods=36, freq="MS")
+    counts = pd.Series(20 + 5 * np.sin(np.arange(36) / 2), index=idx).round()
+    counts.iloc[7] = 3.0
+    monthly = growth.monthly_decomposition(counts)
+    assert np.allclose(monthly[["trend", "seasonal", "remainder"]].sum(axis=1), monthly["observed"])
+    shown = disclosure.suppress(monthly, ["observed"], threshold=5, derived=growth.MONTHLY_COMPONENTS)
+    hidden = shown.iloc[7]
+    assert not any(isinstance(hidden[c], float) for c in ("observed", "trend", "seasonal", "remainder"))
+    assert all(isinstance(shown.iloc[8][c], float) for c in ("trend", "seasonal", "remainder"))
+
+
+def test_withhold_small_months_blanks_the_count_and_its_components_for_the_chart():
+    monthly = pd.DataFrame({"period": pd.date_range("2024-01-01", periods=3, freq="MS"),
+                            "observed": [0.0, 3.0, 12.0], "trend": [4.0, 5.0, 6.0], "seasonal": [-1.0, 0.5, 2.0],
+                            "remainder": [-3.0, -2.5, 4.0]})
+    out = growth.withhold_small_months(monthly, 5)
+    assert out.iloc[1][["observed", "trend", "seasonal", "remainder"]].isna().all()
+    assert out.iloc[[0, 2]].notna().all().all()  # 0 and 12 are not small counts
