@@ -5,20 +5,23 @@ honestly, following ``modelling_methods.md`` §3 (statsmodels GLM and ETS) and H
 principles and practice* (FPP3 §13.7, short series):
 
 * growth rates and compound annual growth (CAGR);
-* two trend models for a short annual count series, each with two or three trend parameters (plus, where used,
-  the 2020 pulse and a noise or dispersion parameter): a log-linear count model (Poisson GLM with a quasi-Poisson
-  scale, or negative binomial NB2, whichever has the lower AICc) and a damped-trend exponential smoothing model
-  ETS(A,Ad,N) on log counts; the model with the lower AICc is used (:func:`choose_model`);
-* prediction intervals for *future counts* (not only for the mean): by simulation for the count model, which has
-  no closed form, and analytic (statsmodels) for ETS;
-* rolling-origin back-tests with error (MAPE) and interval coverage, against a random-walk-with-drift benchmark;
-* demand scenarios converted to assessments and Educational Psychologist (EP) hours;
-* the monthly local series (from SEN2) with an STL seasonal decomposition and a 12-month forecast.
+* the forecasts the pages publish (:func:`forecast_series`, issue 21): methods that start from the latest actual
+  (naive, drift, simple exponential smoothing, damped-trend ETS on log(1 + count)), chosen per council and measure
+  by a rolling-origin back-test on the council's own years, scored by MASE against the naive forecast (a method
+  that does not beat naive is not used); ranges from the chosen method's own back-test errors; implausible years
+  (:mod:`helpers.outliers`) treated as missing; small councils' ranges capped (:func:`plausible_cap`); plans in
+  place by stock and flow (:func:`stock_flow_forecast`) checked against the direct forecast;
+* the earlier trend models, kept as tested reference implementations but no longer published: a log-linear count
+  model (Poisson GLM with a quasi-Poisson scale, or NB2) and damped ETS chosen by AICc (:func:`choose_model`), with
+  simulated intervals, and their back-test (:func:`backtest`) against a random walk with drift;
+* demand scenarios converted to assessments and Educational Psychologist (EP) hours, ordered by construction;
+* the monthly local series (from SEN2) with an STL seasonal decomposition and a 12-month forecast;
 * the request-growth page's sentences, tables and metrics records, worded by :mod:`helpers.narrative` rules.
 
-The 2020 COVID dip is treated as a one-year pulse (option (a) in ``modelling_methods.md`` §3.4): a 2020 indicator
-in the count model, and for ETS (which cannot take a regressor) 2020 replaced by the geometric mean of 2019 and 2021
-(the value a pulse leaves behind), counted as one extra parameter when models are compared.
+In the earlier trend models the 2020 COVID dip is treated as a one-year pulse (option (a) in
+``modelling_methods.md`` §3.4): a 2020 indicator in the count model, and for ETS (which cannot take a regressor)
+2020 replaced by the geometric mean of 2019 and 2021 (the value a pulse leaves behind), counted as one extra
+parameter when models are compared.
 
 Forecast frames are tidy: one row per (``year``, ``level``) with ``mean``, ``lower``, ``upper`` and ``model``.
 All functions are pure: no I/O, no printing, no plotting.
@@ -832,7 +835,8 @@ def monthly_decomposition(series: pd.Series) -> pd.DataFrame:
 
 #: The STL components of a monthly count add up to it (trend + seasonal + remainder = observed), so wherever the
 #: observed count is suppressed they are withheld too: ``derived`` for :func:`helpers.charts.show_chart`.
-MONTHLY_COMPONENTS: dict[str, tuple[str, str]] = {c: ("observed", "observed") for c in ("trend", "seasonal", "remainder")}
+MONTHLY_COMPONENTS: dict[str, tuple[str, str]] = {
+    c: ("observed", "observed") for c in ("trend", "seasonal", "remainder")}
 
 
 def withhold_small_months(monthly: pd.DataFrame, threshold: int) -> pd.DataFrame:
@@ -1089,8 +1093,8 @@ def model_sentence(f: MeasureForecast, la_name: str = "this council") -> str:
                      "data-quality page) and treated as missing in the forecast.")
     if f.capped:
         parts.append(f"The counts are small, so a percentage swing is large; the likely ranges are capped at "
-                     f"{narrative.fmt(plausible_cap(f.series), 'count')}, twice the highest year published: a range beyond "
-                     "that would rest on a few children's cases, not on a trend.")
+                     f"{narrative.fmt(plausible_cap(f.series), 'count')}, twice the highest year published: a range "
+                     "beyond that would rest on a few children's cases, not on a trend.")
     return " ".join(parts)
 
 

@@ -1056,7 +1056,8 @@ def next_year_demand_metric(plan: pd.DataFrame, rate: AssessmentRate, assumption
     if not demand.empty:
         latest = demand.iloc[-1]
         finding += (f" In {int(latest['year'])} the {narrative.fmt(latest['assessments'], 'count')} "
-                    f"{_plural(latest['assessments'], 'assessment')} completed needed about {narrative.fmt(latest['ep_hours'], 'count')} hours "
+                    f"{_plural(latest['assessments'], 'assessment')} completed needed about "
+                    f"{narrative.fmt(latest['ep_hours'], 'count')} hours "
                     f"({narrative.fmt(latest['fte_needed'], 'FTE')}).")
     return {"ep_hours_next_year": _metric(
         trend["ep_hours"], "hours", f"EP hours needed for assessments in {year} if the trend continues", str(year),

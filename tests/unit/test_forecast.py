@@ -53,8 +53,8 @@ def test_naive_forecast_is_the_last_value_with_random_walk_variance():
 
 def test_drift_mean_matches_statsmodels_arima_010_with_drift():
     """Random walk with drift = ARIMA(0,1,0) with a constant (statsmodels, run side by side): same point forecasts
-    (z_T + h·d, d = (z_T − z_1)/(T − 1)). The variance uses the unbiased σ² (÷ T − 2) and FPP3's (1 + h/(T − 1))
-    factor, so it is larger than ARIMA's MLE variance h·σ̂²_MLE by exactly that ratio."""
+    (z_T + h·d, d = (z_T − z_1)/(T − 1)). The variance uses the unbiased σ² (÷ T − 2) and FPP3's
+    (1 + h/(T − 1)) factor, so it is larger than ARIMA's MLE variance h·σ̂²_MLE by exactly that ratio."""
     y = np.array([300.0, 330.0, 350.0, 400.0, 420.0, 470.0])
     z = np.log1p(y)
     path = growth.method_forecast(growth.DRIFT, z, 3)
@@ -87,11 +87,13 @@ def test_local_level_matches_simple_exponential_smoothing_by_hand_and_holt_winte
 
 
 def test_choose_method_prefers_the_simpler_on_a_tie_and_never_one_worse_than_naive():
-    scores = pd.DataFrame({"method": [growth.NAIVE, growth.DRIFT, growth.DAMPED], "mase": [1.0, 1.005, 1.2]})
+    scores = pd.DataFrame({"method": [growth.NAIVE, growth.DRIFT, growth.DAMPED], "mase": [1.0, 1.005, 1.2],
+                           "forecasts": 5})
     assert growth.choose_method(scores) == growth.NAIVE  # drift within 1% of naive: the simpler wins
     scores["mase"] = [1.0, 0.7, 0.6]
     assert growth.choose_method(scores) == growth.DAMPED
-    assert growth.choose_method(pd.DataFrame(columns=["method", "mase"])) == growth.NAIVE
+    assert growth.choose_method(scores.assign(forecasts=2)) == growth.NAIVE  # two past forecasts cannot tell
+    assert growth.choose_method(pd.DataFrame(columns=["method", "mase", "forecasts"])) == growth.NAIVE
 
 
 def test_naive_year_one_is_the_last_actual_and_ranges_nest():
