@@ -166,3 +166,10 @@ def test_monthly_chart_alt_names_the_forecast_end():
     alt = growth_plots.monthly_chart_alt(MONTHLY, AHEAD)
     assert alt.startswith("Line chart of requests received each month from Jan 2023 to Dec 2024: rose from 10 ")
     assert alt.endswith("covers the next 12 months to December 2025.")
+
+
+def test_fan_chart_rings_a_flagged_year_and_names_it_in_the_legend():
+    fig = growth_plots.fan_chart(SERIES, FORECAST, "new EHC plans", flagged=(2021,))
+    ring = fig.axes[0].get_lines()[-1]
+    assert list(ring.get_xdata()) == [2021] and list(ring.get_ydata()) == [110.0]
+    assert _legend(fig)[-1] == "Far from neighbouring years (not used)"

@@ -23,12 +23,13 @@ _BANDS: tuple[tuple[float, float, str | None], ...] = ((0.95, 0.15, "..."), (0.8
 _REFERENCE = "#3D3D3D"
 
 
-def fan_chart(series: pd.Series, fc: pd.DataFrame, what: str) -> Figure:
+def fan_chart(series: pd.Series, fc: pd.DataFrame, what: str, flagged: tuple[int, ...] = ()) -> Figure:
     """Past values, the forecast as a dashed line, and its 80% and 95% likely ranges as shaded fans.
 
     ``series``: actual values indexed by year; ``fc``: tidy forecast (``year``, ``mean``, ``lower``, ``upper``,
-    ``level``) from :func:`helpers.growth.forecast`; ``what``: the measure in words (the y-axis label). The fans
-    and the forecast line start at the last actual point so the picture is continuous.
+    ``level``) from :func:`helpers.growth.forecast`; ``what``: the measure in words (the y-axis label); ``flagged``:
+    years the forecast treats as missing (:mod:`helpers.outliers`), ringed and named in the legend. The fans and
+    the forecast line start at the last actual point so the picture is continuous.
     """
     fig = Figure()
     ax = fig.subplots()
@@ -41,6 +42,10 @@ def fan_chart(series: pd.Series, fc: pd.DataFrame, what: str) -> Figure:
     ax.plot(series.index, series.to_numpy(), marker=MARKERS[0], color=PALETTE[0], label="Actual")
     ax.plot([last_year, *mean["year"]], [last, *mean["mean"]], linestyle="--", marker=MARKERS[1], color=PALETTE[1],
             label="Forecast")
+    marked = [y for y in flagged if y in series.index]
+    if marked:
+        ax.plot(marked, series.loc[marked].to_numpy(), linestyle="none", marker="o", markersize=13,
+                markerfacecolor="none", markeredgecolor=_REFERENCE, label="Far from neighbouring years (not used)")
     ax.set_ylim(bottom=0)
     ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
