@@ -5,7 +5,8 @@ vary by a few per cent): (a) each notebook executed with the ``papermill`` comma
 ``jupyter nbconvert`` command line, serially; (b) this project's cold build; (c) a no-op rebuild; (d) a rebuild
 after editing one notebook; (e) the all-LA batch on the real 2025 release when ``../shared`` is present;
 (f) peak memory. Then the real-zip reader against a bare ``pyarrow.csv`` read, and the queue simulation
-against ``ciw`` (``benchmarks/bench_simulate.py``).
+against ``ciw`` (``benchmarks/bench_simulate.py``), and (g) forecast quality on the real release
+(``benchmarks/forecast_quality.py``; ``benchmarks/run.py --only forecast`` runs just that part).
 Environment: ``BENCH_LAS`` = LAs in the all-LA batch (default 12; ``all`` for every LA).
 """
 
@@ -111,7 +112,23 @@ def batch(project: Path) -> str:
     return f"(e) all-LA batch: {count} LAs in {wall:.0f} s = {wall / max(count, 1):.1f} s per LA (target < 10 s)"
 
 
+def forecast_quality() -> str:
+    """(g) forecast quality on the real 2025 release (``benchmarks/forecast_quality.py``); ``BENCH_FORECAST_LAS``
+    limits the councils (default: all)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import forecast_quality as fq
+
+    n = os.environ.get("BENCH_FORECAST_LAS")
+    return fq.report(fq.run(int(n) if n else None))
+
+
 def main() -> None:
+    if "--only" in sys.argv:
+        only = sys.argv[sys.argv.index("--only") + 1] if len(sys.argv) > sys.argv.index("--only") + 1 else ""
+        if only != "forecast":
+            sys.exit(f"benchmarks/run.py: --only takes 'forecast', got {only!r}")
+        print(forecast_quality())
+        return
     with tempfile.TemporaryDirectory() as tmp:
         project = copy_project(Path(tmp) / "project")
         a = plain_loop(project)
@@ -130,6 +147,7 @@ def main() -> None:
     sim = ROOT / "benchmarks" / "bench_simulate.py"
     if sim.exists():
         print(subprocess.run([sys.executable, str(sim)], capture_output=True, text=True).stdout.strip())
+    print(forecast_quality())
 
 
 if __name__ == "__main__":

@@ -5,20 +5,23 @@ honestly, following ``modelling_methods.md`` §3 (statsmodels GLM and ETS) and H
 principles and practice* (FPP3 §13.7, short series):
 
 * growth rates and compound annual growth (CAGR);
-* two trend models for a short annual count series, each with two or three trend parameters (plus, where used,
-  the 2020 pulse and a noise or dispersion parameter): a log-linear count model (Poisson GLM with a quasi-Poisson
-  scale, or negative binomial NB2, whichever has the lower AICc) and a damped-trend exponential smoothing model
-  ETS(A,Ad,N) on log counts; the model with the lower AICc is used (:func:`choose_model`);
-* prediction intervals for *future counts* (not only for the mean): by simulation for the count model, which has
-  no closed form, and analytic (statsmodels) for ETS;
-* rolling-origin back-tests with error (MAPE) and interval coverage, against a random-walk-with-drift benchmark;
-* demand scenarios converted to assessments and Educational Psychologist (EP) hours;
-* the monthly local series (from SEN2) with an STL seasonal decomposition and a 12-month forecast.
+* the forecasts the pages publish (:func:`forecast_series`, issue 21): methods that start from the latest actual
+  (naive, drift, simple exponential smoothing, damped-trend ETS on log(1 + count)), chosen per council and measure
+  by a rolling-origin back-test on the council's own years, scored by MASE against the naive forecast (a method
+  that does not beat naive is not used); ranges from the chosen method's own back-test errors; implausible years
+  (:mod:`helpers.outliers`) treated as missing; small councils' ranges capped (:func:`plausible_cap`); plans in
+  place by stock and flow (:func:`stock_flow_forecast`) checked against the direct forecast;
+* the earlier trend models, kept as tested reference implementations but no longer published: a log-linear count
+  model (Poisson GLM with a quasi-Poisson scale, or NB2) and damped ETS chosen by AICc (:func:`choose_model`), with
+  simulated intervals, and their back-test (:func:`backtest`) against a random walk with drift;
+* demand scenarios converted to assessments and Educational Psychologist (EP) hours, ordered by construction;
+* the monthly local series (from SEN2) with an STL seasonal decomposition and a 12-month forecast;
 * the request-growth page's sentences, tables and metrics records, worded by :mod:`helpers.narrative` rules.
 
-The 2020 COVID dip is treated as a one-year pulse (option (a) in ``modelling_methods.md`` §3.4): a 2020 indicator
-in the count model, and for ETS (which cannot take a regressor) 2020 replaced by the geometric mean of 2019 and 2021
-(the value a pulse leaves behind), counted as one extra parameter when models are compared.
+In the earlier trend models the 2020 COVID dip is treated as a one-year pulse (option (a) in
+``modelling_methods.md`` §3.4): a 2020 indicator in the count model, and for ETS (which cannot take a regressor)
+2020 replaced by the geometric mean of 2019 and 2021 (the value a pulse leaves behind), counted as one extra
+parameter when models are compared.
 
 Forecast frames are tidy: one row per (``year``, ``level``) with ``mean``, ``lower``, ``upper`` and ``model``.
 All functions are pure: no I/O, no printing, no plotting.
@@ -441,6 +444,302 @@ def backtest_summary(backtest_rows: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+# --- honest forecasts: methods that start from the latest actual, chosen by back-test ------------------------------
+# Issue 21: a long-run fitted trend restarts away from the latest year (Kent plans in place 20,635 → 26,333 in one
+# year). Every method below starts from the latest level, and a council's method is chosen by how well each would
+# have forecast that council's own past years (rolling origin), scored by MASE (Hyndman & Koehler 2006) against the
+# naive method: a method that does not beat the naive forecast is not used.
+
+NAIVE = "naive (last value)"
+LOCAL_LEVEL = "local level"
+#: Candidate methods, simplest first (ties go to the simpler). Naive and drift are the benchmarks (FPP3 §5.2).
+METHODS: tuple[str, ...] = (NAIVE, DRIFT, LOCAL_LEVEL, DAMPED)
+BENCHMARK_METHODS: tuple[str, ...] = (NAIVE, DRIFT)
+#: Fewest training years at a back-test origin (drift needs a residual degree of freedom beyond its slope).
+MIN_TRAIN = 4
+#: Fewest years for each method's fit; below it the method falls back to the naive forecast (said on the page).
+_MIN_FIT = {NAIVE: 2, DRIFT: 3, LOCAL_LEVEL: 4, DAMPED: 6}
+#: Fewest back-test errors for a range built from them (:func:`forecast_path`); fewer: the model's own variance.
+MIN_OOS = 3
+#: Upper limits of a range are capped at this multiple of the highest year published (see :func:`plausible_cap`).
+PLAUSIBLE_FACTOR = 2.0
+
+
+@dataclass(frozen=True)
+class PathForecast:
+    """A method's forecast on the log scale z = log(1 + count): ``mean`` and ``var`` (forecast variance) for
+    horizons 1..h, and ``df``, the degrees of freedom of its variance estimate (for Student-t ranges)."""
+
+    method: str
+    mean: np.ndarray
+    var: np.ndarray
+    df: int
+
+
+def _to_log(y: np.ndarray) -> np.ndarray:
+    """log(1 + y): counts of 0 are allowed (Isles of Scilly had 0 requests in 2019)."""
+    return np.log1p(np.asarray(y, float))
+
+
+def _fill_missing(z: np.ndarray) -> np.ndarray:
+    """Missing (flagged) years filled by straight-line interpolation on the log scale between their neighbours."""
+    z = np.asarray(z, float).copy()
+    bad = ~np.isfinite(z)
+    if bad.any() and (~bad).sum() >= 2:
+        idx = np.arange(len(z))
+        z[bad] = np.interp(idx[bad], idx[~bad], z[~bad])
+    return z
+
+
+def _ets_path(z: np.ndarray, horizon: int, damped: bool) -> tuple[np.ndarray, np.ndarray]:
+    series = pd.Series(z, index=pd.RangeIndex(len(z)))
+    if damped:
+        model = ETSModel(series, error="add", trend="add", damped_trend=True, initialization_method="known",
+                         initial_level=float(z[0]), initial_trend=float(z[1] - z[0]))
+    else:
+        model = ETSModel(series, error="add", trend=None, initialization_method="known", initial_level=float(z[0]))
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        result = model.fit(disp=False)
+        pred = result.get_prediction(start=len(z), end=len(z) + horizon - 1)
+        return np.asarray(pred.predicted_mean, float), np.asarray(pred.forecast_variance, float)
+
+
+def method_forecast(method: str, z: np.ndarray, horizon: int) -> PathForecast:
+    """Forecast ``horizon`` steps of a log series ``z`` with one of :data:`METHODS`.
+
+    * naive: z_{T+h} = z_T, variance h·σ², σ² the mean squared yearly change (FPP3 §5.5);
+    * drift: z_T + h·d, d = (z_T − z_1)/(T − 1), variance h·σ²·(1 + h/(T − 1)) (FPP3 §5.5, drift);
+    * local level: simple exponential smoothing ETS(A,N,N) (statsmodels ``ETSModel``), analytic variance;
+    * damped trend: ETS(A,Ad,N) started from the first two years, analytic variance.
+    A method without enough years (:data:`_MIN_FIT`) falls back to naive. Every method starts from the latest
+    level (naive and drift exactly; the smoothing models from their filtered level), so year one is continuous.
+    """
+    z = _fill_missing(z)
+    n = len(z)
+    h = np.arange(1, horizon + 1, dtype=float)
+    if n < _MIN_FIT.get(method, 2) or method == NAIVE:
+        if n < 2:
+            raise ValueError("a forecast needs at least two years")
+        diffs = np.diff(z)
+        sigma2 = float(np.mean(diffs ** 2))
+        return PathForecast(NAIVE, np.full(horizon, z[-1]), h * sigma2, max(n - 1, 1))
+    if method == DRIFT:
+        d = (z[-1] - z[0]) / (n - 1)
+        resid = np.diff(z) - d
+        sigma2 = float(np.sum(resid ** 2) / max(n - 2, 1))
+        return PathForecast(DRIFT, z[-1] + h * d, h * sigma2 * (1 + h / (n - 1)), max(n - 2, 1))
+    if method in (LOCAL_LEVEL, DAMPED):
+        mean, var = _ets_path(z, horizon, damped=method == DAMPED)
+        k = 1 if method == LOCAL_LEVEL else 3
+        if not (np.all(np.isfinite(mean)) and np.all(np.isfinite(var)) and np.all(var > 0)):
+            return method_forecast(NAIVE, z, horizon)
+        return PathForecast(method, mean, var, max(n - 1 - k, 1))
+    raise ValueError(f"unknown forecast method {method!r}")
+
+
+def path_bounds(path: PathForecast, level: float) -> tuple[np.ndarray, np.ndarray]:
+    """Lower and upper limits on the count scale: Student-t quantiles (``path.df`` degrees of freedom, because σ is
+    estimated from a handful of years) on the log scale, transformed back; lower limits floored at 0."""
+    q = stats.t.ppf((1 + level) / 2, path.df)
+    sd = np.sqrt(path.var)
+    return np.maximum(np.expm1(path.mean - q * sd), 0.0), np.expm1(path.mean + q * sd)
+
+
+def naive_scale(y: np.ndarray) -> float:
+    """MASE scale: mean absolute year-on-year change of the training years (in-sample naive error), at least 1.
+
+    E.g. 100, 110, 104 → (10 + 6) / 2 = 8. Floored at 1 so a perfectly flat small series does not divide by 0.
+    """
+    y = np.asarray(y, float)
+    d = np.abs(np.diff(y))
+    d = d[np.isfinite(d)]
+    return max(float(np.mean(d)) if len(d) else 1.0, 1.0)
+
+
+def rolling_backtest(series: pd.Series, *, horizon: int = 1, min_train: int = MIN_TRAIN,
+                     levels: tuple[float, ...] = LEVELS, methods: tuple[str, ...] = METHODS,
+                     flagged: tuple[int, ...] = ()) -> pd.DataFrame:
+    """Rolling-origin back-test (FPP3 §5.10) of each method on one council's own series.
+
+    At each origin the method sees only the years up to it (flagged years as missing), forecasts ``horizon``
+    years ahead, and is scored against what was published: ``ase`` = |actual − forecast| ÷ :func:`naive_scale`
+    of the training years (the mean of ``ase`` is the MASE; below 1 beats the naive method's typical in-sample
+    error), and ``covered_80``/``covered_95``. Flagged years are not scored. Returns one row per (method,
+    origin, year): ``method``, ``origin``, ``year``, ``horizon``, ``actual``, ``forecast`` and the scores.
+    """
+    s = series.sort_index().astype(float)
+    years = s.index.to_numpy(int)
+    y = s.to_numpy(float).copy()
+    y[np.isin(years, list(flagged))] = np.nan
+    rows = []
+    for cut in range(min_train, len(s)):
+        train = y[:cut]
+        if np.isfinite(train).sum() < 2:
+            continue
+        scale = naive_scale(train)
+        h = min(horizon, len(s) - cut)
+        for method in methods:
+            path = method_forecast(method, _to_log(train), h)
+            point = np.expm1(path.mean)
+            row = {"method": method, "origin": int(years[cut - 1]), "year": years[cut:cut + h],
+                   "horizon": np.arange(1, h + 1), "actual": y[cut:cut + h], "forecast": point}
+            for level in levels:
+                lo, hi = path_bounds(path, level)
+                row[f"lower_{round(level * 100)}"] = lo
+                row[f"upper_{round(level * 100)}"] = hi
+            rows.append(pd.DataFrame(row))
+    cols = ["method", "origin", "year", "horizon", "actual", "forecast", "ase"] + [
+        f"covered_{round(lv * 100)}" for lv in levels]
+    if not rows:
+        return pd.DataFrame(columns=cols)
+    out = pd.concat(rows, ignore_index=True)
+    out = out[np.isfinite(out["actual"])].reset_index(drop=True)
+    scales = {o: naive_scale(y[:list(years).index(o) + 1]) for o in out["origin"].unique()}
+    out["ase"] = (out["actual"] - out["forecast"]).abs() / out["origin"].map(scales)
+    for level in levels:
+        pct = round(level * 100)
+        out[f"covered_{pct}"] = (out["actual"] >= out[f"lower_{pct}"]) & (out["actual"] <= out[f"upper_{pct}"])
+    return out
+
+
+def method_scores(bt: pd.DataFrame) -> pd.DataFrame:
+    """Per method: ``forecasts`` checked, ``mase`` (mean of ``ase``), ``mae`` (mean absolute error, counts), ``mape``
+    (mean absolute % error, years with a count above 0), ``coverage_80``/``coverage_95`` (%), and
+    ``relative`` = MASE ÷ the naive method's MASE (below 1: better than carrying the last value forward)."""
+    if bt.empty:
+        return pd.DataFrame(columns=["method", "forecasts", "mase", "mae", "mape", "coverage_80", "coverage_95",
+                                     "relative"])
+    bt = bt.assign(ae=(bt["actual"] - bt["forecast"]).abs(),
+                   ape=100 * (bt["actual"] - bt["forecast"]).abs() / bt["actual"].where(bt["actual"] > 0))
+    agg = bt.groupby("method", sort=False).agg(forecasts=("ase", "size"), mase=("ase", "mean"), mae=("ae", "mean"),
+                                               mape=("ape", "mean"), coverage_80=("covered_80", "mean"),
+                                               coverage_95=("covered_95", "mean"))
+    agg[["coverage_80", "coverage_95"]] *= 100
+    naive = agg.loc[NAIVE, "mase"] if NAIVE in agg.index else np.nan
+    agg["relative"] = agg["mase"] / naive if naive and np.isfinite(naive) and naive > 0 else np.nan
+    return agg.reset_index()
+
+
+def choose_method(scores: pd.DataFrame) -> str:
+    """The method with the lowest back-test MASE; ties (within 1%) go to the simpler (earlier in :data:`METHODS`).
+
+    A method that does not beat the naive forecast can never be chosen over it, because naive is a candidate and
+    comes first. With no back-test, or fewer than :data:`MIN_OOS` past forecasts (too few to tell methods
+    apart), the naive forecast is used.
+    """
+    if scores.empty or scores["forecasts"].max() < MIN_OOS:
+        return NAIVE
+    by = scores.set_index("method")["mase"]
+    best = float(by.min())
+    for method in METHODS:
+        if method in by.index and by[method] <= best * 1.01 + 1e-12:
+            return method
+    return NAIVE
+
+
+#: A series whose highest published year is below this is "small" and gets capped ranges (:func:`plausible_cap`).
+SMALL_COUNT = 100
+
+
+def plausible_cap(series: pd.Series) -> float:
+    """The highest count a small series' range may reach: :data:`PLAUSIBLE_FACTOR` × its highest year (at least
+    10); infinite (no cap) when the highest year is :data:`SMALL_COUNT` or more.
+
+    On a log scale a tiny series' swings (Isles of Scilly: 1, 1, 1, 0, 2, 3, 1, 8, 2 requests) make the upper
+    limit explode (42,257 requests in 2027 under the old trend model), so for small councils the range stops at
+    twice the highest year published and the page says so.
+    """
+    s = series.dropna()
+    if not len(s) or float(s.max()) >= SMALL_COUNT:
+        return float("inf")
+    return max(PLAUSIBLE_FACTOR * float(s.max()), 10.0)
+
+
+def forecast_path(series: pd.Series, method: str, horizon: int = 3, *, levels: tuple[float, ...] = LEVELS,
+                  flagged: tuple[int, ...] = (), oos_errors: np.ndarray | None = None) -> tuple[pd.DataFrame, bool]:
+    """Forecast ``horizon`` years after the last year of ``series`` with ``method`` (:func:`method_forecast`).
+
+    ``oos_errors``: the method's one-year-ahead back-test errors on the log scale; with :data:`MIN_OOS` or more,
+    the forecast variance at horizon h is h × their mean square (Student t with as many degrees of freedom as
+    errors), so the range reflects the method's own track record on this council.
+
+    Returns the tidy forecast (``year``, ``mean``, ``lower``, ``upper``, ``level``, ``model``; ``mean`` is the
+    median on the count scale, exp of the log-scale mean, so year one with the naive method *is* the last actual)
+    and whether any upper limit was capped at :func:`plausible_cap`.
+    """
+    s = series.sort_index().astype(float)
+    y = s.to_numpy(float).copy()
+    y[np.isin(s.index.to_numpy(int), list(flagged))] = np.nan
+    path = method_forecast(method, _to_log(y), horizon)
+    if oos_errors is not None and len(oos_errors) >= MIN_OOS:
+        # the range comes from the method's own one-year-ahead errors on this council's past years (log scale),
+        # growing with the horizon like a random walk's, not from the fit's residuals, which flatter it
+        oos = float(np.mean(np.square(oos_errors)))
+        h = np.arange(1, horizon + 1, dtype=float)
+        path = PathForecast(path.method, path.mean, h * oos, len(oos_errors))
+    last = int(s.index.max())
+    years = np.arange(last + 1, last + horizon + 1)
+    cap = plausible_cap(s)
+    mean = np.minimum(np.expm1(path.mean), cap)
+    bounds, capped = {}, False
+    for level in levels:
+        lo, hi = path_bounds(path, level)
+        capped = capped or bool(np.any(hi > cap))
+        bounds[level] = (np.minimum(lo, mean), np.minimum(hi, cap))
+    return _tidy(path.method, years, mean, bounds), capped
+
+
+def stock_flow_forecast(in_place: pd.Series, new_plans: MeasureForecast, ceased: pd.Series,
+                        direct: pd.DataFrame) -> pd.DataFrame | None:
+    """Plans in place projected by stock and flow: next January = this January + new plans − plans ceased + other.
+
+    ``in_place`` is indexed by census year (January); ``new_plans`` and ``ceased`` by calendar year, so January
+    T+1 = January T + new(T) − ceased(T) + other(T). Ceased plans are projected as the council's ceasing rate
+    (ratio of summed counts: Σ ceased ÷ Σ plans in place at the start of those years) times the stock; ``other``
+    (moves in and out of the area, corrections) is the mean of the published gap between the two sides. New plans
+    are the new-plans forecast's central path. The ranges are the direct forecast's (``direct``), moved to the
+    stock-and-flow centre and widened by the two methods' disagreement (added in quadrature on the log scale).
+    None without ceased plans, or without a new-plans forecast for the years needed.
+    """
+    flows = pd.concat([in_place, new_plans.series, ceased], axis=1, keys=["stock", "new", "ceased"]).sort_index()
+    flows["next_stock"] = in_place.reindex(flows.index + 1).to_numpy()
+    both = flows.dropna(subset=["stock", "ceased"])
+    if both.empty or both["stock"].sum() <= 0:
+        return None
+    rate = float(both["ceased"].sum() / both["stock"].sum())
+    gap = (flows["next_stock"] - flows["stock"] - flows["new"] + flows["ceased"]).dropna()
+    other = float(gap.mean()) if len(gap) else 0.0
+    central_new = new_plans.forecast.loc[new_plans.forecast["level"] == new_plans.forecast["level"].min()]
+    new_by_year = central_new.set_index("year")["mean"]
+    last = int(in_place.index.max())
+    stock = float(in_place.loc[last])
+    years = sorted(direct["year"].unique())
+    centre = {}
+    for year in years:
+        flow_year = year - 1
+        new = new_by_year.get(flow_year, new_plans.series.get(flow_year))
+        if new is None or narrative.is_missing(new):
+            return None
+        stock = stock + float(new) - rate * stock + other
+        centre[year] = stock
+    out = direct.copy()
+    flow = out["year"].map(centre).clip(lower=0.0)
+    if not (np.all(flow > 0) and np.all(out["mean"] > 0)):
+        return None  # a projection that runs out of plans is no projection: the direct forecast is used
+    # the range: the direct forecast's, moved to the stock-and-flow centre and widened (on the log scale) by the
+    # disagreement between the two methods, which is itself uncertainty about next January
+    disagreement = np.abs(np.log(flow / out["mean"]))
+    below = np.sqrt(np.log(out["mean"] / out["lower"].clip(lower=1e-9)) ** 2 + disagreement ** 2)
+    above = np.sqrt(np.log(out["upper"] / out["mean"]) ** 2 + disagreement ** 2)
+    out["mean"], out["lower"], out["upper"] = flow, flow * np.exp(-below), flow * np.exp(above)
+    out["model"] = STOCK_FLOW
+    return out
+
+
+STOCK_FLOW = "stock and flow"
+
+
 # --- scenarios --------------------------------------------------------------------------------------------------
 
 def conversion_rate(requests: pd.Series, assessed: pd.Series, *, years: int = 3) -> float:
@@ -461,7 +760,9 @@ def scenarios(series: pd.Series, trend: pd.DataFrame, *, conversion: float, hour
 
     * "Trend continues": the forecast ``mean`` in ``trend`` (from :func:`forecast`), with its 80% range;
     * "Growth halves": from the latest actual, each year grows by half the trend's growth for that year;
-    * "Growth stops": requests stay at the latest actual;
+    * "Growth stops": requests stay at the latest actual (or follow the trend where it falls), so the built-in
+      scenarios are ordered by construction: growth stops ≤ growth halves ≤ trend continues, for requests and
+      for the assessments and EP hours derived from them (both are requests × a fixed factor);
     * ``extra``: named growth rates per year (fraction) from the pack config; ``None`` means the trend. A config
       scenario with a built-in name replaces the built-in one (the pack config is the user's explicit choice).
     Assessments = requests × ``conversion`` (the LA's own rate, :func:`conversion_rate`); EP hours =
@@ -474,10 +775,12 @@ def scenarios(series: pd.Series, trend: pd.DataFrame, *, conversion: float, hour
     mean = t["mean"].to_numpy(float)
     steps = mean / np.r_[latest, mean[:-1]] - 1.0
     h = np.arange(1, len(years) + 1)
+    # Ordered by construction, year by year: stops ≤ halves ≤ trend. When the trend falls, "halves" and "stops"
+    # follow it down (growth that is already negative cannot stop or halve upwards).
     paths: dict[str, np.ndarray] = {
         "Trend continues": mean,
-        "Growth halves": latest * np.cumprod(1.0 + steps / 2.0),
-        "Growth stops": np.full(len(years), latest),
+        "Growth halves": latest * np.cumprod(1.0 + np.where(steps > 0, steps / 2.0, steps)),
+        "Growth stops": latest * np.cumprod(1.0 + np.minimum(steps, 0.0)),
     }
     for name, rate in (extra or {}).items():
         paths[name] = mean if rate is None else latest * (1.0 + rate) ** h
@@ -528,6 +831,21 @@ def monthly_decomposition(series: pd.Series) -> pd.DataFrame:
     res = _stl(s)
     return pd.DataFrame({"period": s.index.to_timestamp(), "observed": s.to_numpy(), "trend": res.trend.to_numpy(),
                          "seasonal": res.seasonal.to_numpy(), "remainder": res.resid.to_numpy()})
+
+
+#: The STL components of a monthly count add up to it (trend + seasonal + remainder = observed), so wherever the
+#: observed count is suppressed they are withheld too: ``derived`` for :func:`helpers.charts.show_chart`.
+MONTHLY_COMPONENTS: dict[str, tuple[str, str]] = {
+    c: ("observed", "observed") for c in ("trend", "seasonal", "remainder")}
+
+
+def withhold_small_months(monthly: pd.DataFrame, threshold: int) -> pd.DataFrame:
+    """:func:`monthly_decomposition` with a month's count and its components blanked (NaN) where the count is from
+    1 to ``threshold`` − 1, for a public chart: the picture shows no more than the suppressed table."""
+    out = monthly.copy()
+    small = (out["observed"] > 0) & (out["observed"] < threshold)
+    out.loc[small, ["observed", *MONTHLY_COMPONENTS]] = np.nan
+    return out
 
 
 def monthly_forecast(series: pd.Series, horizon: int = 12, *, levels: tuple[float, ...] = LEVELS) -> pd.DataFrame:
@@ -608,60 +926,176 @@ def years_as_text(frame: pd.DataFrame) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class MeasureForecast:
-    """One measure's annual series, the trend model chosen for it and its forecast (tidy, see :func:`forecast`)."""
+    """One measure's annual series and its forecast, with how the forecast method was chosen.
+
+    ``series``: the published years modelled (latest unbroken run); ``forecast``: tidy (see :func:`forecast_path`);
+    ``method``: the method used (:data:`METHODS`, or :data:`STOCK_FLOW` for plans in place); ``scores``:
+    :func:`method_scores` of the back-test; ``backtest``: its rows; ``flagged``: years treated as missing
+    (:mod:`helpers.outliers`); ``capped``: whether a range was capped at :func:`plausible_cap`; ``direct``: for
+    a stock-and-flow projection, the direct forecast it was checked against.
+    """
 
     measure: str
     series: pd.Series
-    fit: TrendFit
     forecast: pd.DataFrame
+    method: str
+    scores: pd.DataFrame
+    backtest: pd.DataFrame
+    flagged: tuple[int, ...] = ()
+    capped: bool = False
+    direct: pd.DataFrame | None = None
 
     @property
     def what(self) -> str:
         """The measure in words (:data:`MEASURE_WORDS`)."""
         return MEASURE_WORDS[self.measure]
 
+    def score(self, method: str | None = None) -> pd.Series | None:
+        """Back-test scores of ``method`` (default: the method used; the direct method for stock and flow)."""
+        method = method or (self.direct["model"].iloc[0] if self.direct is not None else self.method)
+        by = self.scores.set_index("method")
+        return by.loc[method] if method in by.index else None
+
+
+def forecast_series(series: pd.Series, measure: str, *, horizon: int = 3) -> MeasureForecast | None:
+    """Flag implausible years, back-test every method on the series, and forecast with the best (see module notes).
+
+    None when fewer than :data:`MIN_YEARS` usable years remain (:func:`too_few_years_sentence` says so).
+    """
+    # Imported here: helpers.outliers is tiny, but keeping the import local mirrors how workforce loads growth.
+    from helpers import outliers
+
+    series = series.sort_index().astype(float)
+    flagged = tuple(outliers.flagged_years(series))
+    if len(series) - len(flagged) < MIN_YEARS:
+        return None
+    bt = rolling_backtest(series, flagged=flagged)
+    scores = method_scores(bt)
+    method = choose_method(scores)
+    own = bt[bt["method"] == method] if len(bt) else bt
+    errors = (np.log1p(own["actual"]) - np.log1p(own["forecast"])).to_numpy(float) if len(own) else None
+    fc, capped = forecast_path(series, method, horizon, flagged=flagged, oos_errors=errors)
+    return MeasureForecast(measure, series, fc, fc["model"].iloc[0], scores, bt, flagged, capped)
+
 
 def forecast_measure(ees: pd.DataFrame, area_code: str, measure: str, *, horizon: int = 3) -> MeasureForecast | None:
-    """Fit the best trend (:func:`choose_model`) to an area's measure and forecast ``horizon`` years.
+    """:func:`forecast_series` of an area's measure from the DfE table (latest unbroken run, :func:`annual_series`).
 
-    None when the release has fewer than :data:`MIN_YEARS` years for it (:func:`too_few_years_sentence` says so).
-    A year with a count of 0 (a log-linear trend cannot pass through it) ends the run like a missing year.
+    A published 0 is kept (the models work on log(1 + count)); a 0 far from its neighbouring years (West
+    Berkshire's 2022 requests) is flagged and treated as missing.
     """
-    series = annual_series(ees, area_code, measure)
-    zero = series.index[series <= 0]
-    series = series[series.index > zero.max()] if len(zero) else series
-    if len(series) < MIN_YEARS:
-        return None
-    fit = choose_model(series)
-    return MeasureForecast(measure, series, fit, forecast(fit, horizon))
+    return forecast_series(annual_series(ees, area_code, measure), measure, horizon=horizon)
+
+
+def plans_in_place_forecast(ees: pd.DataFrame, area_code: str, new_plans: MeasureForecast | None, *,
+                            horizon: int = 3) -> MeasureForecast | None:
+    """Plans in place: the stock-and-flow projection (:func:`stock_flow_forecast`) when the release has plans
+    ceased and a new-plans forecast exists, checked against the direct forecast (kept in ``direct``); otherwise the
+    direct forecast alone."""
+    direct = forecast_measure(ees, area_code, "plans_in_place", horizon=horizon)
+    if direct is None or new_plans is None:
+        return direct
+    ceased = annual_series(ees, area_code, "plans_ceased")
+    flow = stock_flow_forecast(direct.series, new_plans, ceased, direct.forecast)
+    if flow is None:
+        return direct
+    return MeasureForecast(direct.measure, direct.series, flow, STOCK_FLOW, direct.scores, direct.backtest,
+                           direct.flagged, direct.capped, direct.forecast)
 
 
 def too_few_years_sentence(measure: str, la_name: str) -> str:
     """Why a measure has no forecast: fewer than :data:`MIN_YEARS` years in the release."""
     return (f"The DfE release has fewer than {MIN_YEARS} years of {MEASURE_WORDS[measure]} for {la_name}, "
-            "too few to fit a trend.")
+            "too few to forecast.")
 
 
-def forecast_title(f: MeasureForecast) -> str:
-    """Headline for a fan chart: growth over the years shown and the last forecast year's 80% likely range."""
-    final = f.forecast[f.forecast["level"] == 0.8].iloc[-1]
-    start, end = int(f.series.index[0]), int(f.series.index[-1])
-    return (f"{_capitalised(f.what)} {grew(cagr(f.series))} from {start} to {end}; if the trend continues, "
-            f"{int(final['year'])} may see {likely_range(final)}")
+#: Years over which the page measures growth ("average growth a year"): the same five-year window everywhere.
+GROWTH_YEARS = 5
+
+
+def growth_window(series: pd.Series, years: int = GROWTH_YEARS) -> tuple[int, int]:
+    """The base and latest year for the page's growth rates: the last ``years`` years the series has."""
+    latest = int(series.index.max())
+    return max(latest - years, int(series.index.min())), latest
+
+
+def forecast_title(f: MeasureForecast, history: pd.Series | None = None) -> str:
+    """Headline for a fan chart: growth a year over the page's window (:func:`growth_window`, the same period as the
+    page headline) and next year's 80% likely range."""
+    s = f.series if history is None else history
+    base, end = growth_window(s)
+    first = f.forecast[f.forecast["level"] == 0.8].iloc[0]
+    rate = cagr(s, base, end) if base in s.index and end in s.index else float("nan")
+    grown = (f"{_capitalised(f.what)} {grew(rate)} from {base} to {end}" if not narrative.is_missing(rate)
+             else f"{_capitalised(f.what)}: growth from {base} cannot be worked out")
+    return f"{grown}; {int(first['year'])} may see {likely_range(first)}"
 
 
 def forecast_data(f: MeasureForecast) -> pd.DataFrame:
-    """The data behind a fan chart (:func:`forecast_table`), with years as text."""
-    return years_as_text(forecast_table(f.series, f.forecast))
+    """The data behind a fan chart (:func:`forecast_table`), with years as text and flagged years marked."""
+    table = forecast_table(f.series, f.forecast)
+    table["flagged"] = table["year"].isin(f.flagged).map({True: "implausible: treated as missing", False: ""})
+    return years_as_text(table)
 
 
-def model_sentence(f: MeasureForecast) -> str:
-    """Which model the forecast uses and why (lowest AICc), noting a short series and a 2020 pulse."""
+#: Each forecast method in plain English.
+METHOD_WORDS: dict[str, str] = {
+    NAIVE: "carrying the latest figure forward (the naive method)",
+    DRIFT: "continuing the average yearly change from the latest figure (the drift method)",
+    LOCAL_LEVEL: "a smoothed recent level (simple exponential smoothing)",
+    DAMPED: "a smoothed recent level and a trend that slowly fades (damped exponential smoothing)",
+    STOCK_FLOW: "stock and flow: this January's plans, plus forecast new plans, minus plans expected to end",
+}
+
+
+def _error_words(score: pd.Series, naive: pd.Series | None) -> str:
+    mae = narrative.fmt(score["mae"], "count")
+    if naive is None or score.name == NAIVE:
+        return f"its forecasts one year ahead were out by about {mae} on average"
+    rel = score["mase"] / naive["mase"] if naive["mase"] > 0 else float("nan")
+    if narrative.is_missing(rel):
+        return f"its forecasts one year ahead were out by about {mae} on average"
+    pct = narrative.fmt(abs(1 - rel) * 100, "%")
+    better = "smaller" if rel < 1 else "larger"
+    return (f"its forecasts one year ahead were out by about {mae} on average, {pct} {better} than the error of "
+            f"simply carrying the latest figure forward (about {narrative.fmt(naive['mae'], 'count')})")
+
+
+def model_sentence(f: MeasureForecast, la_name: str = "this council") -> str:
+    """How the forecast was made, in plain words: the method, why (the back-test against the naive method), and any
+    flagged years and capped ranges."""
     start, end = int(f.series.index[0]), int(f.series.index[-1])
-    few = " (with so few years only this simplest model could be tried)" if len(f.series) < 7 else ""
-    covid = f"; {f.fit.covid_year} is treated as a one-off pandemic dip." if f.fit.covid_year else "."
-    return (f"The forecast uses {MODEL_WORDS[f.fit.model]}, the best fit to the {len(f.series)} years from {start} "
-            f"to {end} once each model's complexity is allowed for{few}{covid}")
+    used = f.score()
+    naive = f.score(NAIVE)
+    direct_method = f.direct["model"].iloc[0] if f.direct is not None else f.method
+    if used is None or int(used["forecasts"]) < MIN_OOS:
+        why = (f"There are too few years ({len(f.series)}, {start} to {end}) to test methods on past years, so the "
+               f"forecast simply carries the latest figure forward.")
+    else:
+        n = int(used["forecasts"])
+        if direct_method == NAIVE:
+            why = (f"Tested on {la_name}'s own past years ({n} one-year-ahead forecasts), no method beat simply "
+                   f"carrying the latest figure forward, so the forecast does that: {_error_words(used, None)}.")
+        else:
+            why = (f"Tested on {la_name}'s own past years ({n} one-year-ahead forecasts), the best method was "
+                   f"{METHOD_WORDS[direct_method]}: {_error_words(used, naive)}.")
+    parts = [why]
+    if f.direct is not None:
+        flow = f.forecast[f.forecast["level"] == f.forecast["level"].min()].iloc[0]
+        dirc = f.direct[f.direct["level"] == f.direct["level"].min()].iloc[0]
+        apart = narrative.fmt(100 * abs(flow["mean"] / dirc["mean"] - 1), "%")
+        parts.append(f"Plans in place are projected by {METHOD_WORDS[STOCK_FLOW]} (at the council's recent rate of "
+                     f"ending plans): {narrative.fmt(flow['mean'], 'count')} in January {int(flow['year'])}, against "
+                     f"{narrative.fmt(dirc['mean'], 'count')} from the plans-in-place figures alone ({apart} apart).")
+    if f.flagged:
+        years = ", ".join(f"{y} ({narrative.fmt(f.series.loc[y], 'count')} as published)" for y in f.flagged)
+        parts.append(f"{years} {'is' if len(f.flagged) == 1 else 'are'} far from the neighbouring years (see the "
+                     "data-quality page) and treated as missing in the forecast.")
+    if f.capped:
+        parts.append(f"The counts are small, so a percentage swing is large; the likely ranges are capped at "
+                     f"{narrative.fmt(plausible_cap(f.series), 'count')}, twice the highest year published: a range "
+                     "beyond that would rest on a few children's cases, not on a trend.")
+    return " ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -884,24 +1318,18 @@ def request_metrics(la_name: str, requests: pd.Series, england: pd.Series, regio
     }
 
 
-def forecast_metrics(fc: pd.DataFrame, plan: pd.DataFrame) -> dict[str, dict]:
-    """Metrics-JSON records: next year's requests forecast (80% and 95% ranges), EP hours if the trend continues."""
+def forecast_metrics(fc: pd.DataFrame) -> dict[str, dict]:
+    """Metrics-JSON record: next year's requests forecast (80% and 95% ranges). EP hours are written once, by
+    :func:`helpers.workforce.next_year_demand_metric` (metric ``ep_hours_next_year``)."""
     next80 = fc[fc["level"] == 0.8].iloc[0]
     next95 = fc[fc["level"] == 0.95].iloc[0]
-    trend = plan[plan["scenario"] == "Trend continues"].iloc[0]
-    year, hours_year = int(next80["year"]), int(trend["year"])
+    year = int(next80["year"])
     return {
         "requests_forecast_next_year": {
             "value": float(next80["mean"]), "unit": "count", "label": f"Requests forecast for {year}",
             "period": str(year), "lower_80": float(next80["lower"]), "upper_80": float(next80["upper"]),
             "lower_95": float(next95["lower"]), "upper_95": float(next95["upper"]),
-            "finding": f"If the trend continues, {year} may see {likely_range(next80)} requests."},
-        "ep_hours_next_year": {
-            "value": float(trend["ep_hours"]), "unit": "hours",
-            "label": f"EP hours needed for assessments in {hours_year} if the trend continues",
-            "period": str(hours_year),
-            "finding": f"About {narrative.fmt(trend['ep_hours'], 'count')} hours of EP time for "
-                       f"{narrative.fmt(trend['assessments'], 'count')} assessments in {hours_year}."},
+            "finding": f"{year} may see {likely_range(next80)} requests."},
     }
 
 
@@ -915,11 +1343,34 @@ def plans_in_place_metrics(in_place: pd.Series, england_in_place: pd.Series) -> 
         "england": float(england_in_place.iloc[-1]) if len(england_in_place) else None}}
 
 
-def backtest_metrics(backtest_rows: pd.DataFrame, summary: pd.DataFrame) -> dict[str, dict]:
-    """Metrics-JSON record for the chosen model's average back-test error (lower is better)."""
-    verdict, error, _, _ = _backtest_verdict(summary)
+def backtest_metrics(f: MeasureForecast) -> dict[str, dict]:
+    """Metrics-JSON record: the requests forecast's back-test error (MASE; below 1 beats the naive method's
+    typical error) with the plain-words comparison against the naive method."""
+    used = f.score()
+    if used is None:
+        return {}
+    bt = f.backtest
     return {"forecast_backtest_error": {
-        "value": float(summary.set_index("model").loc["chosen model", "mape"]), "unit": "%",
-        "label": "Average error of past forecasts of requests (back-test)",
-        "period": f"{int(backtest_rows['origin'].min())}-{int(backtest_rows['year'].max())}", "higher_is_better": False,
-        "finding": f"{verdict}: {error}."}}
+        "value": float(used["mase"]), "unit": "ratio",
+        "label": "Error of past one-year forecasts of requests (MASE; below 1 beats the naive method)",
+        "period": f"{int(bt['origin'].min())}-{int(bt['year'].max())}", "higher_is_better": False,
+        "naive": float(f.score(NAIVE)["mase"]) if f.score(NAIVE) is not None else None,
+        "finding": _capitalised(_error_words(used, f.score(NAIVE))) + "."}}
+
+
+def method_table(forecasts: Mapping[str, MeasureForecast | None]) -> pd.DataFrame:
+    """The back-test of every method for every measure, as a page table (one row per measure and method)."""
+    rows = []
+    for measure, f in forecasts.items():
+        if f is None or f.scores.empty:
+            continue
+        used = f.direct["model"].iloc[0] if f.direct is not None else f.method
+        for r in f.scores.itertuples():
+            rows.append({"Measure": _capitalised(MEASURE_WORDS[measure]), "Method": METHOD_WORDS[r.method],
+                         "Used": "yes" if r.method == used else "",
+                         "Forecasts checked": int(r.forecasts), "Average error (count)": round(r.mae),
+                         "Error against the naive method (%)": round(100 * r.relative) if np.isfinite(r.relative)
+                         else None,
+                         "Actual inside 80% range (%)": round(r.coverage_80),
+                         "Actual inside 95% range (%)": round(r.coverage_95)})
+    return pd.DataFrame(rows)

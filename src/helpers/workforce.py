@@ -688,14 +688,17 @@ def demand_chart_data(demand: pd.DataFrame) -> pd.DataFrame:
                                   "ep_hours": "EP hours needed", "fte_needed": "EP FTE needed"})
 
 
-def demand_note(assumptions: EPAssumptions, growth_per_year: float, growth_source: str) -> str:
-    """The assumptions behind the demand figures and the growth the projection uses."""
-    return (f"Each assessment is taken to need {narrative.fmt(assumptions.hours_per_assessment)} hours of EP "
+def demand_note(assumptions: EPAssumptions, growth_per_year: float, growth_source: str, *,
+                projection_shown: bool = True) -> str:
+    """The assumptions behind the demand figures and (when the page has one) the growth the projection uses."""
+    note = (f"Each assessment is taken to need {narrative.fmt(assumptions.hours_per_assessment)} hours of EP "
             f"time, and a full-time EP to have {narrative.fmt(assumptions.productive_hours_per_fte_year)} hours "
             f"a year for statutory work. This counts statutory advice only: EPs also do annual reviews, "
-            f"tribunals, consultation and traded work with schools, which need time on top. The projection "
-            f"below assumes requests keep growing by {narrative.fmt(100 * growth_per_year, '%')} a year "
-            f"({growth_source}).")
+            f"tribunals, consultation and traded work with schools, which need time on top.")
+    if not projection_shown:
+        return note
+    return (f"{note} The projection below assumes requests keep growing by "
+            f"{narrative.fmt(100 * growth_per_year, '%')} a year ({growth_source}).")
 
 
 def supply_title(now: ServiceNow) -> str:
@@ -980,3 +983,89 @@ def page_metrics(demand: pd.DataFrame, now: ServiceNow | None, projection: Proje
             f"{row.scenario}: weeks until {target:.0f}% of EP advice is in time for a 20-week plan", period,
             higher_is_better=False)
     return metrics
+
+
+# --- one figure for assessment demand and EP hours (pages 01, 03 and the front page) ------------------------------
+#: Years of published counts behind the share of requests that become completed assessments.
+CONVERSION_YEARS = 3
+
+
+@dataclass(frozen=True)
+class AssessmentRate:
+    """Assessments completed as a share of requests received: Σ assessments ÷ Σ requests over ``first``–``last``
+    (a ratio of summed counts, never a mean of yearly percentages). ``own`` is False when the release has no
+    local figures and the pack's assumption is used instead."""
+
+    rate: float
+    assessments: float
+    requests: float
+    first: int | None
+    last: int | None
+    own: bool
+
+    @property
+    def basis(self) -> str:
+        """``"69.4% of requests, the share completed in 2022-2024: 8,087 assessments for 11,658 requests"``."""
+        if not self.own:
+            return (f"{narrative.fmt(100 * self.rate, '%')} of requests, the pack's assumed rate (the DfE release "
+                    "has no local figures)")
+        period = str(self.last) if self.first == self.last else f"{self.first}-{self.last}"
+        return (f"{narrative.fmt(100 * self.rate, '%')} of requests, the share completed in {period}: "
+                f"{narrative.fmt(self.assessments, 'count')} assessments for {narrative.fmt(self.requests, 'count')} "
+                "requests")
+
+
+def assessment_rate(ees: pd.DataFrame, area_code: str, fallback: float, *,
+                    years: int = CONVERSION_YEARS) -> AssessmentRate:
+    """The share of requests that become completed assessments, from the DfE counts (:class:`AssessmentRate`).
+
+    The same measure as the EP page's demand chart (assessments completed), so page 01's scenarios, this page and
+    the front page all convert requests to assessments in one way. E.g. Kent 2022–2024: (2,710 + 2,180 + 3,197)
+    ÷ (3,669 + 3,988 + 4,001) = 8,087 ÷ 11,658 = 69.4%.
+    """
+    from helpers import growth
+
+    requests = growth.annual_series(ees, area_code, "requests_received", unbroken=False)
+    assessed = growth.annual_series(ees, area_code, "assessments_completed", unbroken=False)
+    both = pd.concat([requests, assessed], axis=1, keys=["r", "a"]).dropna().sort_index().tail(years)
+    if both.empty or both["r"].sum() <= 0:
+        return AssessmentRate(float(fallback), float("nan"), float("nan"), None, None, own=False)
+    return AssessmentRate(float(both["a"].sum() / both["r"].sum()), float(both["a"].sum()), float(both["r"].sum()),
+                          int(both.index.min()), int(both.index.max()), own=True)
+
+
+def _plural(count: float, word: str) -> str:
+    """``word`` or ``word + "s"`` as the count is shown (1 assessment, 2 assessments)."""
+    return word if narrative.fmt(count, "count") == "1" else word + "s"
+
+
+def next_year_demand_metric(plan: pd.DataFrame, rate: AssessmentRate, assumptions: EPAssumptions,
+                            demand: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """Metric ``ep_hours_next_year``: next year's assessments and EP hours if the trend continues, computed once
+    here (from :func:`helpers.growth.scenarios`, whose assessments are requests × ``rate``) and read by the EP page
+    and the front page, with the latest actual year (``demand``, :func:`dfe_demand`) in the same sentence.
+    """
+    trend = plan[plan["scenario"] == "Trend continues"].sort_values("year").iloc[0]
+    year = int(trend["year"])
+    fte = float(trend["ep_hours"]) / assumptions.productive_hours_per_fte_year
+    finding = (f"If requests follow the forecast, {year} would bring about "
+               f"{narrative.fmt(trend['assessments'], 'count')} {_plural(trend['assessments'], 'assessment')} "
+               f"({rate.basis}), needing about "
+               f"{narrative.fmt(trend['ep_hours'], 'count')} hours of EP time "
+               f"({narrative.fmt(fte, 'FTE')}).")
+    if not demand.empty:
+        latest = demand.iloc[-1]
+        finding += (f" In {int(latest['year'])} the {narrative.fmt(latest['assessments'], 'count')} "
+                    f"{_plural(latest['assessments'], 'assessment')} completed needed about "
+                    f"{narrative.fmt(latest['ep_hours'], 'count')} hours "
+                    f"({narrative.fmt(latest['fte_needed'], 'FTE')}).")
+    return {"ep_hours_next_year": _metric(
+        trend["ep_hours"], "hours", f"EP hours needed for assessments in {year} if the trend continues", str(year),
+        assessments=float(trend["assessments"]), requests=float(trend["requests"]), fte=fte,
+        conversion=rate.rate, finding=finding, evidence="03_ep_workforce")}
+
+
+def assessment_rate_sentence(rate: AssessmentRate, hours_per_assessment: float) -> str:
+    """How requests become assessments and EP hours on page 01 (the same conversion as the EP page)."""
+    return (f"Assessments are {rate.basis}; each assessment needs about "
+            f"{narrative.fmt(hours_per_assessment)} hours of EP time.")

@@ -441,12 +441,15 @@ def test_growth_from_zero_is_not_available() -> None:
         "England's grew by 10.0% a year.")
 
 
-def test_a_zero_year_ends_the_run_used_for_forecasts() -> None:
-    """A published 0 (West Berkshire) cannot sit on a log-linear trend: only the years after it are modelled,
-    and with fewer than MIN_YEARS of them there is no forecast."""
+def test_a_zero_year_far_from_its_neighbours_is_treated_as_missing() -> None:
+    """A published 0 between 50 and 60 (like West Berkshire's 2022 requests) is flagged (helpers.outliers) and
+    treated as missing: the whole run is modelled (log(1 + count) allows zeros) and the forecast starts from the
+    latest year. Fewer than MIN_YEARS usable years give no forecast."""
     years = list(range(2016, 2025))
     ees = pd.DataFrame({"area_code": "869", "year": years, "new_plans": [50.0, 0.0] + [60.0 + i for i in range(7)]})
     f = growth.forecast_measure(ees, "869", "new_plans")
-    assert f is not None and f.series.index.tolist() == list(range(2018, 2025))
-    ees.loc[ees["year"] == 2023, "new_plans"] = 0.0  # leaves 2024 alone
-    assert growth.forecast_measure(ees, "869", "new_plans") is None
+    assert f is not None and f.series.index.tolist() == years and f.flagged == (2017,)
+    first = f.forecast[f.forecast["level"] == 0.8].iloc[0]
+    assert abs(first["mean"] - 66.0) <= 3.0  # 2024 was 66, rising by 1 a year
+    short = pd.DataFrame({"area_code": "869", "year": [2023, 2024], "new_plans": [5.0, 6.0]})
+    assert growth.forecast_measure(short, "869", "new_plans") is None

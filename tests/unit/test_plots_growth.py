@@ -55,7 +55,7 @@ def test_fan_chart_shades_the_95_and_80_percent_ranges_to_the_given_limits():
     fig = growth_plots.fan_chart(SERIES, FORECAST, "requests for an EHC needs assessment")
     ax = fig.axes[0]
     wide, narrow = ax.collections
-    assert _legend(fig) == ["likely range (95%)", "likely range (80%)"]
+    assert _legend(fig) == ["likely range (95%)", "likely range (80%)", "Actual", "Forecast"]
     assert _band_top(wide) == pytest.approx(235.0)  # the 95% upper limit in 2026
     assert _band_top(narrow) == pytest.approx(210.0)  # the 80% upper limit in 2026
     assert wide.get_alpha() < narrow.get_alpha()  # wider range drawn lighter
@@ -67,7 +67,25 @@ def test_fan_chart_labels_axis_and_lines_and_starts_at_zero():
     ax = fig.axes[0]
     assert ax.get_ylabel() == "New EHC plans"
     assert ax.get_ylim()[0] == 0
-    assert _texts(fig) == ["Actual", "Forecast"]
+    # the two lines meet at the last actual, so they are named in the legend, not by end labels that would sit on
+    # top of each other or float off their lines (issue 21); the legend box is opaque, above the gridlines
+    assert _texts(fig) == [] and _legend(fig)[-2:] == ["Actual", "Forecast"]
+    legend = ax.get_legend()
+    assert legend.get_frame().get_facecolor()[:3] == (1.0, 1.0, 1.0) and legend.get_frame().get_alpha() == 1.0
+
+
+def test_indexed_chart_labels_take_their_line_colour_and_a_leader_when_nudged():
+    """Two groups ending at 120 and 121 (within 5% of the axis): the upper label is nudged up, so it is drawn in
+    its line's colour with a thin leader back to the line's end (it could otherwise sit beside another line)."""
+    index = pd.DataFrame({"year": [2019, 2024] * 2, "group": ["Northshire"] * 2 + ["England"] * 2,
+                          "index": [100.0, 120.0, 100.0, 121.0]})
+    fig = growth_plots.indexed_chart(index, highlight="Northshire", ylabel="Requests (2019 = 100)")
+    ax = fig.axes[0]
+    colour = {t.get_text(): t.get_color() for t in ax.texts}
+    assert colour["Northshire"] == ax.get_lines()[0].get_color() and colour["England"] == ax.get_lines()[1].get_color()
+    nudged = [t for t in ax.texts if abs(t.xy[1] - {"Northshire": 120.0, "England": 121.0}[t.get_text()]) > 0]
+    leaders = ax.patches
+    assert len(nudged) == 1 and len(leaders) == 1
 
 
 def test_fan_chart_alt_gives_first_and_last_80_percent_ranges():
@@ -148,3 +166,10 @@ def test_monthly_chart_alt_names_the_forecast_end():
     alt = growth_plots.monthly_chart_alt(MONTHLY, AHEAD)
     assert alt.startswith("Line chart of requests received each month from Jan 2023 to Dec 2024: rose from 10 ")
     assert alt.endswith("covers the next 12 months to December 2025.")
+
+
+def test_fan_chart_rings_a_flagged_year_and_names_it_in_the_legend():
+    fig = growth_plots.fan_chart(SERIES, FORECAST, "new EHC plans", flagged=(2021,))
+    ring = fig.axes[0].get_lines()[-1]
+    assert list(ring.get_xdata()) == [2021] and list(ring.get_ydata()) == [110.0]
+    assert _legend(fig)[-1] == "Far from neighbouring years (not used)"

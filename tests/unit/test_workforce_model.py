@@ -381,3 +381,43 @@ def test_page_metrics():
     assert full["advice_within_6_weeks_pct"]["previous"] == pytest.approx(100)
     assert full["weeks_to_clear_backlog_as_is"]["value"] is None and full["ep_gap_fte"]["period"] == "Sep 2025"
     assert not any("cost" in key or "£" in str(record) for key, record in full.items())
+
+
+# --- one figure for assessments and EP hours (issue 21) ------------------------------------------------------------
+
+def test_next_year_demand_metric_is_the_scenario_figure_with_the_latest_actual_beside_it():
+    """Trend continues: 4,000 requests in 2025 × 0.694 = 2,776 assessments × 17.4 hours = 48,302.4 hours; at
+    WORKED's 1,924 statutory hours per FTE-year (37 × 52) that is 25.1 FTE. The 2024 actual (3,197 assessments,
+    55,627.8 hours) is in the same sentence, so the front page and the EP page cannot disagree."""
+    plan = pd.DataFrame({"scenario": ["Trend continues", "Trend continues", "Growth stops"],
+                         "year": [2025, 2026, 2025], "requests": [4000.0, 4100.0, 4000.0]})
+    plan["assessments"] = plan["requests"] * 0.694
+    plan["ep_hours"] = plan["assessments"] * 17.4
+    rate = workforce.AssessmentRate(0.694, 8087.0, 11658.0, 2022, 2024, own=True)
+    demand = pd.DataFrame({"year": [2024], "assessments": [3197.0], "ep_hours": [3197 * 17.4],
+                           "fte_needed": [3197 * 17.4 / (37 * 52)]})
+    record = workforce.next_year_demand_metric(plan, rate, WORKED, demand)["ep_hours_next_year"]
+    assert record["value"] == pytest.approx(48302.4) and record["period"] == "2025"
+    assert record["assessments"] == pytest.approx(2776.0) and record["fte"] == pytest.approx(48302.4 / 1924)
+    assert record["finding"] == (
+        "If requests follow the forecast, 2025 would bring about 2,776 assessments (69.4% of requests, the share "
+        "completed in 2022-2024: 8,087 assessments for 11,658 requests), needing about 48,302 hours of EP time "
+        "(25.1 FTE). In 2024 the 3,197 assessments completed needed about 55,628 hours (28.9 FTE).")
+
+
+def test_ep_page_sections_that_need_the_staffing_return_are_shown_only_with_it():
+    """Without the staffing file the EP page's supply, waiting, capacity, projection and method sections are not
+    headed and explained over empty space: each explanation is emitted only when ``now`` exists, and one sentence
+    says what the section would show and how to add the input."""
+    import json
+    from pathlib import Path
+
+    nb = json.loads((Path(__file__).parents[2] / "notebooks" / "03_ep_workforce.ipynb").read_text())
+    headings = ("## EP supply against demand", "## How long children wait", "## What it would take",
+                "## Three years ahead", "## How the projection works")
+    for heading in headings:
+        cells = [c for c in nb["cells"] if heading in "".join(c["source"])]
+        assert len(cells) == 1 and cells[0]["cell_type"] == "code", heading
+        assert "".join(cells[0]["source"]).startswith("if now is not None:"), heading
+    text = " ".join("".join(c["source"]) for c in nb["cells"])
+    assert "Add it under inputs: workforce in the pack config" in text

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.patches import FancyArrowPatch
 from matplotlib.ticker import MaxNLocator
 
 from helpers import narrative
@@ -22,12 +23,13 @@ _BANDS: tuple[tuple[float, float, str | None], ...] = ((0.95, 0.15, "..."), (0.8
 _REFERENCE = "#3D3D3D"
 
 
-def fan_chart(series: pd.Series, fc: pd.DataFrame, what: str) -> Figure:
+def fan_chart(series: pd.Series, fc: pd.DataFrame, what: str, flagged: tuple[int, ...] = ()) -> Figure:
     """Past values, the forecast as a dashed line, and its 80% and 95% likely ranges as shaded fans.
 
     ``series``: actual values indexed by year; ``fc``: tidy forecast (``year``, ``mean``, ``lower``, ``upper``,
-    ``level``) from :func:`helpers.growth.forecast`; ``what``: the measure in words (the y-axis label). The fans
-    and the forecast line start at the last actual point so the picture is continuous.
+    ``level``) from :func:`helpers.growth.forecast`; ``what``: the measure in words (the y-axis label); ``flagged``:
+    years the forecast treats as missing (:mod:`helpers.outliers`), ringed and named in the legend. The fans and
+    the forecast line start at the last actual point so the picture is continuous.
     """
     fig = Figure()
     ax = fig.subplots()
@@ -37,16 +39,28 @@ def fan_chart(series: pd.Series, fc: pd.DataFrame, what: str) -> Figure:
         ax.fill_between([last_year, *part["year"]], [last, *part["lower"]], [last, *part["upper"]],
                         color=PALETTE[1], alpha=shade, hatch=hatch, linewidth=0, label=f"likely range ({level:.0%})")
     mean = fc[fc["level"] == fc["level"].min()]
-    ax.plot(series.index, series.to_numpy(), marker=MARKERS[0], color=PALETTE[0])
-    ax.plot([last_year, *mean["year"]], [last, *mean["mean"]], linestyle="--", marker=MARKERS[1], color=PALETTE[1])
+    ax.plot(series.index, series.to_numpy(), marker=MARKERS[0], color=PALETTE[0], label="Actual")
+    ax.plot([last_year, *mean["year"]], [last, *mean["mean"]], linestyle="--", marker=MARKERS[1], color=PALETTE[1],
+            label="Forecast")
+    marked = [y for y in flagged if y in series.index]
+    if marked:
+        ax.plot(marked, series.loc[marked].to_numpy(), linestyle="none", marker="o", markersize=13,
+                markerfacecolor="none", markeredgecolor=_REFERENCE, label="Far from neighbouring years (not used)")
     ax.set_ylim(bottom=0)
     ax.yaxis.set_major_formatter(lambda v, _: f"{v:,.0f}")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel(what[0].upper() + what[1:])
-    ax.legend(loc="upper left", frameon=False)
-    label_line_ends(ax, {"Actual": (last_year, last),
-                         "Forecast": (int(mean["year"].iloc[-1]), float(mean["mean"].iloc[-1]))})
+    # The actual and forecast lines meet at the last actual, so end labels would sit on top of each other (or off
+    # their lines once nudged apart); the legend names them instead, by line style and marker as well as colour,
+    # on an opaque background so no gridline runs through it.
+    _legend(ax, loc="upper left")
     return fig
+
+
+def _legend(ax, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    """A legend on an opaque white box without a border, drawn above the gridlines."""
+    legend = ax.legend(frameon=True, facecolor="white", edgecolor="none", framealpha=1.0, **kwargs)
+    legend.set_zorder(5)
 
 
 def fan_chart_alt(series: pd.Series, fc: pd.DataFrame, what: str) -> str:
@@ -78,7 +92,19 @@ def indexed_chart(index: pd.DataFrame, *, highlight: str, ylabel: str) -> Figure
     ax.axhline(100, color=_REFERENCE, linewidth=0.8)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel(ylabel)
-    label_line_ends(ax, _line_ends(index))
+    ends = _line_ends(index)
+    label_line_ends(ax, ends)
+    # Labels nudged apart to avoid overlap can end up beside another line: each label takes its line's colour,
+    # and a nudged one gets a thin leader to its line's end point.
+    colours = {name: PALETTE[i] for i, name in enumerate(ends)}
+    for text in ax.texts:
+        name = text.get_text()
+        if name in colours:
+            text.set_color(colours[name])
+            x, y = ends[name]
+            if abs(text.xy[1] - y) > 1e-9:
+                ax.add_patch(FancyArrowPatch((x, y), (x, text.xy[1]), arrowstyle="-", color=colours[name],
+                                             linewidth=0.8, clip_on=False))
     return fig
 
 
@@ -109,7 +135,7 @@ def monthly_chart(monthly: pd.DataFrame, ahead: pd.DataFrame) -> Figure:
             label="Forecast")
     ax.set_ylim(0, 1.35 * max(monthly["observed"].max(), ahead["upper"].max()))
     ax.set_ylabel("Requests a month")
-    ax.legend(loc="upper left", ncol=3, frameon=False)  # lines differ by style and marker, not colour alone
+    _legend(ax, loc="upper left", ncol=3)  # lines differ by style and marker, not colour alone
     return fig
 
 
