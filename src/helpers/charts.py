@@ -264,7 +264,9 @@ def label_line_ends(ax: plt.Axes, lines: dict[str, tuple[float, float]], *, fmt:
     fig.canvas.draw()  # final limits and transforms
     to_px = ax.transData
     items = list(lines.items())
-    px = [to_px.transform((float(x), float(y))) for _, (x, y) in items]
+    # dates and categories through the axes' own unit converters, then to pixels
+    px = [to_px.transform((float(ax.xaxis.convert_units(x)), float(ax.yaxis.convert_units(y))))
+          for _, (x, y) in items]
     bbox = ax.get_window_extent()
     fontsize = 10.5
     gap = fontsize * 1.25 * fig.dpi / 72  # one text line, in pixels

@@ -439,7 +439,7 @@ def write_print_page(pack: Path, tasks: list, header: dict[str, str] | str = "",
         h1 = re.search(r"<h1([^>]*)>(.*?)</h1>", inner, flags=re.S)
         heading = html.unescape(re.sub(r"<[^>]+>", "", h1.group(2))).strip() if h1 else Path(f).stem
         inner = re.sub(r"<h1([^>]*)>(.*?)</h1>", r'<h2\1 class="print-page-title">\2</h2>', inner, count=1, flags=re.S)
-        inner = _print_links(inner, anchors)
+        inner = keep_headings_with_next(_print_links(inner, anchors))
         sid = anchors[f]
         entries.append((sid, heading))
         sections.append(f'<section class="print-section" id="{sid}">{inner}</section>')
@@ -457,6 +457,44 @@ def write_print_page(pack: Path, tasks: list, header: dict[str, str] | str = "",
     out = pack / "print.html"
     out.write_text(doc, encoding="utf-8")
     return out
+
+
+_CELL = re.compile(r'<div class="jp-Cell[ "]')
+
+
+def keep_headings_with_next(inner: str) -> str:
+    """Wrap each notebook cell that holds only a heading together with the cell after it in
+    ``<div class="keep-with-next">`` (printed unbroken), so no heading is left alone at the foot of a sheet.
+
+    Chromium does not carry ``break-after: avoid`` from a heading nested in a cell's wrappers to the gap before
+    a chart nested in the next cell's, so the pair is kept together as one block instead."""
+    starts = [m.start() for m in _CELL.finditer(inner)]
+    if len(starts) < 2:
+        return inner
+    chunks = [inner[:starts[0]]] + [inner[a:b] for a, b in zip(starts, starts[1:] + [len(inner)])]
+
+    def heading_only(chunk: str) -> bool:
+        if "jp-MarkdownCell" not in chunk[:80]:
+            return False
+        text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", chunk)).strip()
+        heads = re.findall(r"<h[2-4][^>]*>(.*?)</h[2-4]>", chunk, flags=re.S)
+        return len(heads) == 1 and text == re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", heads[0])).strip()
+
+    def balanced(chunk: str) -> bool:
+        return len(re.findall(r"<div\b", chunk)) == chunk.count("</div>")
+
+    out, i = [chunks[0]], 1
+    while i < len(chunks):
+        j = i  # a run of heading-only cells (an h2 straight above an h3) stays with the cell after the run
+        while j + 1 < len(chunks) and heading_only(chunks[j]) and balanced(chunks[j]):
+            j += 1
+        if j > i and balanced(chunks[j]):
+            out.append('<div class="keep-with-next">' + "".join(chunks[i:j + 1]) + "</div>")
+            i = j + 1
+        else:
+            out.append(chunks[i])
+            i += 1
+    return "".join(out)
 
 
 def pdf_page_texts(pdf: Path) -> list[str] | None:
@@ -554,6 +592,22 @@ def chromium_flags() -> list[str]:
             "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>"]
 
 
+@lru_cache(maxsize=1)
+def no_network_prefix() -> tuple[str, ...]:
+    """``unshare --net --map-root-user`` when this machine allows it: Chromium then runs in a network namespace
+    of its own with no interfaces, so nothing it tries can leave the machine. Empty where unprivileged namespaces
+    are not allowed; the flags of :func:`chromium_flags` still keep it from looking anything up."""
+    tool = shutil.which("unshare")
+    if tool is None:
+        return ()
+    cmd = (tool, "--net", "--map-root-user")
+    try:
+        ok = subprocess.run([*cmd, "true"], capture_output=True, timeout=20).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        ok = False
+    return cmd if ok else ()
+
+
 def print_pdf(chrome: str, page: Path, out: Path) -> None:
     """Print ``page`` to ``out`` with headless Chromium (print stylesheet, running header and page numbers from
     CSS margin boxes), from a fresh throw-away profile."""
@@ -561,8 +615,8 @@ def print_pdf(chrome: str, page: Path, out: Path) -> None:
     import tempfile
 
     with tempfile.TemporaryDirectory() as profile:
-        cmd = [chrome, *chromium_flags(), f"--user-data-dir={profile}", "--no-pdf-header-footer",
-               f"--print-to-pdf={out}", page.resolve().as_uri()]
+        cmd = [*no_network_prefix(), chrome, *chromium_flags(), f"--user-data-dir={profile}",
+               "--no-pdf-header-footer", f"--print-to-pdf={out}", page.resolve().as_uri()]
         env = {**os.environ, "HOME": profile}  # nothing read from or written to the user's home
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=180, env=env)
     if proc.returncode != 0 or not out.exists():
