@@ -75,7 +75,8 @@ _NOT_SENTENCE_END = re.compile(r"(?:\b(?:e\.g|i\.e|etc|reg|regs|para|no|vs|cf|ap
 
 
 def summary_sentences(text: str, limit: int = 220) -> str:
-    """Whole sentences from the start of ``text``: the first one always, more while the total stays under
+    """Whole sentences of ``text`` for a one-line summary: from the sentence saying what the page does ("This
+    page ...") if there is one, else from the start; the first always, more while the total stays under
     ``limit`` characters. Markdown emphasis and link targets are removed; never cut mid-sentence."""
     text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)  # [words](target) -> words
     text = re.sub(r"[*_`]", "", text).strip()
@@ -89,6 +90,10 @@ def summary_sentences(text: str, limit: int = 220) -> str:
         start = m.end()
     if start < len(text) and text[start:].strip():
         sentences.append(text[start:].strip())
+    # the sentence that says what the page does ("This page compares...") is the summary when there is one
+    about = [i for i, sentence in enumerate(sentences) if re.match(r"This page\b", sentence)]
+    if about:
+        sentences = sentences[about[0]:]
     out = ""
     for sentence in sentences:
         if out and len(out) + 1 + len(sentence) > limit:
