@@ -283,3 +283,23 @@ def test_kent_example_neighbours_match_the_dfe_file(shared_dir):
         rows = sorted((int(r["SN"]), r["SN_code"]) for r in csv.DictReader(f) if r["la_code"] == "E10000016")
     assert [code for _, code in rows] == KENT_NEIGHBOURS
 
+
+
+def test_manifest_names_inputs_outside_the_project_by_file_name_only(tmp_path, demo_cfg):
+    """An input kept outside the project (``/home/<user>/Downloads/...``) is recorded by its name and hash, so
+    the published manifest does not show the build machine's folders (a84b52b wrote the absolute path)."""
+    import datetime as dt
+
+    from helpers.pack import manifest
+
+    outside = tmp_path / "home" / "someone" / "Downloads" / "education-health-and-care-plans_2025.zip"
+    cfg = demo_cfg.model_copy(update={"inputs": demo_cfg.inputs.model_copy(update={"ees": [outside]})})
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    manifest.write(pack, cfg, "public", [], {f"ees:{outside}": "0" * 64}, dt.datetime.now(dt.timezone.utc), {})
+    text = (pack / "manifest.json").read_text(encoding="utf-8")
+    assert str(tmp_path) not in text
+    data = json.loads(text)
+    assert data["inputs_sha256"] == {"ees:education-health-and-care-plans_2025.zip": "0" * 64}
+    assert data["config"]["inputs"]["ees"] == ["education-health-and-care-plans_2025.zip"]
+    assert data["config_file"] == "config/demo.yaml"
