@@ -39,9 +39,11 @@ def test_summaries_are_whole_sentences_from_the_notebooks():
 
 def test_summary_sentences_hand_examples():
     text = ("Families ask for an assessment, e.g. by letter. If the council agrees,\nit assesses. "
-            "This page shows growth. " + "More words here. " * 20)
+            + "More words here. " * 20)
     assert render.summary_sentences(text.replace("\n", " "), limit=60) == (
         "Families ask for an assessment, e.g. by letter.")
+    assert render.summary_sentences(text + "This page shows growth. " + "More words here. " * 5, limit=60) == (
+        "This page shows growth. More words here. More words here.")
     assert render.summary_sentences("One sentence only without a stop") == "One sentence only without a stop"
     assert render.summary_sentences('People ask "how do we compare?". This page compares us. It is short.') == (
         "This page compares us. It is short.")

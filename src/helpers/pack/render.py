@@ -397,10 +397,10 @@ def _print_style(header: dict[str, str]) -> str:
     return f"<style>@media print {{ @page {{ {boxes} }} }}</style>"
 
 
-def _print_links(inner: str, anchors: dict[str, str]) -> str:
-    """Links inside the print document: a pack page becomes an anchor to its section, anything else inside the
-    pack (downloads, manifest, PDF) becomes plain text so the PDF never holds a ``file://`` address; ``https:``
-    links stay."""
+def _print_links(inner: str, anchors: dict[str, str], files_as_text: bool = True) -> str:
+    """Links inside the print document: a pack page becomes an anchor to its section; with ``files_as_text``
+    anything else inside the pack (downloads, manifest, PDF) becomes plain text, so the PDF never holds a
+    ``file://`` address (Chromium makes every relative link absolute when it prints); ``https:`` links stay."""
 
     def fix(m: re.Match[str]) -> str:
         attrs = m.group(2)
@@ -414,19 +414,21 @@ def _print_links(inner: str, anchors: dict[str, str]) -> str:
         rest = attrs[:h.start()] + attrs[h.end():]
         if target in anchors:
             return f'<{m.group(1)} href="#{anchors[target]}"{rest}>'
-        return f"<{m.group(1)}{rest}>"
+        return f"<{m.group(1)}{rest}>" if files_as_text else m.group(0)
 
     return _A_TAG.sub(fix, inner)
 
 
 def write_print_page(pack: Path, tasks: list, header: dict[str, str] | str = "", *, title: str = "",
-                     numbers: dict[str, int] | None = None) -> Path:
+                     numbers: dict[str, int] | None = None, out: Path | None = None) -> Path:
     """One HTML document for printing to PDF: a contents page, then the front page and every page in order.
 
     Each page is a section (``id="page-<file stem>"``) starting on a new sheet; its ``<h1>`` becomes ``<h2>``
     (the document's one ``<h1>`` is the pack title on the contents page); links between pages become links to
     sections. ``header`` goes in the top margin of every sheet; ``numbers`` (section id → page) fills the
-    contents page's page numbers (see :func:`print_with_contents`)."""
+    contents page's page numbers (see :func:`print_with_contents`). ``print.html`` in the pack keeps its links
+    to downloads and the manifest; the copy Chromium prints (``out``, outside the pack) has them as text."""
+    for_pdf = out is not None
     if isinstance(header, str):
         header = {"left": header, "center": "", "right": ""}
     order = [FRONT_PAGE] + [t.name for t in tasks if t.name != FRONT_PAGE]
@@ -444,7 +446,7 @@ def write_print_page(pack: Path, tasks: list, header: dict[str, str] | str = "",
         h1 = re.search(r"<h1([^>]*)>(.*?)</h1>", inner, flags=re.S)
         heading = html.unescape(re.sub(r"<[^>]+>", "", h1.group(2))).strip() if h1 else Path(f).stem
         inner = re.sub(r"<h1([^>]*)>(.*?)</h1>", r'<h2\1 class="print-page-title">\2</h2>', inner, count=1, flags=re.S)
-        inner = keep_headings_with_next(_print_links(inner, anchors))
+        inner = keep_headings_with_next(_print_links(inner, anchors, for_pdf))
         sid = anchors[f]
         entries.append((sid, heading))
         sections.append(f'<section class="print-section" id="{sid}">{inner}</section>')
@@ -456,10 +458,10 @@ def write_print_page(pack: Path, tasks: list, header: dict[str, str] | str = "",
     footer_text = (pack / files[0]).read_text(encoding="utf-8")
     footer = re.search(r"<footer.*?</footer>", footer_text, flags=re.S)
     head = (head or "").replace("</head>", _print_style(header) + "</head>", 1)
-    head = _print_links(head, anchors)
+    head = _print_links(head, anchors, for_pdf)
     doc = (head + '<main id="main-content" tabindex="-1">' + contents + "\n".join(sections) + "</main>"
-           + (_print_links(footer.group(0), anchors) if footer else "") + "</body></html>")
-    out = pack / "print.html"
+           + (_print_links(footer.group(0), anchors, for_pdf) if footer else "") + "</body></html>")
+    out = out or pack / "print.html"
     out.write_text(doc, encoding="utf-8")
     return out
 
@@ -539,22 +541,27 @@ def section_pages(page_texts: list[str], headings: list[tuple[str, str]], header
 def print_with_contents(chrome: str, pack: Path, tasks: list, header: dict[str, str], title: str) -> Path:
     """Print ``pack.pdf`` twice: once to find the page each section starts on, then with those numbers on the
     contents page (the numbers sit in a fixed-width column, so filling them in moves nothing; checked, and a
-    third print is made if it did)."""
+    third print is made if it did). ``print.html`` gets the same numbers."""
+    import tempfile
+
     out = pack / "pack.pdf"
-    page = write_print_page(pack, tasks, header, title=title)
-    print_pdf(chrome, page, out)
-    headings = _section_headings(page)
-    numbers: dict[str, int] = {}
-    for _ in range(2):
-        texts = pdf_page_texts(out)
-        if texts is None:
-            return out  # no pdftotext: the contents page lists the sections, linked, without numbers
-        found = section_pages(texts, headings, header)
-        if found == numbers:
-            break
-        numbers = found
-        page = write_print_page(pack, tasks, header, title=title, numbers=numbers)
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "print.html"
+        page = write_print_page(pack, tasks, header, title=title, out=copy)
         print_pdf(chrome, page, out)
+        headings = _section_headings(page)
+        numbers: dict[str, int] = {}
+        for _ in range(2):
+            texts = pdf_page_texts(out)
+            if texts is None:
+                break  # no pdftotext: the contents page lists the sections, linked, without numbers
+            found = section_pages(texts, headings, header)
+            if found == numbers:
+                break
+            numbers = found
+            page = write_print_page(pack, tasks, header, title=title, numbers=numbers, out=copy)
+            print_pdf(chrome, page, out)
+    write_print_page(pack, tasks, header, title=title, numbers=numbers)
     return out
 
 
