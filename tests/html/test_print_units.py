@@ -141,10 +141,13 @@ def test_section_pages_found_at_the_top_of_the_sheet_after_the_previous_section(
 def test_heading_only_cells_are_kept_with_the_next_cell():
     cell = '<div class="jp-Cell jp-MarkdownCell"><div>{}</div></div>'
     code = '<div class="jp-Cell jp-CodeCell"><div><figure>chart</figure></div></div>'
-    inner = cell.format("<h2>A</h2>") + cell.format("<h3>B</h3>") + code + cell.format("<h3>C</h3><p>text</p>")
+    long_text = "<p>" + "word " * 100 + "</p>"
+    inner = (cell.format("<h2>A</h2>") + cell.format("<h3>B</h3><p>A short introduction.</p>") + code
+             + cell.format("<h3>C</h3>" + long_text) + code + cell.format("<p>no heading</p>") + code)
     out = render.keep_headings_with_next(inner)
-    assert out == ('<div class="keep-with-next">' + cell.format("<h2>A</h2>") + cell.format("<h3>B</h3>") + code
-                   + "</div>" + cell.format("<h3>C</h3><p>text</p>"))
+    assert out == ('<div class="keep-with-next">' + cell.format("<h2>A</h2>")
+                   + cell.format("<h3>B</h3><p>A short introduction.</p>") + code + "</div>"
+                   + cell.format("<h3>C</h3>" + long_text) + code + cell.format("<p>no heading</p>") + code)
 
 
 def test_print_css_repeats_table_headers_and_keeps_headings_with_what_follows():

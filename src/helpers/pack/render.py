@@ -467,11 +467,14 @@ def write_print_page(pack: Path, tasks: list, header: dict[str, str] | str = "",
 
 
 _CELL = re.compile(r'<div class="jp-Cell[ "]')
+#: A heading cell with an introduction up to this long is printed together with the cell after it.
+KEEP_INTRO_CHARS = 400
 
 
 def keep_headings_with_next(inner: str) -> str:
-    """Wrap each notebook cell that holds only a heading together with the cell after it in
-    ``<div class="keep-with-next">`` (printed unbroken), so no heading is left alone at the foot of a sheet.
+    """Wrap each notebook cell that holds only a heading (or a heading and a short introduction) together with
+    the cell after it in ``<div class="keep-with-next">`` (printed unbroken), so no heading is left at the foot
+    of a sheet apart from the chart or table it introduces.
 
     Chromium does not carry ``break-after: avoid`` from a heading nested in a cell's wrappers to the gap before
     a chart nested in the next cell's, so the pair is kept together as one block instead."""
@@ -481,11 +484,16 @@ def keep_headings_with_next(inner: str) -> str:
     chunks = [inner[:starts[0]]] + [inner[a:b] for a, b in zip(starts, starts[1:] + [len(inner)])]
 
     def heading_only(chunk: str) -> bool:
+        """A markdown cell that is one heading, or one heading and a short introduction (under
+        :data:`KEEP_INTRO_CHARS` characters) to what comes next."""
         if "jp-MarkdownCell" not in chunk[:80]:
             return False
         text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", chunk)).strip()
         heads = re.findall(r"<h[2-4][^>]*>(.*?)</h[2-4]>", chunk, flags=re.S)
-        return len(heads) == 1 and text == re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", heads[0])).strip()
+        if len(heads) != 1:
+            return False
+        head = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", heads[0])).strip()
+        return text.startswith(head) and len(text) - len(head) <= KEEP_INTRO_CHARS
 
     def balanced(chunk: str) -> bool:
         return len(re.findall(r"<div\b", chunk)) == chunk.count("</div>")
