@@ -32,8 +32,6 @@ TERMS: dict[str, Term] = {
                "school, for example a pupil referral unit."),
     "ASD": Term("autistic spectrum disorder", "A primary type of special educational need recorded by schools (the "
                 "DfE code ASD)."),
-    "BOM": Term("byte order mark", "Invisible characters some programs put at the start of a text file; the pack "
-                "reads files with or without them."),
     "CAGR": Term("compound annual growth rate", "The steady yearly percentage growth that would take a number from "
                  "its first value to its last value over the period."),
     "CCG": Term("clinical commissioning group", "The NHS bodies that planned local health services until 2022, "
@@ -76,10 +74,11 @@ TERMS: dict[str, Term] = {
     "LA": Term("local authority", "The council responsible for education and children's services in an area."),
     "LAIT": Term("Local Authority Interactive Tool", "The DfE tool that compares every local authority on many "
                  "measures and places each in a quartile band from A to D."),
+    "MASE": Term("mean absolute scaled error", "A forecast's average error divided by the error of the naive "
+                 "forecast (next year the same as this year); below 1 means better than the naive forecast."),
     "MLD": Term("moderate learning difficulty", "A primary type of special educational need (the DfE code MLD)."),
     "MSI": Term("multi-sensory impairment", "A primary type of special educational need (the DfE code MSI)."),
     "NA": Term("not available", "A figure that is missing or cannot be calculated."),
-    "NaN": Term("not a number", "How the analysis software marks a missing figure; shown as a dash in tables."),
     "NHS": Term("National Health Service", "The publicly funded health service; it contributes health advice to "
                 "EHC needs assessments."),
     "NSA": Term("no specialist assessment", "SEN support where the type of need has not been assessed (the DfE "
@@ -96,7 +95,6 @@ TERMS: dict[str, Term] = {
                 "funnel plot limits) are still the standard in England."),
     "PMLD": Term("profound and multiple learning difficulty", "A primary type of special educational need (the DfE "
                  "code PMLD)."),
-    "PNG": Term("Portable Network Graphics", "The picture format of the charts."),
     "QA": Term("quality assurance", "Checks that the analysis is correct and fit for purpose, as the Analysis "
                "Function's guidance describes."),
     "RAG": Term("red, amber, green", "A status rating: green on target, amber not yet on target but improving, red "
@@ -137,7 +135,6 @@ TERMS: dict[str, Term] = {
     "UPN": Term("unique pupil number", "A personal identifier for each pupil in England; never published in the "
                 "pack."),
     "UTC": Term("Coordinated Universal Time", "The time zone the build records its times in (the same as GMT)."),
-    "UTF": Term("Unicode Transformation Format", "The standard text encoding (UTF-8) the pack reads and writes."),
     "VI": Term("visual impairment", "A primary type of special educational need (the DfE code VI)."),
     "WCAG": Term("Web Content Accessibility Guidelines", "The international standard for accessible web content; "
                  "public sector websites must meet WCAG 2.2 level AA."),
@@ -148,6 +145,42 @@ TERMS: dict[str, Term] = {
                 "as XML."),
     "XmR": Term("individuals and moving range chart", "The SPC chart used for a single value per month: the "
                 "average, and limits worked out from the month-to-month changes."),
+}
+
+#: Technical terms written out in words (not abbreviations) that the pages use: term → definition. Each is
+#: found in page text case-insensitively, with a space, hyphen or nothing between its words and an optional
+#: ending (``back-tests``, ``back tested``); the glossary page lists those a pack uses.
+PHRASES: dict[str, str] = {
+    "back-test": "A check of a forecasting method on the past: forecast years already known from the years "
+                 "before them, and compare the forecasts with what happened.",
+    "common-cause variation": "The ordinary ups and downs of a process from month to month; they are not a "
+                              "sign that anything has changed.",
+    "compound annual growth": "The steady yearly percentage growth that would take a number from its first "
+                              "value to its last value over the period.",
+    "confidence interval": "A range that shows how uncertain an estimate is; a 95% confidence interval would "
+                           "contain the true value in 95 out of 100 repeats.",
+    "control limits": "The lines on a statistical process control chart, about three standard deviations either "
+                      "side of the average; a point outside them is unlikely to be chance.",
+    "exception cases": "Plans issued after 20 weeks for a reason the law allows (for example the child was away "
+                       "or a family asked for a delay); DfE reports timeliness with and without them.",
+    "funnel plot": "A chart of each council's rate against its size, with limits that narrow as size grows: "
+                   "a council outside the limits differs by more than chance would explain.",
+    "interquartile range": "The range covering the middle half of the values, from the lower to the upper "
+                           "quartile.",
+    "median": "The middle value when all the values are put in order: half are above it and half below.",
+    "naive forecast": "A forecast that next year will be the same as the latest year; a forecasting method is "
+                      "only worth using if it beats it.",
+    "overdispersion": "When councils' rates differ from each other by more than chance alone would explain, "
+                      "for example because of local policy; the funnel limits are widened to allow for it.",
+    "percentage point": "The difference between two percentages: from 40% to 50% is a rise of 10 percentage "
+                        "points (and of 25%).",
+    "quartile band": "DfE's grouping of all councils into four equal bands (A to D) by their value on a "
+                     "measure, from the top quarter to the bottom quarter.",
+    "special-cause variation": "A change in a process bigger or longer-lasting than its usual month-to-month "
+                               "variation, so probably due to a real cause (NHS 'Making Data Count').",
+    "statistical neighbours": "The ten councils the DfE judges most similar to this one in population and "
+                              "circumstances, used for fair comparison.",
+    "suppressed": "Hidden to protect privacy: counts under the disclosure threshold are shown as 'c' or a dash.",
 }
 
 #: Upper-case words that are not abbreviations needing expansion: Roman numerals used as ordinals ("Part III",
@@ -281,11 +314,50 @@ def annotate_html(page: str) -> str:
     return "".join(out)
 
 
-def glossary_html() -> str:
-    """The glossary page body: a definition list of every term, alphabetical, each with an anchor."""
+def _phrase_pattern(term: str) -> re.Pattern[str]:
+    words = [re.escape(w) for w in re.split(r"[\s\-]+", term)]
+    return re.compile(r"(?<![\w])" + r"[\s\-]?".join(words) + r"(?:s|es|ed|ing)?(?![\w])", re.IGNORECASE)
+
+
+_PHRASE = {term: _phrase_pattern(term) for term in PHRASES}
+
+
+def find_phrases(text: str) -> set[str]:
+    """The :data:`PHRASES` terms used in ``text``."""
+    return {term for term, pattern in _PHRASE.items() if pattern.search(text)}
+
+
+def page_text(page: str) -> str:
+    """What a reader meets on a rendered page: its visible text and its images' alt text (read out by screen
+    readers)."""
+    alts = re.findall(r"<img\b[^>]*?\balt=\"([^\"]*)\"", page)
+    return visible_text(page) + " " + html.unescape(" ".join(alts))
+
+
+def used_terms(text: str) -> tuple[set[str], set[str]]:
+    """(abbreviations, phrases) of the glossary that ``text`` uses, with those their definitions use in turn, so
+    the glossary page never uses a term it does not define."""
+    abbrs = find_abbreviations(text) & set(TERMS)
+    phrases = find_phrases(text)
+    while True:
+        definitions = " ".join([TERMS[a].expansion + " " + TERMS[a].definition for a in abbrs]
+                               + [PHRASES[p] for p in phrases])
+        more_abbrs = (find_abbreviations(definitions) & set(TERMS)) - abbrs
+        more_phrases = find_phrases(definitions) - phrases
+        if not more_abbrs and not more_phrases:
+            return abbrs, phrases
+        abbrs |= more_abbrs
+        phrases |= more_phrases
+
+
+def glossary_html(terms: tuple[set[str], set[str]] | None = None) -> str:
+    """The glossary page body: abbreviations then technical terms, alphabetical, each with an anchor.
+
+    ``terms`` (from :func:`used_terms`) limits the page to what the pack uses; None lists everything."""
+    abbrs, phrases = terms if terms is not None else (set(TERMS), set(PHRASES))
     items = []
-    done: set[str] = set()
-    for key in sorted(TERMS, key=lambda k: (k.upper(), k)):
+    done: set[tuple[str, str]] = set()
+    for key in sorted(abbrs, key=lambda k: (k.upper(), k)):
         term = TERMS[key]
         if (key.upper(), term.expansion) in done:  # SENCO / SENCo: one entry
             continue
@@ -295,4 +367,13 @@ def glossary_html() -> str:
             f'<dt id="term-{anchor}"><abbr title="{html.escape(term.expansion)}">{html.escape(key)}</abbr>: '
             f"{html.escape(term.expansion)}</dt><dd>{html.escape(term.definition)}</dd>"
         )
-    return '<dl class="glossary">' + "".join(items) + "</dl>"
+    words = []
+    for key in sorted(phrases, key=str.lower):
+        anchor = re.sub(r"[^a-z0-9]+", "-", key.lower())
+        words.append(f'<dt id="term-{anchor}">{html.escape(key)}</dt><dd>{html.escape(PHRASES[key])}</dd>')
+    out = ""
+    if items:
+        out += '<h2 id="abbreviations">Abbreviations</h2><dl class="glossary">' + "".join(items) + "</dl>"
+    if words:
+        out += '<h2 id="terms">Technical terms</h2><dl class="glossary">' + "".join(words) + "</dl>"
+    return out

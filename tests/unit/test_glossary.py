@@ -109,10 +109,44 @@ def test_every_abbreviation_used_in_definitions_is_itself_defined():
 
 def test_glossary_html_lists_every_term_once_in_order():
     page = g.glossary_html()
-    dts = re.findall(r'<dt id="term-([a-z0-9-]+)">', page)
+    abbrs, words = page.split('<h2 id="terms">')
+    dts = re.findall(r'<dt id="term-([a-z0-9-]+)">', abbrs)
     assert len(dts) == len(set(dts)) == len(g.TERMS) - 1  # SENCO and SENCo share one entry
     assert dts == sorted(dts)
     assert "<dd>A legal document describing a child" in page
+    phrases = re.findall(r'<dt id="term-[a-z0-9-]+">([^<]+)</dt>', words)
+    assert phrases == sorted(g.PHRASES, key=str.lower)
+
+
+def test_every_abbreviation_in_phrase_definitions_is_defined():
+    used = set()
+    for definition in g.PHRASES.values():
+        used |= g.find_abbreviations(definition)
+    assert used - set(g.TERMS) == set()
+
+
+def test_developer_terms_are_not_in_the_glossary():
+    """Words only the software's developers meet (file encodings, image formats, missing-value markers) are not
+    explained to councillors."""
+    assert {"BOM", "NaN", "UTF", "PNG"} & set(g.TERMS) == set()
+
+
+def test_glossary_page_lists_only_the_terms_a_pack_uses_and_what_their_definitions_need():
+    """A page about forecasts uses MASE and "back-tests"; MASE's definition mentions the naive forecast, so that
+    is listed too, and DfE's definition ("...publishes the national EHCP statistics") brings in EHCP (the
+    closure); SEND never appears, so it is not listed."""
+    abbrs, phrases = g.used_terms("The back-tests give a MASE of 0.8 for requests from the DfE.")
+    assert abbrs == {"MASE", "DfE", "EHCP"}
+    assert phrases == {"back-test", "naive forecast"}
+    page = g.glossary_html((abbrs, phrases))
+    assert 'id="term-send"' not in page and 'id="term-mase"' in page and 'id="term-naive-forecast"' in page
+
+
+def test_phrases_are_found_in_their_written_forms():
+    text = "Two funnel plots; a back test; 3.2 percentage points; special cause variation; Exception cases."
+    assert g.find_phrases(text) >= {"funnel plot", "back-test", "percentage point", "special-cause variation",
+                                    "exception cases"}
+    assert "funnel plot" not in g.find_phrases("the funnel is plotted")
 
 
 def test_notebooks_use_only_defined_abbreviations(root: Path):

@@ -50,10 +50,15 @@ def write(pack: Path, cfg: PackConfig, variant: str, tasks: Iterable, inputs: di
     commit, dirty = git_state(cfg.root)
     root = cfg.root or Path.cwd()
 
+    def where(path: str | Path) -> str:
+        """A path as the manifest shows it: relative to the project root, or only the file's name when it lies
+        outside (a published manifest names no folder of the build machine)."""
+        path_ = Path(path)
+        return str(path_.relative_to(root)) if path_.is_relative_to(root) else path_.name
+
     def rel(p: str) -> str:
         role, _, path = p.partition(":")
-        path_ = Path(path)
-        return f"{role}:{path_.relative_to(root) if path_.is_relative_to(root) else path_}"
+        return f"{role}:{where(path)}"
 
     previous = {}
     old = pack / "manifest.json"
@@ -63,7 +68,7 @@ def write(pack: Path, cfg: PackConfig, variant: str, tasks: Iterable, inputs: di
         "pack": cfg.pack,
         "variant": variant,
         "code": {"version": __version__, "git_commit": commit, "git_dirty": dirty},
-        "config_file": str(cfg.source_path.relative_to(root)) if cfg.source_path and cfg.source_path.is_relative_to(root) else str(cfg.source_path),
+        "config_file": where(cfg.source_path) if cfg.source_path else None,
         "config": json.loads(cfg.model_dump_json(exclude={"source_path", "root"})),
         "parameters": {t.name: {"pack_config": "<config_file>", "artefacts": "<pack>/data", "variant": variant}
                        for t in tasks},
@@ -86,8 +91,8 @@ def write(pack: Path, cfg: PackConfig, variant: str, tasks: Iterable, inputs: di
     config_paths = manifest["config"]["inputs"]
     for key, value in config_paths.items():
         if isinstance(value, list):
-            config_paths[key] = [str(Path(v).relative_to(root)) if Path(v).is_relative_to(root) else v for v in value]
+            config_paths[key] = [where(v) for v in value]
         elif value:
-            config_paths[key] = str(Path(value).relative_to(root)) if Path(value).is_relative_to(root) else value
+            config_paths[key] = where(value)
     old.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return old
