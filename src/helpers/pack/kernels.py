@@ -10,6 +10,7 @@ Written by hand because neither papermill nor nbclient keeps kernels between not
 from __future__ import annotations
 
 import itertools
+import logging
 import os
 import shutil
 import tempfile
@@ -19,8 +20,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from queue import Empty
+from typing import Callable
+
 from jupyter_client import KernelManager
 from jupyter_client.blocking import BlockingKernelClient
+from jupyter_client.channels import ZMQSocketChannel
+from traitlets import Type
 
 from helpers.errors import BuildError
 
@@ -45,6 +51,10 @@ del _os, _mpl, _plt, _charts, _context
 
 SOCKETS_PREFIX = "evidence-pack-kernels-"
 
+# papermill logs a dead kernel ("Kernel died while waiting for execute reply.") besides raising: the build reports
+# every failure itself, in one message, so without a logging set-up of the caller's nothing else is printed.
+logging.getLogger("papermill").addHandler(logging.NullHandler())
+
 
 def _remove_stale_socket_folders() -> None:
     """Remove socket folders left by builds that were killed (their pid is no longer running)."""
@@ -57,6 +67,57 @@ def _remove_stale_socket_folders() -> None:
                 shutil.rmtree(folder, ignore_errors=True)
             except PermissionError:
                 pass
+
+
+class _WatchedChannel(ZMQSocketChannel):
+    """A blocking channel that notices its kernel dying.
+
+    nbclient reads a blocking client's messages inside its event loop, waiting with no timeout for the next
+    output; a kernel that died (killed, out of memory) sends none, the loop never reaches nbclient's own liveness
+    check and the notebook waits for ever. Here every wait is cut into one-second polls, and between them the
+    kernel process is checked: when it has gone, nbclient's ``DeadKernelError`` is raised.
+    """
+
+    alive: Callable[[], bool] = staticmethod(lambda: True)
+
+    def get_msg(self, timeout: float | None = None) -> dict:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            step = 1.0 if deadline is None else max(0.0, min(1.0, deadline - time.monotonic()))
+            try:
+                return super().get_msg(timeout=step)
+            except Empty:
+                if deadline is not None and time.monotonic() >= deadline:
+                    raise
+                if not self.alive():
+                    from nbclient.exceptions import DeadKernelError
+
+                    raise DeadKernelError("Kernel died") from None
+
+
+class _WatchedClient(BlockingKernelClient):
+    """A blocking kernel client whose shell and output channels notice a dead kernel (:class:`_WatchedChannel`)."""
+
+    shell_channel_class = Type(_WatchedChannel)  # type: ignore[assignment]
+    iopub_channel_class = Type(_WatchedChannel)  # type: ignore[assignment]
+
+    @property
+    def shell_channel(self) -> _WatchedChannel:
+        channel = super().shell_channel
+        channel.alive = self._kernel_alive
+        return channel
+
+    @property
+    def iopub_channel(self) -> _WatchedChannel:
+        channel = super().iopub_channel
+        channel.alive = self._kernel_alive
+        return channel
+
+    def _kernel_alive(self) -> bool:
+        try:
+            return bool(self.is_alive())  # asks the kernel manager whether the process still runs
+        except Exception:  # noqa: BLE001 - a kernel whose state cannot be read is treated as dead
+            return False
 
 
 #: Longest a notebook waits for a free kernel before the build stops with a message naming it. Longer than any
@@ -94,6 +155,8 @@ class KernelPool:
         # Local IPC sockets under an absolute temporary path: no TCP ports, and independent of any cwd.
         km = KernelManager(kernel_name=self.kernel_name, transport="ipc",
                            ip=os.path.join(self._sockets, f"k{next(self._started)}"))
+        # nbclient makes its own client with km.client(): make that one notice a dead kernel.
+        km.client_class = f"{__name__}._WatchedClient"
         # One BLAS thread per kernel: kernels already run in parallel, and results do not depend on thread count.
         km.start_kernel(cwd=self.cwd, env={**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
                                            "MKL_NUM_THREADS": "1"})
