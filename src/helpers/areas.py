@@ -69,6 +69,29 @@ class Council:
     abolished: str = ""  # date, for councils that no longer exist
 
 
+class CodeHistory(dict):  # type: ignore[type-arg]
+    """The ``ees`` table's code history (DfE number -> codes), shared rather than copied.
+
+    pandas deep-copies ``DataFrame.attrs`` on every operation that makes a new frame; a plain dict of 158
+    councils' code lists made each filter of the ``ees`` table cost about 10 ms, most of a benchmarks page's
+    run time. The history is never changed after the release is read, so copies share it.
+    """
+
+    def __deepcopy__(self, memo: dict) -> "CodeHistory":
+        return self
+
+    def __copy__(self) -> "CodeHistory":
+        return self
+
+
+def share_code_history(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with its code history (if any) held as a shared :class:`CodeHistory`; returns the same frame."""
+    history = table.attrs.get(CODE_HISTORY)
+    if history is not None and not isinstance(history, CodeHistory):
+        table.attrs[CODE_HISTORY] = CodeHistory(history)
+    return table
+
+
 def _split(text: object) -> tuple[str, ...]:
     return tuple(str(text).split()) if isinstance(text, str) else ()
 

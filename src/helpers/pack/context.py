@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from helpers.areas import LA  # noqa: F401 - the pack's LA type, re-exported for notebooks and helpers
+from helpers.areas import LA, share_code_history  # LA: the pack's LA type, re-exported
 from helpers.errors import InputError
 from helpers.pack.config import VARIANTS, PackConfig, load_pack
 
@@ -59,7 +59,7 @@ class PackContext:
             path = self.artefacts / f"{name}.parquet"
             if not path.exists():
                 raise InputError(path, "table not found; run 00_data_quality first (evidence-pack build does this)")
-            self._cache[name] = pd.read_parquet(path)
+            self._cache[name] = share_code_history(pd.read_parquet(path))  # cheap copies (helpers.areas)
         return self._cache[name].copy()
 
     @property
