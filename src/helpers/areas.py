@@ -215,9 +215,10 @@ def resolve_las(table: pd.DataFrame, items: list[str], *, file: str | Path, key:
         if old is None:
             options = list(areas.las) + [str(r.area_name) for r in areas.las.values()]
             close = difflib.get_close_matches(str(item), options, n=3, cutoff=0.6)
-            raise InputError(file, "not a local authority in the DfE release", where=f"{key} item {i + 1}",
-                             expected=(f"did you mean {' or '.join(repr(c) for c in close)}?" if close else
-                                       "a DfE number such as 886, a code such as E10000016 or a name"), found=item)
+            hint = "; did you mean " + " or ".join(repr(c) for c in close) + "?" if close else ""
+            raise InputError(file, f"not a local authority in the DfE release{hint}",
+                             where=f"item {i + 1}" if key == str(file) else f"{key} item {i + 1}",
+                             expected="a DfE number such as 886, a code such as E10000016 or a name", found=item)
         if old not in out:
             out.append(old)
     return out

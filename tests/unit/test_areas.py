@@ -64,7 +64,7 @@ def test_resolve_las_takes_numbers_codes_and_names_in_order() -> None:
                              key="--las") == ["886", "815", "933", "825"]
     with pytest.raises(InputError) as err:
         areas.resolve_las(TABLE, ["886", "Kentt"], file="--las", key="--las")
-    assert "--las item 2" in err.value.message and "did you mean 'Kent'" in err.value.message
+    assert err.value.message.startswith("--las: item 2: ") and "did you mean 'Kent'" in err.value.message
 
 
 def test_england_code_is_defined_once() -> None:
