@@ -11,6 +11,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import html
 import json
+import os
 import shutil
 import time
 from pathlib import Path
@@ -65,14 +66,18 @@ _KERNELS: dict[str, object] = {}
 
 
 def _process_kernels(root: Path) -> object:
-    """This process's warm kernel (one per worker process), shut down when the process ends."""
+    """This process's warm kernel (one per worker process), shut down when the process ends.
+
+    A worker forked from a process that already had one (a Dask test run in-process, then a local batch) must not
+    use the parent's kernel: two processes signing messages with one session make the kernel refuse them.
+    """
     from multiprocessing import util
 
     from helpers.pack.kernels import KernelPool
 
-    if "pool" not in _KERNELS:
+    if _KERNELS.get("pid") != os.getpid():  # none yet, or inherited through fork from the parent: never share it
         pool = KernelPool(1, root)
-        _KERNELS["pool"] = pool
+        _KERNELS.update(pool=pool, pid=os.getpid())
         util.Finalize(pool, pool.shutdown, exitpriority=10)
     return _KERNELS["pool"]
 
