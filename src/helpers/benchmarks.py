@@ -44,7 +44,7 @@ from statsmodels.stats.proportion import proportion_confint
 from helpers import funnel, narrative
 
 Kind = Literal["proportion", "growth"]
-ENGLAND_CODE = "E92000001"
+from helpers.areas import ENGLAND_CODE  # noqa: E402 - England's code is defined once
 LA_LEVEL = "Local authority"
 
 

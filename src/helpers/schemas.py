@@ -11,6 +11,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.errors import SchemaError, SchemaErrors
 
+from helpers.areas import ENGLAND_CODE
 from helpers.errors import InputError
 
 
@@ -81,7 +82,7 @@ EES_COLUMNS: tuple[str, ...] = (
 _EES_COLUMN_CHECKS: dict[str, pa.Column] = {
     "year": pa.Column(int, pa.Check.in_range(2000, 2100)),
     "geographic_level": pa.Column(str, pa.Check.isin(EES_LEVELS)),
-    "area_code": pa.Column(str, pa.Check.str_matches(r"^(E92000001|E12\d{6}|\d{3})$")),
+    "area_code": pa.Column(str, pa.Check.str_matches(rf"^({ENGLAND_CODE}|E12\d{{6}}|\d{{3}})$")),
     "area_name": pa.Column(str, pa.Check.str_length(min_value=1)),
     "la_code": pa.Column(str, pa.Check.str_matches(r"^E\d{8}$"), nullable=True),
     "region_code": pa.Column(str, pa.Check.str_matches(r"^E12\d{6}$"), nullable=True),

@@ -85,6 +85,8 @@ def _cell(value: object) -> object:
     value as the GSS shorthand ``[x]`` (Analysis Function "Symbols in tables"), text defused (:func:`_defused`)."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "[x]"  # also an infinite ratio (growth from 0): not a figure Excel can hold
+    if isinstance(value, str) and not any(ch.isalnum() for ch in value):
+        return "[x]"  # a dash for "no figure" (a neighbour without a published year): GPTable refuses symbol-only cells
     if isinstance(value, str):
         value = _defused(value)
         try:

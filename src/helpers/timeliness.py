@@ -34,7 +34,7 @@ from helpers import narrative, spc
 from helpers.cases import OPEN_STAGES
 from helpers.errors import InputError
 
-ENGLAND = "E92000001"
+from helpers.areas import ENGLAND_CODE as ENGLAND  # noqa: E402 - England's code is defined once
 
 #: The bands DfE publishes for time from request to plan: within 20 weeks, over 20 up to 52 weeks, over 52 weeks.
 BANDS: tuple[str, str, str] = ("Within 20 weeks", "20 to 52 weeks", "Over 52 weeks")

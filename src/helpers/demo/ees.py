@@ -28,6 +28,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from helpers.areas import ENGLAND_CODE
 from helpers.pack.config import project_root
 
 FIRST_YEAR, LAST_YEAR = 2014, 2024
@@ -301,7 +302,7 @@ def _csv(frames: pd.DataFrame, label: str, identifier: str, columns: dict[str, s
         "time_period": period,
         "time_identifier": identifier,
         "geographic_level": data["geographic_level"],
-        "country_code": "E92000001",
+        "country_code": ENGLAND_CODE,
         "country_name": "England",
         "region_code": data["region_code"].where(~national, ""),
         "region_name": data["region_name"].where(~national, ""),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import html
 import json
+import os
 import shutil
 import time
 from pathlib import Path
@@ -25,8 +26,14 @@ from helpers.pack.config import load_pack
 Progress = Callable[[str], None]
 
 
-def la_config(base: dict, old_code: str, name: str) -> dict:
-    """The pack config for one LA: the base config with this LA, no local data, public variant."""
+def la_config(base: dict, old_code: str, name: str, own_codes: set[str] | None = None) -> dict:
+    """The pack config for one LA: the base config with this LA, no local data, public variant.
+
+    The release zips and the neighbours file (``inputs.neighbours``) are kept, so every LA's pack compares it
+    with its own statistical neighbours; so is a custom comparator group (``comparators.custom``, without the LA
+    itself: ``own_codes`` are its DfE number and every code it has had). A list of neighbours written into the
+    base config (``comparators.neighbours``) names one council's neighbours and is dropped.
+    """
     cfg = {k: v for k, v in base.items() if k not in ("source_path", "root")}
     # The DfE number alone identifies the LA: names repeat across reorganisations (Dorset 835 and 838).
     cfg.update(pack=old_code, title=f"{name} SEND evidence pack", la={"old_code": old_code}, variants=["public"])
@@ -36,7 +43,11 @@ def la_config(base: dict, old_code: str, name: str) -> dict:
     cfg["inputs"] = inputs
     cfg["action_plan"] = [a for a in cfg.get("action_plan", [])
                           if a.get("metric") in (None, "02_timeliness.pct_within_20_weeks_ex")]
-    cfg["comparators"] = {k: v for k, v in cfg.get("comparators", {}).items() if k != "neighbours"}
+    own = {old_code} | set(own_codes or ())
+    comparators = {k: v for k, v in (cfg.get("comparators") or {}).items() if k != "neighbours"}
+    if comparators.get("custom"):
+        comparators["custom"] = [c for c in comparators["custom"] if str(c).strip().upper() not in own]
+    cfg["comparators"] = comparators
     return cfg
 
 
@@ -55,14 +66,18 @@ _KERNELS: dict[str, object] = {}
 
 
 def _process_kernels(root: Path) -> object:
-    """This process's warm kernel (one per worker process), shut down when the process ends."""
+    """This process's warm kernel (one per worker process), shut down when the process ends.
+
+    A worker forked from a process that already had one (a Dask test run in-process, then a local batch) must not
+    use the parent's kernel: two processes signing messages with one session make the kernel refuse them.
+    """
     from multiprocessing import util
 
     from helpers.pack.kernels import KernelPool
 
-    if "pool" not in _KERNELS:
+    if _KERNELS.get("pid") != os.getpid():  # none yet, or inherited through fork from the parent: never share it
         pool = KernelPool(1, root)
-        _KERNELS["pool"] = pool
+        _KERNELS.update(pool=pool, pid=os.getpid())
         util.Finalize(pool, pool.shutdown, exitpriority=10)
     return _KERNELS["pool"]
 
@@ -82,18 +97,38 @@ def build_one(config: str, shared: str, reports: str) -> dict[str, object]:
                           progress=lambda m: None, kernels=_process_kernels(cfg.root or Path.cwd()),  # type: ignore[arg-type]
                           notebook_parameters={"00_data_quality": {"release_cache": shared}})
         result = builder.run()
-    except (BuildError, InputError) as exc:
+    except Exception as exc:  # noqa: BLE001 - one LA's failure, whatever it is, is reported and never stops the rest
+        message = getattr(exc, "message", None) or str(exc)
+        if not isinstance(exc, (BuildError, InputError)):
+            message = f"{type(exc).__name__}: {message}"
         return {"code": cfg.la.old_code, "name": cfg.title.removesuffix(" SEND evidence pack"), "seconds": 0.0,
-                "timeliness": None, "period": None, "error": getattr(exc, "message", str(exc))}
+                "timeliness": None, "period": None, "error": message}
     metrics_file = result.pack_dir / "data" / "metrics_02_timeliness.json"
     headline = json.loads(metrics_file.read_text()).get("pct_within_20_weeks_ex", {}) if metrics_file.exists() else {}
     return {"code": cfg.la.old_code, "name": cfg.title.removesuffix(" SEND evidence pack"),
             "seconds": time.perf_counter() - t, "timeliness": headline.get("value"), "period": headline.get("period")}
 
 
+def chosen_las(table: pd.DataFrame, current: pd.DataFrame, items: list[str]) -> pd.DataFrame:
+    """The current LAs named in ``--las`` (DfE numbers, codes or names), in the order given."""
+    from helpers.areas import councils, resolve_las
+
+    wanted = resolve_las(table, items, file="--las", key="--las")
+    gone = [w for w in wanted if w not in set(current["old_code"])]
+    if gone:
+        ref = councils().get(gone[0])
+        after = ", ".join(f"{councils()[s].name} ({s})" for s in ref.successors if s in councils()) if ref else ""
+        raise InputError("--las", "this council no longer exists, so it has no current pack",
+                         expected=f"its successors: {after}" if after else "a current council",
+                         found=gone[0])
+    return current.set_index("old_code").loc[wanted].reset_index()
+
+
 def build_all_las(config: str | Path, *, jobs: int | None = None, force: bool = False, executor: str = "local",
-                  scheduler: str | None = None, progress: Progress = print, limit: int | None = None) -> Path:
-    """Build every LA's pack; return the folder holding them and the landing page."""
+                  scheduler: str | None = None, progress: Progress = print, limit: int | None = None,
+                  las: list[str] | None = None) -> Path:
+    """Build every LA's pack (or those named in ``las``); return the folder holding them and the landing page."""
+    from helpers.areas import Areas
     from helpers.sources import ees
 
     cfg = load_pack(config)
@@ -106,17 +141,24 @@ def build_all_las(config: str | Path, *, jobs: int | None = None, force: bool = 
     release = ees.read_release(cfg.inputs.ees)
     shared = out / "_release"
     ees.save_release(release, shared)
+    chosen = las
     las = current_las(release.table)
+    if chosen:
+        las = chosen_las(release.table, las, chosen)
     if limit:
         las = las.head(limit)
     base = yaml.safe_load(cfg.source_path.read_text(encoding="utf-8")) if cfg.source_path else {}
     base["inputs"] = {"ees": [str(p) for p in cfg.inputs.ees]}
+    if cfg.inputs.neighbours is not None:
+        base["inputs"]["neighbours"] = str(cfg.inputs.neighbours)
+    areas = Areas(release.table)
     configs = out / "_configs"
     configs.mkdir(exist_ok=True)
     paths = []
     for row in las.itertuples(index=False):
         path = configs / f"{row.old_code}.yaml"
-        path.write_text(yaml.safe_dump(la_config(base, row.old_code, row.name), sort_keys=False))
+        path.write_text(yaml.safe_dump(la_config(base, row.old_code, row.name, areas.codes_of(row.old_code)),
+                                       sort_keys=False))
         paths.append(str(path))
     progress(f"read the release once in {time.perf_counter() - t0:.1f} s; building {len(paths)} LA packs")
     results: list[dict[str, object]] = []
@@ -136,8 +178,13 @@ def build_all_las(config: str | Path, *, jobs: int | None = None, force: bool = 
     else:  # worker processes, not threads: rendering is Python work that would share one GIL
         with cf.ProcessPoolExecutor(max_workers=max(1, jobs or 1)) as workers:
             futures = [workers.submit(build_one, p, str(shared), str(out)) for p in paths]
-            for fut in futures:
-                results.append(fut.result())
+            for path, fut in zip(paths, futures):
+                try:
+                    results.append(fut.result())
+                except cf.process.BrokenProcessPool as exc:  # a worker process died (killed, out of memory)
+                    code = Path(path).stem
+                    results.append({"code": code, "name": code, "seconds": 0.0, "timeliness": None,
+                                    "period": None, "error": f"its worker process died ({exc})"})
                 progress(_line(results[-1]))
     write_landing_page(out, cfg.title, results, synthetic=cfg.synthetic)
     wall = time.perf_counter() - t0

@@ -292,6 +292,8 @@ def source_cell_number(source: Path, cell_index: int) -> int:
 
 def _failure_message(task: Task, exc: Exception, saved: Path) -> tuple[str, bool]:
     """One message for a failed notebook; True when it was the user's input (InputError inside the notebook)."""
+    if isinstance(exc, BuildError):  # raised by the kernel pool, already naming the notebook
+        return str(exc), False
     ename = getattr(exc, "ename", type(exc).__name__)
     evalue = getattr(exc, "evalue", str(exc))
     if ename == "InputError":
@@ -450,7 +452,7 @@ class Builder:
     def _execute(self, task: Task, staging: Path, pool: "KernelPool") -> float:
         import papermill as pm
 
-        with pool.kernel() as (km, kc):
+        with pool.kernel(task.name) as (km, kc):
             t = time.perf_counter()
             self.progress(f"  {task.name}: started")
             pm.execute_notebook(

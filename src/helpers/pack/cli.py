@@ -31,11 +31,12 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.executor == "dask" and not args.scheduler:
         raise InputError("--scheduler", "a Dask scheduler address is needed with --executor dask",
                          expected="e.g. tcp://127.0.0.1:8786")
-    if args.all_las:
+    las = [item.strip() for value in (args.las or []) for item in value.split(",") if item.strip()]
+    if args.all_las or las:
         from helpers.pack.batch import build_all_las
 
         build_all_las(args.config, jobs=args.jobs, force=args.force, executor=args.executor,
-                      scheduler=args.scheduler, progress=_progress, limit=args.limit)
+                      scheduler=args.scheduler, progress=_progress, limit=args.limit, las=las or None)
         return 0
     for variant in variants:
         Builder(args.config, variant=variant, only=only or None, jobs=args.jobs, force=args.force,
@@ -77,6 +78,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--all-las", action="store_true", help="build a public DfE-only pack for every LA")
     b.add_argument("--executor", choices=("local", "dask"), default="local", help="where --all-las runs")
     b.add_argument("--scheduler", help="Dask scheduler address for --executor dask")
+    b.add_argument("--las", action="append", metavar="LAS",
+                   help="build public DfE-only packs for these councils only: DfE numbers, codes or names, "
+                        "comma-separated (e.g. 886,887,825 or Kent,Medway); implies --all-las")
     b.add_argument("--limit", type=int, help="with --all-las: only the first N LAs by name (for a trial run)")
     b.set_defaults(func=cmd_build)
     c = sub.add_parser("check", help="validate the config and every input without running notebooks")

@@ -15,21 +15,11 @@ from typing import Any
 
 import pandas as pd
 
+from helpers.areas import LA, share_code_history  # LA: the pack's LA type, re-exported
 from helpers.errors import InputError
 from helpers.pack.config import VARIANTS, PackConfig, load_pack
 
 _CURRENT: "PackContext | None" = None
-
-
-@dataclass(frozen=True)
-class LA:
-    """The pack's local authority as found in the DfE release (old_code is the stable key)."""
-
-    old_code: str
-    code: str
-    name: str
-    region_code: str
-    region_name: str
 
 
 @dataclass
@@ -69,7 +59,7 @@ class PackContext:
             path = self.artefacts / f"{name}.parquet"
             if not path.exists():
                 raise InputError(path, "table not found; run 00_data_quality first (evidence-pack build does this)")
-            self._cache[name] = pd.read_parquet(path)
+            self._cache[name] = share_code_history(pd.read_parquet(path))  # cheap copies (helpers.areas)
         return self._cache[name].copy()
 
     @property
@@ -79,7 +69,7 @@ class PackContext:
 
     @cached_property
     def la(self) -> LA:
-        from helpers.sources.ees import find_la
+        from helpers.areas import find_la
 
         return find_la(self.ees, self.config.la, file=self.config.source_path or "config")
 

@@ -65,9 +65,9 @@ if TYPE_CHECKING:
     from helpers.pack.config import LAConfig
     from helpers.pack.context import LA
 
-ENGLAND_CODE = "E92000001"
-#: ``DataFrame.attrs`` key of the wide table holding every 9-character code each LA has had, oldest first.
-CODE_HISTORY = "la_code_history"
+#: England's code and the ``DataFrame.attrs`` key of the wide table holding every 9-character code each LA has
+#: had (oldest first) are defined once, in :mod:`helpers.areas`.
+from helpers.areas import CODE_HISTORY, ENGLAND_CODE  # noqa: E402
 
 _KEY_COLUMNS: tuple[str, ...] = ("time_period", "time_identifier", "geographic_level", "country_code",
                                  "country_name", "region_code", "region_name", "new_la_code", "old_la_code",
@@ -229,7 +229,7 @@ def find_la(table: pd.DataFrame, la_config: LAConfig, file: str | Path) -> LA:
     """Resolve the pack config's LA (new code, old code or name) to the LA in the release.
 
     A 9-character code matches the LA's latest code or any code it had in the release (Buckinghamshire's
-    ``E10000002`` finds old code 825), or a successor code DfE has not adopted (``helpers.sources.neighbours``);
+    ``E10000002`` finds old code 825), or a successor code DfE has not adopted (``helpers.areas``);
     names match case-insensitively. When several of code, old code and name are given they must agree.
 
     Raises
@@ -238,40 +238,9 @@ def find_la(table: pd.DataFrame, la_config: LAConfig, file: str | Path) -> LA:
         When the LA is not in the release (with the closest names or codes as suggestions) or the given
         identifiers point at different LAs.
     """
-    from helpers.pack.context import LA
-    from helpers.sources.neighbours import SUCCESSOR_CODES
+    from helpers.areas import find_la as find  # every council lookup goes through helpers.areas
 
-    las = list_las(table)
-    by_old = {row.old_code: row for row in las.itertuples(index=False)}
-    history: dict[str, list[str]] = table.attrs.get(CODE_HISTORY, {})
-    code_to_old = {code: old for old, codes in history.items() for code in codes}
-    code_to_old.update({row.code: row.old_code for row in las.itertuples(index=False)})
-    predecessor = {new: old for old, new in SUCCESSOR_CODES.items()}
-    by_name = {str(row.name).casefold(): row.old_code for row in las.itertuples(index=False)}
-
-    found: dict[str, str] = {}
-    if la_config.old_code is not None:
-        if la_config.old_code not in by_old:
-            raise _not_found(file, "la.old_code", la_config.old_code, list(by_old))
-        found["la.old_code"] = la_config.old_code
-    if la_config.code is not None:
-        code = la_config.code.upper()
-        old = code_to_old.get(code) or code_to_old.get(predecessor.get(code, ""))
-        if old is None:
-            raise _not_found(file, "la.code", la_config.code, list(code_to_old))
-        found["la.code"] = old
-    if la_config.name is not None:
-        old = by_name.get(la_config.name.strip().casefold())
-        if old is None:
-            raise _not_found(file, "la.name", la_config.name, list(las["name"]))
-        found["la.name"] = old
-    if len(set(found.values())) > 1:
-        detail = "; ".join(f"{k} is {by_old[v].name} ({v})" for k, v in found.items())
-        raise InputError(file, f"the LA's code, old code and name point to different LAs: {detail}", where="key 'la'")
-    row = by_old[next(iter(found.values()))]
-    region = table.loc[(table["geographic_level"] == "Local authority") & (table["area_code"] == row.old_code),
-                       "region_code"].iloc[0]
-    return LA(old_code=row.old_code, code=row.code, name=row.name, region_code=region, region_name=row.region_name)
+    return find(table, la_config, file)
 
 
 def totals_check(table: pd.DataFrame) -> pd.DataFrame:

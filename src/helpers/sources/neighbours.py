@@ -19,24 +19,21 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from helpers.areas import Areas, successor_codes
 from helpers.errors import InputError
 from helpers.schemas import NEIGHBOURS, validate
 
 if TYPE_CHECKING:
     from helpers.pack.config import PackConfig
-    from helpers.pack.context import LA
+    from helpers.areas import LA
 
 COLUMNS: tuple[str, ...] = ("la_code", "la_name", "SN", "SN_code", "SN_name", "SN_prox")
 NEIGHBOURS_PER_LA = 10
 
 #: 9-character codes replaced by a new code for the same council (same DfE 3-digit number): Buckinghamshire
-#: became a unitary in April 2020, North Yorkshire and Somerset in April 2023 (ONS Register of Geographic Codes;
-#: DATA.md "LA code changes"). Splits (Northamptonshire, Cumbria) have no single successor and are not listed.
-SUCCESSOR_CODES: dict[str, str] = {
-    "E10000002": "E06000060",  # Buckinghamshire
-    "E10000023": "E06000065",  # North Yorkshire
-    "E10000027": "E06000066",  # Somerset
-}
+#: became a unitary in April 2020, North Yorkshire and Somerset in April 2023. Kept for callers; the code history
+#: itself lives in :mod:`helpers.areas` (``data/reference/la_codes.csv``).
+SUCCESSOR_CODES: dict[str, str] = successor_codes()
 
 
 def read(path: str | Path) -> pd.DataFrame:
@@ -101,35 +98,6 @@ def read(path: str | Path) -> pd.DataFrame:
     return frame.sort_values(["la_code", "SN"]).reset_index(drop=True)
 
 
-def _code_lookup(table: pd.DataFrame) -> tuple[set[str], dict[str, str]]:
-    """LA area codes (3-digit) in the DfE table and a map to them from every 9-character code.
-
-    Uses each LA's latest code, every code it had in the release (the reader's code history in
-    ``table.attrs``, e.g. Buckinghamshire's E10000002) and both sides of :data:`SUCCESSOR_CODES` (the 2025
-    release still codes Somerset E10000027 while the 2025 neighbour list uses its new code E06000066).
-    """
-    from helpers.sources.ees import CODE_HISTORY
-
-    las = table.loc[table["geographic_level"] == "Local authority", ["area_code", "la_code"]].drop_duplicates()
-    codes = set(las["area_code"].astype(str))
-    by_nine = {str(code): str(old) for old, history in table.attrs.get(CODE_HISTORY, {}).items()
-               for code in history}
-    by_nine.update({str(k): str(v) for k, v in zip(las["la_code"], las["area_code"]) if isinstance(k, str)})
-    for old, new in SUCCESSOR_CODES.items():  # either code finds the council, whichever DfE uses
-        if new in by_nine and old not in by_nine:
-            by_nine[old] = by_nine[new]
-        elif old in by_nine and new not in by_nine:
-            by_nine[new] = by_nine[old]
-    return codes, by_nine
-
-
-def _to_area_code(code: str, codes: set[str], by_nine: dict[str, str]) -> str | None:
-    code = str(code).strip()
-    if code in codes:
-        return code
-    return by_nine.get(code)
-
-
 def resolve_codes(codes: list[str], table: pd.DataFrame, *, file: str | Path, key: str,
                   own: str | None = None) -> list[str]:
     """Map codes listed in a pack config (3-digit DfE LA numbers or 9-character codes) to ``ees`` area codes.
@@ -137,10 +105,10 @@ def resolve_codes(codes: list[str], table: pd.DataFrame, *, file: str | Path, ke
     Order is kept. Raises :class:`InputError` naming the config key and position for a code that is not an LA
     in the DfE release, a repeat, or the pack's own LA (``own``, its 3-digit code).
     """
-    known, by_nine = _code_lookup(table)
+    areas = Areas(table)
     out: list[str] = []
     for i, code in enumerate(codes):
-        area = _to_area_code(code, known, by_nine)
+        area = areas.area_code(code)
         where = f"key '{key}[{i}]'"
         if area is None:
             raise InputError(file, "this code is not a local authority in the DfE release", where=where,
@@ -163,7 +131,9 @@ def neighbours_for(la: LA, config: PackConfig, table: pd.DataFrame) -> list[str]
     config : the pack config; ``comparators.neighbours`` (3-digit or 9-character codes) is used when given,
         otherwise the file at ``inputs.neighbours`` (read with :func:`read`); with neither, no neighbours ([]).
     table : the ``ees`` table, used to map 9-character codes to the stable 3-digit ``area_code`` (codes replaced
-        by a successor, such as Buckinghamshire's E10000002, are followed through :data:`SUCCESSOR_CODES`).
+        by a successor, such as Buckinghamshire's E10000002, are followed through :class:`helpers.areas.Areas`).
+        The LA itself is found in the file under any code it has had (North Yorkshire: E10000023 in the release,
+        E06000065 in DfE's 2025 list).
 
     Raises
     ------
@@ -178,15 +148,18 @@ def neighbours_for(la: LA, config: PackConfig, table: pd.DataFrame) -> list[str]
         return []
     file = config.inputs.neighbours
     nb = read(file)
-    own_codes = {la.code} | {old for old, new in SUCCESSOR_CODES.items() if new == la.code}
+    areas = Areas(table)
+    own_codes = {la.code} | areas.codes_of(la.old_code)  # North Yorkshire: E10000023 and E06000065
     rows = nb[nb["la_code"].isin(own_codes)]
     if rows.empty:
         raise InputError(file, "the pack's LA is not in the statistical neighbours list", field="la_code",
-                         expected=f"rows for {la.name} ({la.code})")
-    codes, by_nine = _code_lookup(table)
+                         expected=f"rows for {la.name} ({' or '.join(sorted(own_codes))})")
+    if rows["la_code"].nunique() > 1:  # listed under two of its codes: take the newest list (its current code)
+        current = successor_codes().get(la.code, la.code)
+        rows = rows[rows["la_code"] == (current if current in set(rows["la_code"]) else rows["la_code"].iloc[0])]
     out = []
     for code, name in zip(rows["SN_code"], rows["SN_name"]):
-        area = _to_area_code(code, codes, by_nine)
+        area = areas.area_code(code)
         if area is None:
             raise InputError(file, f"neighbour {name} is not a local authority in the DfE release",
                              where=f"la_code {la.code}", field="SN_code", found=code)
