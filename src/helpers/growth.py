@@ -577,7 +577,6 @@ def rolling_backtest(series: pd.Series, *, horizon: int = 1, min_train: int = MI
         train = y[:cut]
         if np.isfinite(train).sum() < 2:
             continue
-        scale = naive_scale(train)
         h = min(horizon, len(s) - cut)
         for method in methods:
             path = method_forecast(method, _to_log(train), h)

@@ -352,7 +352,7 @@ def finish_pack(pack: Path, cfg: PackConfig, variant: str, tasks: list, *, pdf: 
     spreadsheet.write_workbook(csvs, pack / "downloads" / "all-tables.xlsx", title=cfg.title, synthetic=cfg.synthetic,
                                threshold=cfg.disclosure.threshold)
     header = running_header(cfg, variant)
-    print_page = write_print_page(pack, tasks, header, title=cfg.title)
+    write_print_page(pack, tasks, header, title=cfg.title)
     if pdf:
         chrome = find_chromium()
         if chrome is None:

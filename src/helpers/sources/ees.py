@@ -38,7 +38,7 @@ import re
 import stat
 import zipfile
 import zlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -993,13 +993,3 @@ def _latest_attributes(keys: pd.DataFrame, las: pd.DataFrame) -> pd.DataFrame:
     is_la = latest["geographic_level"] == "Local authority"
     latest.loc[is_la, "la_code"] = latest.loc[is_la, "area_code"].map(code)
     return latest
-
-
-def _not_found(file: str | Path, key: str, value: str, options: list[str]) -> InputError:
-    close = difflib.get_close_matches(value, options, n=3, cutoff=0.6)
-    if not close and key == "la.name":
-        folded = {o.casefold(): o for o in options}
-        close = [folded[c] for c in difflib.get_close_matches(value.casefold(), list(folded), n=3, cutoff=0.5)]
-    hint = "; did you mean " + " or ".join(repr(c) for c in close) + "?" if close else ""
-    return InputError(file, f"the LA is not in the DfE release{hint}", where="key 'la'", field=key, found=value,
-                      expected="an LA listed by `evidence-pack list-las`")
