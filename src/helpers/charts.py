@@ -264,6 +264,7 @@ def label_line_ends(ax: plt.Axes, lines: dict[str, tuple[float, float]], *, fmt:
     Each label sits level with its own line's last value; labels that would overlap are spread apart just
     enough (:func:`spread_labels`, in screen space so the gap is one line of text) and a thin leader joins a
     moved label to its point, so a label is never read against the wrong line."""
+    lines = {k: v for k, v in lines.items() if np.isfinite(float(ax.yaxis.convert_units(v[1])))}  # no end, no label
     if not lines:
         return
     fig = ax.figure

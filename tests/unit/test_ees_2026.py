@@ -165,7 +165,7 @@ def test_data_quality_page_from_the_2026_sample_and_2025_zip(tmp_path_factory: p
                                                              sample: Path, ees_2025: Path) -> None:
     """The page says which release and layout each year came from, lists the Yorkshire repairs with both values,
     counts current councils (153, not 158 ever seen), and keeps the column list to a CSV download."""
-    from conftest import copy_project
+    from project_copy import copy_project
     from helpers.pack import cli
 
     project = copy_project(tmp_path_factory.mktemp("ees2026") / "project")

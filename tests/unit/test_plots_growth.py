@@ -75,17 +75,17 @@ def test_fan_chart_labels_axis_and_lines_and_starts_at_zero():
 
 
 def test_indexed_chart_labels_take_their_line_colour_and_a_leader_when_nudged():
-    """Two groups ending at 120 and 121 (within 5% of the axis): the upper label is nudged up, so it is drawn in
-    its line's colour with a thin leader back to the line's end (it could otherwise sit beside another line)."""
+    """Two groups ending at 120 and 120.2 (labels would overlap): the labels are spread apart, each drawn in its
+    line's colour and anchored on its own line's end, with a thin leader where moved (issue 21)."""
     index = pd.DataFrame({"year": [2019, 2024] * 2, "group": ["Northshire"] * 2 + ["England"] * 2,
-                          "index": [100.0, 120.0, 100.0, 121.0]})
+                          "index": [100.0, 120.0, 100.0, 120.2]})
     fig = growth_plots.indexed_chart(index, highlight="Northshire", ylabel="Requests (2019 = 100)")
     ax = fig.axes[0]
     colour = {t.get_text(): t.get_color() for t in ax.texts}
     assert colour["Northshire"] == ax.get_lines()[0].get_color() and colour["England"] == ax.get_lines()[1].get_color()
-    nudged = [t for t in ax.texts if abs(t.xy[1] - {"Northshire": 120.0, "England": 121.0}[t.get_text()]) > 0]
-    leaders = ax.patches
-    assert len(nudged) == 1 and len(leaders) == 1
+    # each label stays anchored on its own line's end; the labels are spread apart and a moved one has a leader
+    assert {t.get_text(): t.xy[1] for t in ax.texts} == {"Northshire": 120.0, "England": 120.2}
+    assert [t.get_text() for t in ax.texts if t.arrow_patch is not None] != []
 
 
 def test_fan_chart_alt_gives_first_and_last_80_percent_ranges():

@@ -54,6 +54,8 @@ def write(pack: Path, cfg: PackConfig, variant: str, tasks: Iterable, inputs: di
         """A path as the manifest shows it: relative to the project root, or only the file's name when it lies
         outside (a published manifest names no folder of the build machine)."""
         path_ = Path(path)
+        if not path_.is_absolute():  # the build's keys are already relative to the project root
+            return str(path_)
         return str(path_.relative_to(root)) if path_.is_relative_to(root) else path_.name
 
     def rel(p: str) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.patches import FancyArrowPatch
 from matplotlib.ticker import MaxNLocator
 
 from helpers import narrative
@@ -94,17 +93,12 @@ def indexed_chart(index: pd.DataFrame, *, highlight: str, ylabel: str) -> Figure
     ax.set_ylabel(ylabel)
     ends = _line_ends(index)
     label_line_ends(ax, ends)
-    # Labels nudged apart to avoid overlap can end up beside another line: each label takes its line's colour,
-    # and a nudged one gets a thin leader to its line's end point.
+    # label_line_ends spreads overlapping labels and gives a moved one a leader back to its line's end; each label
+    # also takes its line's colour, so it is never read against another line.
     colours = {name: PALETTE[i] for i, name in enumerate(ends)}
     for text in ax.texts:
-        name = text.get_text()
-        if name in colours:
-            text.set_color(colours[name])
-            x, y = ends[name]
-            if abs(text.xy[1] - y) > 1e-9:
-                ax.add_patch(FancyArrowPatch((x, y), (x, text.xy[1]), arrowstyle="-", color=colours[name],
-                                             linewidth=0.8, clip_on=False))
+        if text.get_text() in colours:
+            text.set_color(colours[text.get_text()])
     return fig
 
 

@@ -605,6 +605,11 @@ def _read_file(table: pa.Table | None, names: list[str], file: str, member: str,
                          expected="one headline row per year and area")
     repairs: list[dict[str, object]] = []
     if spec.repair_topic is not None:
+        if "breakdown_topic" not in columns:
+            raise InputError(file, "the file has no 'breakdown_topic' column, needed to check its council figures "
+                             "against its breakdown rows", where="line 1 (header)", field="breakdown_topic",
+                             expected="the column 'breakdown_topic', as in DfE's release",
+                             found=", ".join(names[:12]))
         repairs = _repair_region_copies(table, columns, keys, measures, measure_columns, spec, file, member)
 
     years = keys["year"]
