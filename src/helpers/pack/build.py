@@ -23,7 +23,7 @@ import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from helpers.errors import BuildError, InputError, NotebookInputError
 from helpers.pack.config import PackConfig, input_files, load_pack
@@ -205,7 +205,11 @@ class Builder:
     def __init__(self, config: str | Path, *, variant: str | None = None, only: list[str] | None = None,
                  jobs: int | None = None, force: bool = False, pdf: bool = True,
                  reports: Path | None = None, progress: Progress = print, kernels: "KernelPool | None" = None,
-                 notebook_parameters: dict[str, dict[str, str]] | None = None) -> None:
+                 notebook_parameters: dict[str, dict[str, str]] | None = None,
+                 formats: "Iterable[str] | None" = None) -> None:
+        from helpers.pack.outputs import parse_formats
+
+        self.formats = parse_formats(formats)
         self.config_path = Path(config)
         self.cfg = load_pack(self.config_path)
         self.variant = variant or self.cfg.variants[0]
@@ -214,7 +218,7 @@ class Builder:
         self.tasks = discover(self.root, only or self.cfg.notebooks)
         self.jobs = max(1, jobs or os.cpu_count() or 1)
         self.force = force
-        self.pdf = pdf
+        self.pdf = pdf and "pdf" in self.formats
         self.progress = progress
         self.pack_dir = pack_dir_for(self.cfg, self.variant, self.reports)
         self.kernels = kernels
@@ -228,7 +232,8 @@ class Builder:
         return out
 
     def run(self) -> BuildResult:
-        from helpers.pack import manifest, render
+        from helpers import history
+        from helpers.pack import manifest, outputs, render
 
         t0 = time.perf_counter()
         started = dt.datetime.now(dt.timezone.utc)
@@ -245,7 +250,8 @@ class Builder:
                       or not (self.pack_dir / "executed" / f"{t.name}.ipynb").exists()}
         to_render = {t.name for t in self.tasks if t.name in to_execute or prev_render.get(t.name) != render_keys[t.name]}
         result = BuildResult(self.pack_dir)
-        if not to_execute and not to_render and previous.get("variant") == self.variant:
+        if not to_execute and not to_render and previous.get("variant") == self.variant \
+                and previous.get("formats", sorted(self.formats)) == sorted(self.formats):
             result.up_to_date = True
             result.seconds = time.perf_counter() - t0
             self.progress(f"{self.pack_dir.relative_to(self.root) if self.pack_dir.is_relative_to(self.root) else self.pack_dir}: up to date")
@@ -260,12 +266,16 @@ class Builder:
                 f.unlink(missing_ok=True)
         for sub in ("data", "executed", "downloads", CACHE):
             (staging / sub).mkdir(parents=True, exist_ok=True)
+        history.carry(self.pack_dir, staging)  # the history survives --force and the swap
         try:
             self._run_dag(staging, to_execute, to_render, result)
             render.finish_pack(staging, self.cfg, self.variant, self.tasks, pdf=self.pdf, progress=self.progress)
+            outputs.write_extras(staging, self.cfg, self.variant, self.tasks, self.formats, self.progress)
             manifest.write(staging, self.cfg, self.variant, self.tasks, inputs, started, result.durations)
+            history.record(staging, self.cfg.period_end)
             (staging / CACHE / "keys.json").write_text(json.dumps(
-                {"variant": self.variant, "execute": exec_keys, "render": render_keys}, indent=2, sort_keys=True))
+                {"variant": self.variant, "execute": exec_keys, "render": render_keys,
+                 "formats": sorted(self.formats)}, indent=2, sort_keys=True))
             _swap(staging, self.pack_dir)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
