@@ -39,6 +39,7 @@ def write(pack: Path, cfg: "PackConfig", variant: str, formats: set[str] | None 
 
     from helpers import docx_pack
     from helpers.pack.render import page_label
+    from helpers.scorecard import RAG_MEANING
 
     label = page_label(cfg, variant)
     doc = docx_pack.new_document(f"Cover report: {cfg.title}", label)
@@ -62,7 +63,7 @@ def write(pack: Path, cfg: "PackConfig", variant: str, formats: set[str] | None 
     for tr, (key, value) in zip(particulars.rows, rows):
         tr.cells[0].text, tr.cells[1].text = key, value
         tr.cells[0].paragraphs[0].runs[0].bold = True
-        tr.cells[0].width, tr.cells[1].width = Cm(4.5), Cm(12.5)
+    docx_pack.set_widths(particulars, [5.0, 12.0])
 
     card = _scorecard(pack)
     areas = card.get("areas", [])
@@ -87,10 +88,12 @@ def write(pack: Path, cfg: "PackConfig", variant: str, formats: set[str] | None 
         table_rows = []
         for a in areas:
             m = moves.get(str(a["id"]))
-            table_rows.append([a["measure"], m.previous_text if m else "No earlier pack", a.get("latest_text", ""),
-                               a.get("target_text", ""), m.status_text if m else a["rag"]])
-        docx_pack.add_table(doc, ["Measure", prev_col, f"Latest ({cfg.period_end:%b %Y})", "Target", "Status"],
-                            table_rows, caption=None, font_pt=9)
+            latest = a.get("latest_text", "") + (f" ({a['period']})" if a.get("period") else "")
+            status = m.status_text if m and m.previous_status else f"{a['rag']}: {RAG_MEANING.get(a['rag'], '')}"
+            table_rows.append([a["measure"], m.previous_text if m else "No earlier pack", latest,
+                               a.get("target_text", ""), status])
+        docx_pack.add_table(doc, ["Measure", prev_col, "Latest", "Target", "Status"], table_rows, caption=None,
+                            font_pt=9, widths_cm=[6.0, 2.6, 3.4, 1.8, 3.2])
     else:
         doc.add_paragraph("The pack config lists no action-plan areas to rate.")
 

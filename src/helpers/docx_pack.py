@@ -194,8 +194,36 @@ def _shade(cell, fill: str) -> None:
     cell._tc.get_or_add_tcPr().append(shd)
 
 
+def set_widths(table: "Table", widths_cm: list[float]) -> None:
+    """Fixed column widths (grid and every cell: Word reads the cells, LibreOffice the grid)."""
+    from docx.oxml.ns import qn
+    from docx.shared import Cm
+
+    table.autofit = False
+    grid = table._tbl.find(qn("w:tblGrid"))
+    if grid is not None:
+        for col, width in zip(grid.findall(qn("w:gridCol")), widths_cm):
+            col.set(qn("w:w"), str(int(Cm(width).twips)))
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_cm):
+            cell.width = Cm(width)
+
+
+def column_widths(header: list[str], rows: list[list[str]], total_cm: float) -> list[float]:
+    """Widths in proportion to each column's typical text length (long prose columns get more room)."""
+    weights = []
+    for i, head in enumerate(header):
+        texts = [r[i] for r in rows if i < len(r)] or [""]
+        mean = sum(len(t) for t in texts) / len(texts)
+        longest_word = max((len(w) for t in texts + [head] for w in t.split()), default=4)
+        weights.append(min(max(mean, longest_word, len(head) / 2), 70) + 6)
+    widths = [total_cm * w / sum(weights) for w in weights]
+    return widths
+
+
 def add_table(doc: "DocumentObject", header: list[str], rows: list[list[str]], caption: str | None = None,
-              font_pt: float | None = None, numeric: list[bool] | None = None) -> "Table":
+              font_pt: float | None = None, numeric: list[bool] | None = None,
+              widths_cm: list[float] | None = None) -> "Table":
     """A Word table: caption paragraph, bold shaded header row that repeats on each page, grid borders."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
@@ -224,6 +252,9 @@ def add_table(doc: "DocumentObject", header: list[str], rows: list[list[str]], c
             run.font.size = size
             if numeric and i < len(numeric) and numeric[i]:
                 para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    section = doc.sections[-1]
+    total = (section.page_width - section.left_margin - section.right_margin) / 360000  # EMU to cm
+    set_widths(table, widths_cm or column_widths(header, rows, total))
     mark_header_row(table)
     doc.add_paragraph()
     return table

@@ -249,8 +249,8 @@ def movement_table(moves: list[Movement], before: Entry, as_of: dt.date) -> pd.D
 def summary_sentence(moves: list[Movement], before: Entry | None, as_of: dt.date) -> str:
     """The section's opening sentence: what it compares with and how many statuses moved."""
     if before is None:
-        return (f"This is the first pack in this folder's history (period to {_day(as_of)}), so there is no earlier "
-                "pack to compare with; the next pack will show what has changed since this one.")
+        return (f"There is no earlier pack to compare with: this is the first one kept for this pack (period to "
+                f"{_day(as_of)}). The next pack will show what has changed since this one.")
     moved = [m for m in moves if m.previous_status is not None and m.previous_status != m.latest_status]
     better = sum(_rank(m.latest_status) > _rank(m.previous_status) for m in moved)
     worse = len(moved) - better
@@ -259,7 +259,7 @@ def summary_sentence(moves: list[Movement], before: Entry | None, as_of: dt.date
     else:
         counted = narrative.count_of(len(moved), len(moves), "action-plan area", verb="changed",
                                      verb_plural="changed")
-        status = f"{counted} status ({better} up, {worse} down)"
+        status = f"{counted} status ({better} better, {worse} worse)"
 
     return narrative.sentence(f"Compared with {before.description}: {status}")
 
