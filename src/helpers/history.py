@@ -259,7 +259,8 @@ def summary_sentence(moves: list[Movement], before: Entry | None, as_of: dt.date
     else:
         counted = narrative.count_of(len(moved), len(moves), "action-plan area", verb="changed",
                                      verb_plural="changed")
-        status = f"{counted} status ({better} better, {worse} worse)"
+        parts = [f"{n} {word}" for n, word in ((better, "better"), (worse, "worse")) if n]
+        status = f"{counted} status ({', '.join(parts)})"
 
     return narrative.sentence(f"Compared with {before.description}: {status}")
 

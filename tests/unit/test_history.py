@@ -95,7 +95,7 @@ def test_movements_previous_latest_change_and_status(tmp_path: Path) -> None:
                                                                "Grey (previous status not recorded)")
     sentence = history.summary_sentence([a1, a3, a4, a6], before, dt.date(2025, 9, 30))
     assert sentence == ("Compared with the pack for the period to 30 June 2025, built on 5 July 2025: 2 of 4 "
-                        "action-plan areas changed status (2 better, 0 worse).")
+                        "action-plan areas changed status (2 better).")
     assert history.summary_sentence([], None, dt.date(2025, 9, 30)).startswith(
         "There is no earlier pack to compare with")
     table = history.movement_table([a1], before, dt.date(2025, 9, 30))
