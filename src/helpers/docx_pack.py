@@ -319,16 +319,15 @@ def _inline(paragraph: "Paragraph", el: "HtmlElement", *, bold: bool = False, it
 class _Writer:
     """Walks a page's ``<main>`` and writes Word paragraphs, headings, lists, figures and tables."""
 
-    def __init__(self, doc: "DocumentObject", width_cm: float, first_page: bool) -> None:
+    def __init__(self, doc: "DocumentObject", width_cm: float) -> None:
         self.doc = doc
         self.width_cm = width_cm
-        self.first_page = first_page
         self.images = 0
 
     def block(self, el: "HtmlElement", list_level: int = 0) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
         classes = set((el.get("class") or "").split())
-        if not tag or tag in _SKIP or "visually-hidden" in classes or "jp-InputArea" in classes and False:
+        if not tag or tag in _SKIP or "visually-hidden" in classes:
             return
         if re.fullmatch(r"h[1-6]", tag):
             text = _text(el)
@@ -395,15 +394,14 @@ class _Writer:
         if not nested:
             _inline(para, li)
             return
-        clone_text = [li.text or ""]
-        inline_children = [c for c in li if c not in nested]
-        # text and inline elements first, then the nested blocks
+        # the item's own text and inline elements first, then the nested blocks
         first = [True]
-        if clone_text[0].strip():
-            para.add_run(re.sub(r"\s+", " ", clone_text[0]).strip() + " ")
+        if (li.text or "").strip():
+            para.add_run(re.sub(r"\s+", " ", li.text).strip() + " ")
             first[0] = False
-        for c in inline_children:
-            _inline(para, c, first=first)
+        for c in li:
+            if c not in nested:
+                _inline(para, c, first=first)
         for c in nested:
             if c.tag in ("ul", "ol"):
                 for sub in c:
@@ -526,8 +524,8 @@ def provenance_line(pack: Path) -> str:
 
 def write(pack: Path, cfg: "PackConfig", variant: str, tasks: Iterable, out: Path | None = None) -> Path:
     """Write ``<pack>/pack.docx`` from the rendered pages (see module docstring); return its path."""
-    from docx.enum.section import WD_SECTION
-    from docx.shared import Pt
+    from docx.enum.section import WD_ORIENT, WD_SECTION
+    from docx.shared import Cm, Pt
 
     from helpers.pack.render import VARIANT_LABELS, page_label
 
@@ -551,15 +549,11 @@ def write(pack: Path, cfg: "PackConfig", variant: str, tasks: Iterable, out: Pat
         main = _main(page)
         if main is None:
             continue
-        if i > 0:
-            doc.add_section(WD_SECTION.NEW_PAGE)
-            sec = doc.sections[-1]
-            from docx.enum.section import WD_ORIENT
-            from docx.shared import Cm
-
+        if i > 0:  # each page starts a new (portrait) section, so each carries the header label
+            sec = doc.add_section(WD_SECTION.NEW_PAGE)
             sec.orientation = WD_ORIENT.PORTRAIT
             sec.page_width, sec.page_height = Cm(21.0), Cm(29.7)
-        _Writer(doc, width, first_page=i == 0).block(main)
+        _Writer(doc, width).block(main)
     line = provenance_line(pack)
     doc.add_heading("About this document", level=2)
     para = doc.add_paragraph(line or f"Built by SEND Evidence Pack; variant: {variant}.")
