@@ -127,3 +127,11 @@ def test_cover_report_sections_and_figures(pack: Path) -> None:
     links = [r.target_ref for r in doc.part.rels.values() if r.reltype.endswith("/hyperlink")]
     assert links == ["index.html", "pack.docx", "downloads/all-tables.xlsx"]  # no PDF was printed here
     assert doc.sections[0].header.paragraphs[0].text == "Synthetic demonstration data"
+
+
+def test_unknown_format_is_one_clear_message(capsys: pytest.CaptureFixture[str]) -> None:
+    from helpers.pack import cli
+
+    assert cli.main(["build", str(ROOT / "config" / "demo.yaml"), "--formats", "html,odt"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "--formats" in err and "odt" in err and "html, pdf, docx, xlsx" in err
