@@ -69,15 +69,16 @@ def scorecard_record(areas: Iterable["AreaStatus"], headline: str, period_end: d
     return {"period_end": period_end.isoformat(), "headline": headline, "areas": rows}
 
 
-def write_scorecard(ctx: "PackContext", areas: list["AreaStatus"]) -> Path:
-    """Write the front page's headline and per-area statuses beside the metrics (``data/scorecard.json``)."""
+def write_scorecard(ctx: "PackContext", areas: list["AreaStatus"]) -> None:
+    """Write the front page's headline and per-area statuses beside the metrics (``data/scorecard.json``).
+
+    Returns nothing, so a call as a cell's last line shows nothing on the page."""
     from helpers import scorecard
 
     record_ = scorecard_record(areas, scorecard.headline(ctx.la.name, areas, ctx.config.period_end),
                                ctx.config.period_end)
     path = ctx.artefacts / SCORECARD_FILE
     path.write_text(json.dumps(record_, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    return path
 
 
 # --- reading it ----------------------------------------------------------------------------------------------
