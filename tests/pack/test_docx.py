@@ -44,6 +44,7 @@ def test_pack_docx_headings_alt_text_and_labels(demo_build: Path) -> None:
     scorecard = next(t for t in doc.tables if t.rows[0].cells[-1].text == "Why this status")
     assert scorecard.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
     assert "SEND Evidence Pack" in doc.paragraphs[-2].text and "manifest.json" in doc.paragraphs[-2].text
+    assert ".staging-" not in all_text(doc) and "PosixPath" not in all_text(doc)  # no build paths leak in
 
 
 def test_no_exempt_text_in_the_public_document(demo_build: Path, restricted_build: Path) -> None:
