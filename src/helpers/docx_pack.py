@@ -558,8 +558,11 @@ def write(pack: Path, cfg: "PackConfig", variant: str, tasks: Iterable, out: Pat
     doc.add_heading("About this document", level=2)
     para = doc.add_paragraph(line or f"Built by SEND Evidence Pack; variant: {variant}.")
     para.runs[0].font.size = Pt(9.5)
-    doc.add_paragraph("The same pack as web pages (index.html), a PDF (pack.pdf) and a spreadsheet of every table "
-                      "(downloads/all-tables.xlsx) sits beside this file.").runs[0].font.size = Pt(9.5)
+    beside = ["web pages (index.html)"] + (["a PDF (pack.pdf)"] if (pack / "pack.pdf").exists() else []) + (
+        ["a spreadsheet of every table (downloads/all-tables.xlsx)"]
+        if (pack / "downloads" / "all-tables.xlsx").exists() else [])
+    text = ", ".join(beside[:-1]) + " and " + beside[-1] if len(beside) > 1 else beside[0]
+    doc.add_paragraph(f"The same pack as {text} sits beside this file.").runs[0].font.size = Pt(9.5)
     label_sections(doc, label, cfg.title)
     target = out or pack / DOCX_NAME
     doc.save(str(target))
