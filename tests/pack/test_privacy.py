@@ -23,13 +23,13 @@ pytestmark = pytest.mark.slow
 
 
 def pack_texts(pack: Path) -> dict[str, str]:
-    """Every file of a pack as searchable text (parquet as CSV, xlsx as its XML parts)."""
+    """Every file of a pack as searchable text (parquet as CSV, xlsx and docx as their XML parts)."""
     out = {}
     for f in sorted(p for p in pack.rglob("*") if p.is_file()):
         rel = str(f.relative_to(pack))
         if f.suffix == ".parquet":
             out[rel] = pd.read_parquet(f).to_csv(index=False)
-        elif f.suffix == ".xlsx":
+        elif f.suffix in (".xlsx", ".docx"):  # zipped XML: scan the parts
             with zipfile.ZipFile(f) as z:
                 out[rel] = "\n".join(z.read(n).decode("utf-8", "replace") for n in z.namelist() if n.endswith(".xml"))
         elif f.suffix == ".pdf":

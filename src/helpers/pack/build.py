@@ -34,7 +34,7 @@ import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from helpers.errors import BuildError, InputError, NotebookInputError, OutputError, unwritable
 from helpers.pack.config import PackConfig, check_disclosure, input_files, load_pack
@@ -332,7 +332,11 @@ class Builder:
     def __init__(self, config: str | Path, *, variant: str | None = None, only: list[str] | None = None,
                  jobs: int | None = None, force: bool = False, pdf: bool = True,
                  reports: Path | None = None, progress: Progress = print, kernels: "KernelPool | None" = None,
-                 notebook_parameters: dict[str, dict[str, str]] | None = None) -> None:
+                 notebook_parameters: dict[str, dict[str, str]] | None = None,
+                 formats: "Iterable[str] | None" = None) -> None:
+        from helpers.pack.outputs import parse_formats
+
+        self.formats = parse_formats(formats)
         self.config_path = Path(config)
         self.cfg = load_pack(self.config_path)
         self.variant = variant or self.cfg.variants[0]
@@ -341,7 +345,7 @@ class Builder:
         self.tasks = discover(self.root, only or self.cfg.notebooks)
         self.jobs = max(1, jobs or os.cpu_count() or 1)
         self.force = force
-        self.pdf = pdf
+        self.pdf = pdf and "pdf" in self.formats
         self.progress = progress
         self.pack_dir = pack_dir_for(self.cfg, self.variant, self.reports)
         self.kernels = kernels
@@ -381,7 +385,8 @@ class Builder:
             raise
 
     def _run(self) -> BuildResult:
-        from helpers.pack import manifest, render
+        from helpers import history
+        from helpers.pack import manifest, outputs, render
 
         t0 = time.perf_counter()
         started = dt.datetime.now(dt.timezone.utc)
@@ -415,7 +420,8 @@ class Builder:
                 self.progress(f"{self._shown(self.pack_dir)}: {len(lost)} output(s) missing or changed since the "
                               f"last build ({shown}); making them again")
         result = BuildResult(self.pack_dir)
-        if not to_execute and not to_render and not finish and previous.get("variant") == self.variant:
+        if not to_execute and not to_render and not finish and previous.get("variant") == self.variant \
+                and previous.get("formats", sorted(self.formats)) == sorted(self.formats):
             result.up_to_date = True
             result.seconds = time.perf_counter() - t0
             self.progress(f"{self._shown(self.pack_dir)}: up to date")
@@ -431,12 +437,15 @@ class Builder:
                     f.unlink(missing_ok=True)
             for sub in ("data", "executed", "downloads", CACHE):
                 (staging / sub).mkdir(parents=True, exist_ok=True)
+            history.carry(self.pack_dir, staging)  # the history survives --force and the swap
             self._run_dag(staging, to_execute, to_render, result)
             render.finish_pack(staging, self.cfg, self.variant, self.tasks, pdf=self.pdf, progress=self.progress)
+            outputs.write_extras(staging, self.cfg, self.variant, self.tasks, self.formats, self.progress)
             manifest.write(staging, self.cfg, self.variant, self.tasks, inputs, started, result.durations)
+            history.record(staging, self.cfg.period_end)
             (staging / CACHE / "keys.json").write_text(json.dumps(
                 {"variant": self.variant, "execute": exec_keys, "render": render_keys,
-                 "outputs": output_hashes(staging)}, indent=2, sort_keys=True))
+                 "formats": sorted(self.formats), "outputs": output_hashes(staging)}, indent=2, sort_keys=True))
             _swap(staging, self.pack_dir)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)

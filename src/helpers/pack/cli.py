@@ -40,7 +40,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 0
     for variant in variants:
         Builder(args.config, variant=variant, only=only or None, jobs=args.jobs, force=args.force,
-                pdf=not args.no_pdf, progress=_progress).run()
+                pdf=not args.no_pdf, progress=_progress, formats=args.formats).run()
     return 0
 
 
@@ -75,6 +75,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--jobs", type=int, default=os.cpu_count(), help="notebooks run at once (default: cores)")
     b.add_argument("--force", action="store_true", help="rebuild everything, ignoring the cache")
     b.add_argument("--no-pdf", action="store_true", help="skip printing pack.pdf")
+    b.add_argument("--formats", metavar="LIST", help="formats to write, comma-separated from html,pdf,docx,xlsx "
+                   "(default: all that can be; the HTML pages are always written)")
     b.add_argument("--all-las", action="store_true", help="build a public DfE-only pack for every LA")
     b.add_argument("--executor", choices=("local", "dask"), default="local", help="where --all-las runs")
     b.add_argument("--scheduler", help="Dask scheduler address for --executor dask")

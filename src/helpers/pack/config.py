@@ -159,6 +159,8 @@ class PackConfig(_Model):
     action_plan: list[ActionArea] = Field(default_factory=list)
     variants: list[Variant] = Field(default_factory=lambda: ["public"])
     notebooks: list[str] | None = Field(None, description="subset of notebooks to build; default all")
+    compare_with: Path | None = Field(None, description="an earlier pack folder for 'Since the last pack' to compare "
+                                                        "with; default: the latest earlier period in the history")
 
     source_path: Path | None = None
     root: Path | None = None
