@@ -342,7 +342,7 @@ def assess(area: ActionArea, metrics: dict[str, dict[str, Any]], as_of: dt.date,
                           None, area.baseline, area.baseline_label, None, narrative.NOT_AVAILABLE,
                           area.target, area.due,
                           "Not available", "Not tested", "Not available", GREY,
-                          narrative.sentence(f"{area.title}: no data in this pack ({why})"), href,
+                          narrative.sentence(f"{area.title}: no data in this pack ({why.rstrip('.')})"), href,
                           "Grey because this pack has no figure for it.")
     unit = record.get("unit")
     hib = area.higher_is_better if "higher_is_better" in area.model_fields_set \
