@@ -1,4 +1,4 @@
-"""Time helpers.simulate against Ciw on the same EP-advice scenario and print the speed ratio.
+"""Time helpers.analysis.simulate against Ciw on the same EP-advice scenario and print the speed ratio.
 
 Run: ``.venv/bin/python benchmarks/bench_simulate.py [our replications] [Ciw replications]``.
 The scenario is the size of the notebook's projection: three years in weekly periods, 400 children already
@@ -14,7 +14,7 @@ import time
 
 import numpy as np
 
-from helpers import simulate
+from helpers.analysis import simulate
 
 WEEKS = 156
 RATE = np.full(WEEKS, 12.0)
@@ -59,7 +59,7 @@ def main() -> None:
     ciw_reps = int(sys.argv[2]) if len(sys.argv) > 2 else 10
     ours = run_ours(ours_reps)
     theirs = run_ciw(ciw_reps)
-    print(f"helpers.simulate: {ours * 1000:.2f} ms per replication ({ours_reps} replications together)")
+    print(f"helpers.analysis.simulate: {ours * 1000:.2f} ms per replication ({ours_reps} replications together)")
     print(f"ciw:              {theirs * 1000:.2f} ms per replication ({ciw_reps} replications)")
     print(f"speed ratio (ciw / ours): {theirs / ours:.0f}x")
 

@@ -4,7 +4,7 @@ For every local authority in the 2025 release with published figures (series ext
 release when present, as the packs do), for requests and new plans from origins 2022
 and 2023 (forecasting 2023 and 2024) and for plans in place from January 2023 and 2024 (forecasting January 2024 and
 2025), the series is cut at the origin, the pack's method is chosen and fitted on what was known then
-(:func:`helpers.growth.forecast_series`; stock and flow for plans in place) and its forecast scored against the
+(:func:`helpers.analysis.growth.forecast_series`; stock and flow for plans in place) and its forecast scored against the
 published figure: MASE (|actual − forecast| ÷ the mean absolute yearly change of the training years; below 1 beats
 the naive method's typical error) and whether the actual fell inside the 80% and 95% ranges. The naive (last value)
 forecast is scored the same way beside it. Targets: median MASE < 1 per series; 80% coverage 75–85%; 95% ≥ 90%.
@@ -37,7 +37,7 @@ def _cut(table: pd.DataFrame, origin: int, measure: str) -> pd.DataFrame:
 
 
 def score_la(table: pd.DataFrame, code: str) -> list[dict]:
-    from helpers import growth
+    from helpers.analysis import growth
 
     rows = []
     full = table[table["area_code"] == code]

@@ -31,7 +31,7 @@ import pandas as pd
 from helpers.errors import InputError
 
 if TYPE_CHECKING:
-    from helpers.pack.config import LAConfig
+    from helpers.config import LAConfig
 
 #: England's 9-character ONS code, the ``area_code`` of the national rows.
 ENGLAND_CODE = "E92000001"

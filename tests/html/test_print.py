@@ -20,7 +20,7 @@ import lxml.html
 import pytest
 from project_copy import copy_project
 
-from helpers import glossary
+from helpers.present import glossary
 from helpers.pack import cli, render
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -12,9 +12,9 @@ import matplotlib.pyplot as plt
 import pytest
 import yaml
 
-from helpers import charts
+from helpers.present import charts
 from helpers.pack import render
-from helpers.pack.config import load_pack
+from helpers.config import load_pack
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -18,9 +18,9 @@ import lxml.html
 import matplotlib.pyplot as plt
 import pytest
 
-from helpers import charts, glossary
+from helpers.present import charts, glossary
 
-CSS = Path(charts.__file__).resolve().parent / "templates" / "evidence_pack" / "pack.css"
+CSS = Path(charts.__file__).resolve().parents[1] / "templates" / "evidence_pack" / "pack.css"
 #: Pages every pack has besides one page per notebook.
 CORE_PAGES = {"index.html", "glossary.html", "print.html"}
 #: Elements that load a resource when the page opens, and the attributes naming it.
@@ -237,7 +237,7 @@ def test_every_abbreviation_on_every_page_is_in_the_glossary(sources, pages):
         used = glossary.find_abbreviations(glossary.visible_text(text) + " " + alts)
         if used - set(glossary.TERMS):
             missing[name] = sorted(used - set(glossary.TERMS))
-    assert missing == {}, "add these to helpers.glossary.TERMS or write them out in words"
+    assert missing == {}, "add these to helpers.present.glossary.TERMS or write them out in words"
 
 
 # --- colour contrast ------------------------------------------------------------------------------------------

@@ -29,18 +29,19 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from helpers import charts, growth
+from helpers.present import charts
+from helpers.analysis import growth
 from helpers.areas import CodeHistory, share_code_history
 from helpers.pack.batch import current_las
-from helpers.pack.config import Inputs, LAConfig, PackConfig
-from helpers.pack.context import PackContext
+from helpers.config import Inputs, LAConfig, PackConfig
+from helpers.present.page import PackContext
 from helpers.sources import ees
 
 pytestmark = pytest.mark.real_data
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-PLOTS = ("helpers.plots.growth", "helpers.plots.timeliness", "helpers.plots.workforce", "helpers.plots.benchmarks")
+PLOTS = ("helpers.pages.growth_charts", "helpers.pages.timeliness_charts", "helpers.pages.workforce_charts", "helpers.pages.benchmarks_charts")
 
 
 def code_cells(path: Path) -> list[str]:
@@ -64,7 +65,7 @@ def neighbours_file(shared_dir: Path) -> Path:
 
 
 def test_every_current_council_is_found_with_its_comparators(release: ees.Release, neighbours_file: Path) -> None:
-    from helpers import benchmarks, timeliness
+    from helpers.analysis import benchmarks, timeliness
     from helpers.areas import Areas, councils
     from helpers.sources import neighbours
 
@@ -116,7 +117,7 @@ def test_every_current_council_runs_every_notebook(release: ees.Release, shared_
         return PackContext(config=state["config"], artefacts=artefacts, variant=variant, notebook=notebook,
                            _cache={"ees": table})
 
-    monkeypatch.setattr("helpers.pack.context.open_pack", open_pack)
+    monkeypatch.setattr("helpers.present.page.open_pack", open_pack)
     monkeypatch.setattr(ees, "load_release", lambda folder: release)
     monkeypatch.setattr(pd.DataFrame, "to_parquet", lambda self, *a, **k: None)  # the table is already in memory
     monkeypatch.setattr(charts, "_display", lambda markup: None)

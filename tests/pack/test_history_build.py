@@ -13,9 +13,9 @@ from pathlib import Path
 import docx
 import pytest
 
-from helpers import narrative
+from helpers.present import narrative
 from helpers.pack import cli
-from helpers.pack.config import load_pack
+from helpers.config import load_pack
 from project_copy import copy_project
 
 pytestmark = pytest.mark.slow

@@ -15,7 +15,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from helpers import scorecard
+from helpers.analysis import scorecard
 
 pytestmark = pytest.mark.slow
 

@@ -18,7 +18,7 @@ import pytest
 
 from helpers import areas
 from helpers.errors import InputError
-from helpers.pack.config import Inputs, LAConfig, PackConfig
+from helpers.config import Inputs, LAConfig, PackConfig
 from helpers.sources import ees, neighbours
 
 #: A release-shaped table coding North Yorkshire and Somerset by their old codes, as the 2025 release does.
@@ -68,7 +68,7 @@ def test_resolve_las_takes_numbers_codes_and_names_in_order() -> None:
 
 
 def test_england_code_is_defined_once() -> None:
-    from helpers import benchmarks, timeliness
+    from helpers.analysis import benchmarks, timeliness
 
     assert ees.ENGLAND_CODE is areas.ENGLAND_CODE
     assert benchmarks.ENGLAND_CODE is areas.ENGLAND_CODE and timeliness.ENGLAND is areas.ENGLAND_CODE

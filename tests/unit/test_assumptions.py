@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from helpers import assumptions as a
-from helpers.pack.config import PackConfig
+from helpers.pages import assumptions as a
+from helpers.config import PackConfig
 
 
 def config(**kw) -> PackConfig:
@@ -78,7 +78,7 @@ def test_value_and_quoted_source_percentage_must_agree():
 def test_demo_config_assumptions_match_their_sources():
     from pathlib import Path
 
-    from helpers.pack.config import load_pack
+    from helpers.config import load_pack
 
     demo = load_pack(Path(__file__).resolve().parents[2] / "config" / "demo.yaml", check_inputs=False)
     assert a.source_mismatches(demo) == []

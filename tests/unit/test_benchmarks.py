@@ -1,4 +1,4 @@
-"""helpers.benchmarks: ratio-of-sums comparator groups, Wilson/Byar intervals, LAIT ranks and bands, rank intervals."""
+"""helpers.analysis.benchmarks: ratio-of-sums comparator groups, Wilson/Byar intervals, LAIT ranks and bands, rank intervals."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import benchmarks as bm
-from helpers import funnel
+from helpers.analysis import benchmarks as bm
+from helpers.analysis import funnel
 from helpers.sources import neighbours
 
 
@@ -191,8 +191,8 @@ def test_kent_against_neighbours_on_the_real_release(shared_dir: Path, ees_2025:
     """Real 2025 release: Kent 2024 timeliness 33.3%, England 46.4% (DATA.md checks); ten neighbours resolved."""
     import datetime as dt
 
-    from helpers.pack.config import Comparators, Inputs, LAConfig, PackConfig
-    from helpers.pack.context import LA
+    from helpers.config import Comparators, Inputs, LAConfig, PackConfig
+    from helpers.present.page import LA
     from helpers.sources import ees as ees_reader
 
     ees = ees_reader.read_release(ees_2025).table

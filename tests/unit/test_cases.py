@@ -37,7 +37,7 @@ import pandas as pd
 import pytest
 from lxml import etree
 
-from helpers import cases, workforce
+from helpers.analysis import cases, workforce
 from helpers.demo import sen2 as demo
 from helpers.sources import sen2
 from helpers.sources import workforce as workforce_source

@@ -9,7 +9,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 from matplotlib.text import Text
 
-from helpers import charts
+from helpers.present import charts
 
 
 def test_dollars_are_text_not_maths() -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from helpers.errors import InputError
-from helpers.pack.config import load_pack
+from helpers.config import load_pack
 
 BASE = """
 pack: t

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from helpers.errors import InputError
-from helpers.pack.config import PUBLIC_MIN_THRESHOLD, check_disclosure, load_pack
+from helpers.config import PUBLIC_MIN_THRESHOLD, check_disclosure, load_pack
 
 BASE = """\
 pack: t

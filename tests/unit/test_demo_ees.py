@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from helpers.demo import ees as demo
-from helpers.pack.config import LAConfig
+from helpers.config import LAConfig
 from helpers.sources.ees import Release, find_la, read_release, totals_check
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from helpers.disclosure import NOT_SHOWN, suppress
+from helpers.analysis.disclosure import NOT_SHOWN, suppress
 
 
 def test_primary_suppression_keeps_zero_and_threshold():

@@ -13,8 +13,8 @@ import pytest
 from docx.oxml.ns import qn
 from PIL import Image
 
-from helpers import cover_report, docx_pack
-from helpers.pack.config import load_pack
+from helpers.present import cover_report, docx_pack
+from helpers.config import load_pack
 
 ROOT = Path(__file__).resolve().parents[2]
 

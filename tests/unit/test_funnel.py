@@ -1,4 +1,4 @@
-"""helpers.funnel against PHEindicatormethods' published test data and worked values from the literature."""
+"""helpers.analysis.funnel against PHEindicatormethods' published test data and worked values from the literature."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import funnel
+from helpers.analysis import funnel
 
 
 @pytest.fixture(scope="module")

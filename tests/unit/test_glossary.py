@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import glossary as g
+from helpers.present import glossary as g
 
 PAGE = """<!DOCTYPE html>
 <html lang="en-GB"><head><title>EHCP timeliness</title><style>.EP { color: red }</style>

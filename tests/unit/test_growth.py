@@ -1,4 +1,4 @@
-"""Tests for helpers.growth against published figures, hand calculations and simulated series with known truth."""
+"""Tests for helpers.analysis.growth against published figures, hand calculations and simulated series with known truth."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 
-from helpers import growth
+from helpers.analysis import growth
 
 #: England initial requests for an EHC needs assessment, DfE "Education, health and care plans" 2025 release.
 ENGLAND_REQUESTS = pd.Series([55235, 64555, 72423, 82329, 75951, 93302, 114482, 138242, 154489],
@@ -442,7 +442,7 @@ def test_growth_from_zero_is_not_available() -> None:
 
 
 def test_a_zero_year_far_from_its_neighbours_is_treated_as_missing() -> None:
-    """A published 0 between 50 and 60 (like West Berkshire's 2022 requests) is flagged (helpers.outliers) and
+    """A published 0 between 50 and 60 (like West Berkshire's 2022 requests) is flagged (helpers.analysis.outliers) and
     treated as missing: the whole run is modelled (log(1 + count) allows zeros) and the forecast starts from the
     latest year. Fewer than MIN_YEARS usable years give no forecast."""
     years = list(range(2016, 2025))

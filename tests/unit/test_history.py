@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers import history
+from helpers.analysis import history
 from helpers.errors import InputError
-from helpers.pack.config import load_pack
+from helpers.config import load_pack
 from helpers.pack.outputs import parse_formats
 
 ROOT = Path(__file__).resolve().parents[2]

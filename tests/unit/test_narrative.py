@@ -1,6 +1,6 @@
 """Wording of generated sentences: rises, falls, no change, missing data, percentage points, plurals.
 
-Expected strings are worked out by hand from the rounding rules in ``helpers.narrative``'s docstring.
+Expected strings are worked out by hand from the rounding rules in ``helpers.present.narrative``'s docstring.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import math
 import pandas as pd
 import pytest
 
-from helpers import narrative as n
+from helpers.present import narrative as n
 
 
 @pytest.mark.parametrize(("value", "unit", "expected"), [
@@ -154,7 +154,7 @@ def test_sentence():
 
 
 def test_count_of_agrees_with_part_and_whole() -> None:
-    from helpers import narrative as nv
+    from helpers.present import narrative as nv
 
     assert nv.count_of(0, 1, "action-plan area") == "0 of 1 action-plan area is"
     assert nv.count_of(1, 6, "action-plan area") == "1 of 6 action-plan areas is"

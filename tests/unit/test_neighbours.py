@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from helpers.errors import InputError
-from helpers.pack.config import Comparators, Inputs, LAConfig, PackConfig
-from helpers.pack.context import LA
+from helpers.config import Comparators, Inputs, LAConfig, PackConfig
+from helpers.present.page import LA
 from helpers.sources import neighbours
 
 HEADER = "la_code,la_name,SN,SN_code,SN_name,SN_prox\n"

@@ -1,11 +1,11 @@
-"""Implausible council-years (helpers.outliers): the rule flags years far from their own neighbours only."""
+"""Implausible council-years (helpers.analysis.outliers): the rule flags years far from their own neighbours only."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from helpers import outliers
+from helpers.analysis import outliers
 
 YEARS = list(range(2016, 2025))
 #: Published requests (DfE EHC plans release 2025 + 2022), 2016–2024.

@@ -1,4 +1,4 @@
-"""helpers.plots.benchmarks: the funnel plot and the trend small multiples, drawn from small hand-made frames."""
+"""helpers.pages.benchmarks_charts: the funnel plot and the trend small multiples, drawn from small hand-made frames."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from matplotlib.collections import PathCollection
 
-from helpers import charts
-from helpers.benchmarks import NEIGHBOUR_ROLE, OTHER_ROLE
-from helpers.plots import benchmarks as plots
+from helpers.present import charts
+from helpers.analysis.benchmarks import NEIGHBOUR_ROLE, OTHER_ROLE
+from helpers.pages import benchmarks_charts as plots
 
 LA = "Aby"
 LIMIT_COLUMNS = ("baseline", "lower_95", "upper_95", "lower_998", "upper_998", "wide_lower_998", "wide_upper_998")

@@ -1,4 +1,4 @@
-"""Tests for helpers.plots.growth: each figure built from small hand-made frames, checked element by element."""
+"""Tests for helpers.pages.growth_charts: each figure built from small hand-made frames, checked element by element."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from helpers.charts import LINESTYLES, MARKERS
-from helpers.plots import growth as growth_plots
+from helpers.present.charts import LINESTYLES, MARKERS
+from helpers.pages import growth_charts as growth_plots
 
-#: Four years of actual values and a three-year forecast at two levels, as helpers.growth.forecast returns.
+#: Four years of actual values and a three-year forecast at two levels, as helpers.analysis.growth.forecast returns.
 SERIES = pd.Series([100.0, 110.0, 121.0, 133.0], index=[2020, 2021, 2022, 2023], name="requests_received")
 FORECAST = pd.DataFrame({
     "year": [2024, 2025, 2026] * 2,

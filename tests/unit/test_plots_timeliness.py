@@ -1,4 +1,4 @@
-"""helpers.plots.timeliness: each figure built from small hand-made frames, checked element by element."""
+"""helpers.pages.timeliness_charts: each figure built from small hand-made frames, checked element by element."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from matplotlib.container import ErrorbarContainer
 from matplotlib.figure import Figure
 
-from helpers.plots import timeliness as plots
-from helpers.timeliness import BANDS
+from helpers.pages import timeliness_charts as plots
+from helpers.analysis.timeliness import BANDS
 
 
 def texts(fig: Figure) -> list[str]:

@@ -1,4 +1,4 @@
-"""helpers.plots.workforce: each EP-page figure built from small hand-made frames.
+"""helpers.pages.workforce_charts: each EP-page figure built from small hand-made frames.
 
 The checks are on what a reader (or a screen-reader user reading the data table beside it) relies on: one bar or
 line per series, a distinct marker and line style per line, a direct text label at each line's end, values printed
@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from helpers.charts import MARKERS, PALETTE
-from helpers.plots import workforce as plots
-from helpers.workforce import CHOICE_LABELS
+from helpers.present.charts import MARKERS, PALETTE
+from helpers.pages import workforce_charts as plots
+from helpers.analysis.workforce import CHOICE_LABELS
 
 
 def _texts(fig: Figure) -> list[str]:

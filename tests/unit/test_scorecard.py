@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from helpers import scorecard as sc
-from helpers.pack.config import PackConfig
+from helpers.analysis import scorecard as sc
+from helpers.config import PackConfig
 
 AS_OF = dt.date(2025, 9, 30)
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers import cases as case_table
-from helpers import dataquality
+from helpers.analysis import cases as case_table
+from helpers.analysis import dataquality
 from helpers.errors import InputError
 from helpers.sources import sen2
 

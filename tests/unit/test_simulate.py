@@ -1,4 +1,4 @@
-"""helpers.simulate against queueing theory (Erlang C), against Ciw, hand-worked schedules and conservation.
+"""helpers.analysis.simulate against queueing theory (Erlang C), against Ciw, hand-worked schedules and conservation.
 
 Statistical checks use many replications and a z-test on the replication means: |estimate − reference| is compared
 with 4 standard errors (a two-sided chance of about 6 in 100,000 of failing when the simulation is right), and the
@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import simulate
+from helpers.analysis import simulate
 
 Z_TOLERANCE = 4.0
 

@@ -1,4 +1,4 @@
-"""helpers.spc against NHSRplotthedots / qicharts2 reference values (modelling_methods.md §9.4) and hand calculations."""
+"""helpers.analysis.spc against NHSRplotthedots / qicharts2 reference values (modelling_methods.md §9.4) and hand calculations."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import spc
-from helpers.spc import _run_ends, _trend_ends
+from helpers.analysis import spc
+from helpers.analysis.spc import _run_ends, _trend_ends
 
 # NHSRplotthedots vignette "Deviations from Excel defaults".
 VIGNETTE = [1, 2, 1, 2, 10, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1]

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from helpers.errors import InputError
-from helpers.spreadsheet import write_workbook
+from helpers.present.spreadsheet import write_workbook
 
 
 @pytest.fixture()
@@ -83,7 +83,7 @@ def test_empty_table_is_listed_on_cover_not_given_a_sheet(csvs: list[Path], tmp_
 
 def test_infinite_and_missing_values_become_x() -> None:
     """Growth from 0 is infinite in a CSV ("inf"); Excel cannot hold it, so it is shown as [x] like a gap."""
-    from helpers.spreadsheet import _cell
+    from helpers.present.spreadsheet import _cell
 
     assert _cell(float("inf")) == "[x]" and _cell(float("-inf")) == "[x]" and _cell(float("nan")) == "[x]"
     assert _cell("1,234") == 1234.0 and _cell("fewer than 5") == "fewer than 5"

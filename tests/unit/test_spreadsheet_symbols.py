@@ -6,7 +6,7 @@ timeliness figure) among its statistical neighbours (Derbyshire, Devon, ...).
 
 from __future__ import annotations
 
-from helpers.spreadsheet import _cell
+from helpers.present.spreadsheet import _cell
 
 
 def test_symbol_only_cells_become_the_missing_value_shorthand() -> None:

@@ -1,4 +1,4 @@
-"""helpers.timeliness against modelling_methods.md §3.3 / §9 values, hand calculations and the real DfE release."""
+"""helpers.analysis.timeliness against modelling_methods.md §3.3 / §9 values, hand calculations and the real DfE release."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 import statsmodels.api as sm
 from scipy.special import expit, logit
 
-from helpers import spc, timeliness
+from helpers.analysis import spc, timeliness
 from helpers.errors import InputError
 
 SUCCESSES = [49, 62, 87]  # 16.4%, 20.5%, 29.0% of 300 plans (§3.3 worked example)
@@ -114,7 +114,7 @@ def test_logit_trend_on_exact_logistic_series_recovers_slope() -> None:
     assert timeliness.months_to_target(trend, 50).months == pytest.approx(9.0, abs=0.01)
 
 
-# --- series from the local data (helpers.cases.by_period output, built by hand) ---------------------------
+# --- series from the local data (helpers.analysis.cases.by_period output, built by hand) ---------------------------
 
 def by_period_frame() -> pd.DataFrame:
     return pd.DataFrame({
@@ -202,7 +202,7 @@ def test_published_bands_add_up() -> None:
     assert set(bands["level"]) == {"la", "england"}
 
 
-# --- from the cases table (helpers.cases.derive output, built by hand) -------------------------------------
+# --- from the cases table (helpers.analysis.cases.derive output, built by hand) -------------------------------------
 
 def cases_frame() -> pd.DataFrame:
     issue = pd.to_datetime(["2025-01-10", "2025-02-01", "2025-02-20", "2025-03-01", "2025-03-15", "2025-03-20",
@@ -222,7 +222,7 @@ def cases_frame() -> pd.DataFrame:
 
 def test_issue_time_bands_from_cases() -> None:
     """Q1 2025 plans (the 31 Dec 2024 plan is out of range; the exception is dropped): within 20 weeks 3 (12, 19, 20
-    weeks as flagged by helpers.cases), 20–52 weeks 3 (25, 40, 52), over 52 weeks 1 (60) → 3/7, 3/7, 1/7."""
+    weeks as flagged by helpers.analysis.cases), 20–52 weeks 3 (25, 40, 52), over 52 weeks 1 (60) → 3/7, 3/7, 1/7."""
     bands = timeliness.issue_time_bands(cases_frame(), pd.Timestamp("2025-01-01"), pd.Timestamp("2025-03-31"))
     assert bands["band"].tolist() == list(timeliness.BANDS)
     assert bands["plans"].tolist() == [3, 3, 1]
@@ -289,7 +289,7 @@ def test_change_direction_matches_worked_example() -> None:
 
 def test_headline_sentence() -> None:
     """LA 2024: 72/160 = 45%, the same as 2023 (36/80) and England."""
-    from helpers import narrative
+    from helpers.present import narrative
 
     text = timeliness.headline(timeliness.annual_series(ees_frame(), "999", "E12000008"))
     assert text == (f"In 2024, 45.0% of new EHC plans in Testshire were issued within 20 weeks "
@@ -404,7 +404,7 @@ def test_overdue_statistics_withheld_for_few_cases() -> None:
 
 
 def test_spc_findings_name_the_signal_and_the_target() -> None:
-    from helpers import spc
+    from helpers.analysis import spc
 
     values = pd.Series([20.0, 22, 20, 22, 20, 22, 20, 21, 22, 23, 24, 25, 26],
                        index=pd.date_range("2024-09-01", periods=13, freq="MS"))

@@ -1,4 +1,4 @@
-"""helpers.waitlist against NHSRwaitinglist's own test values and the EP worked example.
+"""helpers.analysis.waitlist against NHSRwaitinglist's own test values and the EP worked example.
 
 Expected values: ``modelling_methods.md`` §9.1 (the package's testthat files ``tests/testthat/test-calc_*.R`` and
 its vignette) and §9.6 (the worked EP-queue example, hand calculations written out below).
@@ -11,7 +11,7 @@ import math
 import numpy as np
 import pytest
 
-from helpers import waitlist
+from helpers.analysis import waitlist
 
 
 def test_queue_load_matches_package():

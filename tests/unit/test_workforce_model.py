@@ -1,4 +1,4 @@
-"""helpers.workforce (EP supply and demand analysis) against hand calculations and the §9.6 worked example.
+"""helpers.analysis.workforce (EP supply and demand analysis) against hand calculations and the §9.6 worked example.
 
 Reference: ``modelling_methods.md`` §6 (stock-flow, hours conversion, §6.3 worked conversion) and §9.6 (EP queue:
 backlog 400, throughput 10/week, demand 12/week, 6-week deadline, 17.4 h per assessment, 37 h per FTE-week).
@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers import workforce
+from helpers.analysis import workforce
 from helpers.errors import InputError
-from helpers.pack.config import PackConfig
+from helpers.config import PackConfig
 
 #: §9.6: 17.4 h per assessment, 37 productive hours per FTE-week (= 37 × 52 per year), 6-week deadline.
 WORKED = workforce.EPAssumptions(hours_per_assessment=17.4, productive_hours_per_fte_year=37 * 52,

@@ -12,7 +12,7 @@ import importlib.util
 from pathlib import Path
 
 from helpers.demo import ees
-from helpers.pack.config import project_root
+from helpers.config import project_root
 
 SEED = 20251
 """The seed the committed demo data were made with (also stated in data/demo/README.md)."""

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.areas import ENGLAND_CODE
-from helpers.pack.config import project_root
+from helpers.config import project_root
 
 FIRST_YEAR, LAST_YEAR = 2014, 2024
 """Calendar years of activity; plans-in-place censuses run from January FIRST_YEAR to January LAST_YEAR + 1."""

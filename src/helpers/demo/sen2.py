@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from helpers import cases as cases_module
+from helpers.analysis import cases as cases_module
 from helpers.sources import sen2
 
 LA_NAME = "Northby"
@@ -394,8 +394,8 @@ def write_demo(out_dir: Path, seed: int) -> pd.DataFrame:
     """Write ``sen2_northby.xml`` (``.xml.gz`` when over :data:`GZIP_OVER_BYTES`) and ``ep_workforce_northby.csv``.
 
     Returns the DfE-style annual totals for the fully covered calendar years :data:`FULL_YEARS` (columns
-    ``year`` and :data:`helpers.cases.HEADLINE_KEYS`), computed by reading the written XML back with
-    :func:`helpers.sources.sen2.read` and applying :func:`helpers.cases.dfe_headlines`, so the synthetic DfE
+    ``year`` and :data:`helpers.analysis.cases.HEADLINE_KEYS`), computed by reading the written XML back with
+    :func:`helpers.sources.sen2.read` and applying :func:`helpers.analysis.cases.dfe_headlines`, so the synthetic DfE
     release and the synthetic SEN2 file agree by construction.
     """
     out_dir = Path(out_dir)

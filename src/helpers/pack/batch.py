@@ -21,7 +21,7 @@ import pandas as pd
 import yaml
 
 from helpers.errors import BuildError, InputError
-from helpers.pack.config import load_pack
+from helpers.config import load_pack
 
 Progress = Callable[[str], None]
 

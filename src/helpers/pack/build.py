@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Iterator
 
 from helpers.errors import BuildError, InputError, NotebookInputError, OutputError, unwritable
-from helpers.pack.config import PackConfig, check_disclosure, input_files, load_pack
+from helpers.config import PackConfig, check_disclosure, input_files, load_pack
 
 if TYPE_CHECKING:
     from helpers.pack.kernels import KernelPool
@@ -385,7 +385,7 @@ class Builder:
             raise
 
     def _run(self) -> BuildResult:
-        from helpers import history
+        from helpers.analysis import history
         from helpers.pack import manifest, outputs, render
 
         t0 = time.perf_counter()

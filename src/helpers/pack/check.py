@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from helpers.pack.config import PackConfig, check_disclosure
+from helpers.config import PackConfig, check_disclosure
 
 
 def check_inputs(cfg: PackConfig) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Sequence
 
 from helpers.errors import BuildError, InputError
-from helpers.pack.config import VARIANTS
+from helpers.config import VARIANTS
 
 
 def _progress(message: str) -> None:
@@ -23,7 +23,7 @@ def _progress(message: str) -> None:
 
 def cmd_build(args: argparse.Namespace) -> int:
     from helpers.pack.build import Builder
-    from helpers.pack.config import load_pack
+    from helpers.config import load_pack
 
     cfg = load_pack(args.config)
     variants = [args.variant] if args.variant else list(cfg.variants)
@@ -46,7 +46,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from helpers.pack.check import check_inputs
-    from helpers.pack.config import load_pack
+    from helpers.config import load_pack
 
     cfg = load_pack(args.config)
     for key, value in check_inputs(cfg).items():

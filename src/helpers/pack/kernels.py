@@ -35,14 +35,14 @@ import pandas, numpy, scipy.stats, matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot
 import statsmodels.api
-import helpers.charts, helpers.pack.context
+import helpers.present.charts, helpers.present.page
 """
 
 RESET = """
 %reset -f
 import os as _os, matplotlib as _mpl, matplotlib.pyplot as _plt
 _plt.close("all"); _mpl.rcdefaults()
-import helpers.charts as _charts, helpers.pack.context as _context
+import helpers.present.charts as _charts, helpers.present.page as _context
 _charts.use_style(); _context._CURRENT = None
 _os.chdir({cwd!r})
 del _os, _mpl, _plt, _charts, _context

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Iterable
 
 from helpers import __version__
-from helpers.pack.config import PackConfig
+from helpers.config import PackConfig
 
 #: Packages whose versions are recorded (the analysis stack); everything else is in the lock file.
 KEY_PACKAGES = ("pandas", "numpy", "scipy", "statsmodels", "pandera", "pyarrow", "matplotlib", "seaborn",
@@ -84,7 +84,7 @@ def write(pack: Path, cfg: PackConfig, variant: str, tasks: Iterable, inputs: di
         "executed_this_build": sorted(durations),
     }
     if variant == "public":  # commercial assumptions (Schedule 12A) stay out of the public pack
-        from helpers.assumptions import is_commercial
+        from helpers.pages.assumptions import is_commercial
 
         withheld = sorted(k for k, a in cfg.assumptions.items() if is_commercial(k, a))
         manifest["config"]["assumptions"] = {k: v for k, v in manifest["config"]["assumptions"].items()

@@ -46,7 +46,7 @@ def write_extras(pack: Path, cfg, variant: str, tasks: list, formats: Iterable[s
     except ImportError:
         progress("  pack.docx: skipped (python-docx is not installed; run make install)")
         return
-    from helpers import cover_report, docx_pack
+    from helpers.present import cover_report, docx_pack
 
     docx_pack.write(pack, cfg, variant, tasks)
     cover_report.write(pack, cfg, variant, chosen)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Callable, Iterable
 
 from helpers import __version__
 from helpers.errors import BuildError
-from helpers.pack.config import PackConfig
+from helpers.config import PackConfig
 
 if TYPE_CHECKING:
     import nbformat
@@ -296,7 +296,7 @@ def _without_exempt(nb: "nbformat.NotebookNode") -> "nbformat.NotebookNode":
 def _finish_html(body: str, tasks: Iterable, name: str) -> str:
     """Links checked against the allow-list, glossary ``<abbr>`` on first use, the contents list on the front
     page."""
-    from helpers import glossary
+    from helpers.present import glossary
 
     tasks = list(tasks)
     body = safe_links(body, [page_file(t.name) for t in tasks])
@@ -334,7 +334,7 @@ def _standalone_page(pack: Path, cfg: PackConfig, variant: str, tasks: list, cur
 def finish_pack(pack: Path, cfg: PackConfig, variant: str, tasks: list, *, pdf: bool = True,
                 progress: Callable[[str], None] = print) -> None:
     """Glossary page, contents page (when there is no front page), spreadsheet, print page and PDF."""
-    from helpers import glossary, spreadsheet
+    from helpers.present import glossary, spreadsheet
 
     if FRONT_PAGE not in {t.name for t in tasks}:
         _standalone_page(pack, cfg, variant, tasks, "__index__",

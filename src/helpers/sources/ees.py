@@ -62,8 +62,8 @@ from helpers.schemas import (
 from helpers.sources.ees_layouts import LAYOUTS, FileLayout, Layout, resolve
 
 if TYPE_CHECKING:
-    from helpers.pack.config import LAConfig
-    from helpers.pack.context import LA
+    from helpers.config import LAConfig
+    from helpers.present.page import LA
 
 #: England's code and the ``DataFrame.attrs`` key of the wide table holding every 9-character code each LA has
 #: had (oldest first) are defined once, in :mod:`helpers.areas`.

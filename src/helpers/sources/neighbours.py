@@ -24,7 +24,7 @@ from helpers.errors import InputError
 from helpers.schemas import NEIGHBOURS, validate
 
 if TYPE_CHECKING:
-    from helpers.pack.config import PackConfig
+    from helpers.config import PackConfig
     from helpers.areas import LA
 
 COLUMNS: tuple[str, ...] = ("la_code", "la_name", "SN", "SN_code", "SN_name", "SN_prox")

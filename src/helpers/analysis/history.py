@@ -22,12 +22,13 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 import pandas as pd
 
-from helpers import disclosure, narrative
+from helpers.analysis import disclosure
+from helpers.present import narrative
 
 if TYPE_CHECKING:
-    from helpers.pack.config import PackConfig
-    from helpers.pack.context import PackContext
-    from helpers.scorecard import AreaStatus
+    from helpers.config import PackConfig
+    from helpers.present.page import PackContext
+    from helpers.analysis.scorecard import AreaStatus
 
 HISTORY = "history"
 SCORECARD_FILE = "scorecard.json"
@@ -61,7 +62,7 @@ def record(pack: Path, period_end: dt.date) -> Path:
 
 def scorecard_record(areas: Iterable["AreaStatus"], headline: str, period_end: dt.date) -> dict[str, Any]:
     """The front page's per-area statuses as kept in ``data/scorecard.json`` (and so in the history)."""
-    from helpers import narrative as nv
+    from helpers.present import narrative as nv
 
     rows = [{"id": a.id, "title": a.title, "measure": a.measure, "unit": a.unit, "period": a.period,
              "latest": a.latest, "latest_text": a.latest_text, "rag": a.rag,
@@ -73,7 +74,7 @@ def write_scorecard(ctx: "PackContext", areas: list["AreaStatus"]) -> None:
     """Write the front page's headline and per-area statuses beside the metrics (``data/scorecard.json``).
 
     Returns nothing, so a call as a cell's last line shows nothing on the page."""
-    from helpers import scorecard
+    from helpers.analysis import scorecard
 
     record_ = scorecard_record(areas, scorecard.headline(ctx.la.name, areas, ctx.config.period_end),
                                ctx.config.period_end)
@@ -212,7 +213,7 @@ def movements(areas: Iterable["AreaStatus"], config: "PackConfig", before: Entry
 def movements_from_rows(rows: Iterable[dict[str, Any]], config: "PackConfig", before: Entry,
                         threshold: int | None = None) -> list[Movement]:
     """:func:`movements` from ``scorecard.json`` rows (id, measure, unit, latest, rag), for the cover report."""
-    from helpers.scorecard import lookup
+    from helpers.analysis.scorecard import lookup
 
     by_id = {a.id: a for a in config.action_plan}
     out = []

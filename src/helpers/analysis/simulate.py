@@ -2,7 +2,7 @@
 
 The model (``modelling_methods.md`` §2): requests for EP advice arrive as a Poisson process whose rate changes by
 period (from a demand forecast or history); a number of *servers* works in each period (EP and locum time, see
-:func:`helpers.workforce.service_lanes`); requests are served first come, first served; service times are gamma
+:func:`helpers.analysis.workforce.service_lanes`); requests are served first come, first served; service times are gamma
 distributed with a given mean and coefficient of variation (1 = exponential). Children already waiting at the start
 join the front of the queue in order of how long they have waited.
 

@@ -1,8 +1,8 @@
 """Figures for the 20-week timeliness page (``notebooks/02_timeliness.ipynb``).
 
-Each function takes the tidy frames :mod:`helpers.timeliness` and :mod:`helpers.spc` return and gives back a
+Each function takes the tidy frames :mod:`helpers.analysis.timeliness` and :mod:`helpers.analysis.spc` return and gives back a
 Matplotlib ``Figure``: no display, no files. The notebook passes the figure to ``charts.show_chart`` with the title,
-alt text and data table, whose sentences live in :mod:`helpers.timeliness`. Series are told apart by marker, line
+alt text and data table, whose sentences live in :mod:`helpers.analysis.timeliness`. Series are told apart by marker, line
 style or hatching as well as colour, and labelled directly at their ends (``charts.label_line_ends``).
 """
 
@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from helpers import narrative
-from helpers.charts import LINESTYLES, MARKERS, PALETTE, label_line_ends
-from helpers.timeliness import BANDS
+from helpers.present import narrative
+from helpers.present.charts import LINESTYLES, MARKERS, PALETTE, label_line_ends
+from helpers.analysis.timeliness import BANDS
 
 #: Axis label of every chart of the 20-week rate.
 RATE_LABEL = "% of plans issued within 20 weeks"
@@ -36,7 +36,7 @@ MIN_LABELLED_PCT = 6
 def spc_chart(chart: pd.DataFrame, target: float | None) -> Figure:
     """The monthly XmR chart of the 20-week percentage: values, average, process limits, signals and target.
 
-    ``chart`` is :func:`helpers.spc.xmr` output (``period``, ``value``, ``mean``, ``lpl``, ``upl``,
+    ``chart`` is :func:`helpers.analysis.spc.xmr` output (``period``, ``value``, ``mean``, ``lpl``, ``upl``,
     ``special_cause``, ``point_type``). The process limits are drawn clipped to 0–100% because a percentage cannot
     go beyond them. Special-cause months are large triangles (up for an improvement, down for a concern), with a
     legend only when there are any.
@@ -72,7 +72,7 @@ def spc_chart(chart: pd.DataFrame, target: float | None) -> Figure:
 def annual_comparison(annual: pd.DataFrame, target: float | None) -> Figure:
     """The published yearly 20-week rate for the council (with 95% interval bars), its region and England.
 
-    ``annual`` is :func:`helpers.timeliness.annual_series` output; areas with no figure are left out. Each line is
+    ``annual`` is :func:`helpers.analysis.timeliness.annual_series` output; areas with no figure are left out. Each line is
     labelled at its last year with the area's name and value; ``target`` adds a dotted target line.
     """
     fig = Figure(figsize=(10, 5.4))
@@ -104,7 +104,7 @@ def annual_comparison(annual: pd.DataFrame, target: float | None) -> Figure:
 def issue_time_bands(bands: pd.DataFrame) -> Figure:
     """One stacked horizontal bar per area: the share of a year's new plans in each of DfE's three time bands.
 
-    ``bands`` is :func:`helpers.timeliness.published_issue_time_bands` output for a single year. Bands differ by
+    ``bands`` is :func:`helpers.analysis.timeliness.published_issue_time_bands` output for a single year. Bands differ by
     hatching as well as colour; segments of at least :data:`MIN_LABELLED_PCT` % carry their value. Areas are drawn
     top to bottom in the frame's order.
     """

@@ -23,7 +23,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from helpers.pack import context  # noqa: E402
+from helpers.present import page as context  # noqa: E402
 
 #: Analysis Function categorical palette (afcharts); all ≥ 3:1 contrast on white.
 PALETTE: list[str] = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
@@ -120,7 +120,7 @@ def _suppressed(data: pd.DataFrame, counts: Iterable[str] | None, derived: dict[
         record.write_text(json.dumps(known, indent=1, sort_keys=True), encoding="utf-8")
     if not ctx.suppress_small_counts:
         return data
-    from helpers import disclosure
+    from helpers.analysis import disclosure
 
     return disclosure.suppress(data, cols, threshold=ctx.config.disclosure.threshold, derived=derived)
 
@@ -154,7 +154,7 @@ def _write_csv(data: pd.DataFrame, file: str | None) -> str | None:
     ctx = context.current()
     if ctx is None or file is None:
         return None
-    from helpers.spreadsheet import csv_safe  # text that would run as a formula in Excel gets a leading quote
+    from helpers.present.spreadsheet import csv_safe  # text that would run as a formula in Excel gets a leading quote
 
     csv_safe(data).to_csv(ctx.downloads / file, index=False, lineterminator="\n")
     return f"downloads/{file}"

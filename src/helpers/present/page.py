@@ -17,7 +17,7 @@ import pandas as pd
 
 from helpers.areas import LA, share_code_history  # LA: the pack's LA type, re-exported
 from helpers.errors import InputError
-from helpers.pack.config import VARIANTS, PackConfig, load_pack
+from helpers.config import VARIANTS, PackConfig, load_pack
 
 _CURRENT: "PackContext | None" = None
 
@@ -118,7 +118,7 @@ _LOCAL: dict[tuple[str, int, int, object], tuple[Any, pd.DataFrame]] = {}
 
 def _local_cases(path: Path, period_end: Any) -> tuple[Any, pd.DataFrame]:
     """SEN2 tables and the derived case table, keyed by the file's identity (path, size, modification time)."""
-    from helpers import cases
+    from helpers.analysis import cases
     from helpers.sources import sen2
 
     stat = path.stat()

@@ -9,14 +9,14 @@ principles and practice* (FPP3 §13.7, short series):
   (naive, drift, simple exponential smoothing, damped-trend ETS on log(1 + count)), chosen per council and measure
   by a rolling-origin back-test on the council's own years, scored by MASE against the naive forecast (a method
   that does not beat naive is not used); ranges from the chosen method's own back-test errors; implausible years
-  (:mod:`helpers.outliers`) treated as missing; small councils' ranges capped (:func:`plausible_cap`); plans in
+  (:mod:`helpers.analysis.outliers`) treated as missing; small councils' ranges capped (:func:`plausible_cap`); plans in
   place by stock and flow (:func:`stock_flow_forecast`) checked against the direct forecast;
 * the earlier trend models, kept as tested reference implementations but no longer published: a log-linear count
   model (Poisson GLM with a quasi-Poisson scale, or NB2) and damped ETS chosen by AICc (:func:`choose_model`), with
   simulated intervals, and their back-test (:func:`backtest`) against a random walk with drift;
 * demand scenarios converted to assessments and Educational Psychologist (EP) hours, ordered by construction;
 * the monthly local series (from SEN2) with an STL seasonal decomposition and a 12-month forecast;
-* the request-growth page's sentences, tables and metrics records, worded by :mod:`helpers.narrative` rules.
+* the request-growth page's sentences, tables and metrics records, worded by :mod:`helpers.present.narrative` rules.
 
 In the earlier trend models the 2020 COVID dip is treated as a one-year pulse (option (a) in
 ``modelling_methods.md`` §3.4): a 2020 indicator in the count model, and for ETS (which cannot take a regressor)
@@ -44,7 +44,7 @@ from statsmodels.tsa.arima.model import ARIMA
 from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 from statsmodels.tsa.seasonal import STL
 
-from helpers import narrative
+from helpers.present import narrative
 from helpers.sources.ees import ENGLAND_CODE
 
 #: The pandemic year, modelled as a one-off pulse (requests dipped; timeliness rules were relaxed May–Sep 2020).
@@ -833,7 +833,7 @@ def monthly_decomposition(series: pd.Series) -> pd.DataFrame:
 
 
 #: The STL components of a monthly count add up to it (trend + seasonal + remainder = observed), so wherever the
-#: observed count is suppressed they are withheld too: ``derived`` for :func:`helpers.charts.show_chart`.
+#: observed count is suppressed they are withheld too: ``derived`` for :func:`helpers.present.charts.show_chart`.
 MONTHLY_COMPONENTS: dict[str, tuple[str, str]] = {
     c: ("observed", "observed") for c in ("trend", "seasonal", "remainder")}
 
@@ -876,7 +876,7 @@ def monthly_forecast(series: pd.Series, horizon: int = 12, *, levels: tuple[floa
 
 
 # --- page wording, tables and metrics ---------------------------------------------------------------------------
-# Sentences and tables for the request-growth page (01). Numbers are written by :mod:`helpers.narrative` rules.
+# Sentences and tables for the request-growth page (01). Numbers are written by :mod:`helpers.present.narrative` rules.
 
 #: What each DfE measure is called in a sentence.
 MEASURE_WORDS: dict[str, str] = {
@@ -930,7 +930,7 @@ class MeasureForecast:
     ``series``: the published years modelled (latest unbroken run); ``forecast``: tidy (see :func:`forecast_path`);
     ``method``: the method used (:data:`METHODS`, or :data:`STOCK_FLOW` for plans in place); ``scores``:
     :func:`method_scores` of the back-test; ``backtest``: its rows; ``flagged``: years treated as missing
-    (:mod:`helpers.outliers`); ``capped``: whether a range was capped at :func:`plausible_cap`; ``direct``: for
+    (:mod:`helpers.analysis.outliers`); ``capped``: whether a range was capped at :func:`plausible_cap`; ``direct``: for
     a stock-and-flow projection, the direct forecast it was checked against.
     """
 
@@ -961,8 +961,8 @@ def forecast_series(series: pd.Series, measure: str, *, horizon: int = 3) -> Mea
 
     None when fewer than :data:`MIN_YEARS` usable years remain (:func:`too_few_years_sentence` says so).
     """
-    # Imported here: helpers.outliers is tiny, but keeping the import local mirrors how workforce loads growth.
-    from helpers import outliers
+    # Imported here: helpers.analysis.outliers is tiny, but keeping the import local mirrors how workforce loads growth.
+    from helpers.analysis import outliers
 
     series = series.sort_index().astype(float)
     flagged = tuple(outliers.flagged_years(series))
@@ -1319,7 +1319,7 @@ def request_metrics(la_name: str, requests: pd.Series, england: pd.Series, regio
 
 def forecast_metrics(fc: pd.DataFrame) -> dict[str, dict]:
     """Metrics-JSON record: next year's requests forecast (80% and 95% ranges). EP hours are written once, by
-    :func:`helpers.workforce.next_year_demand_metric` (metric ``ep_hours_next_year``)."""
+    :func:`helpers.analysis.workforce.next_year_demand_metric` (metric ``ep_hours_next_year``)."""
     next80 = fc[fc["level"] == 0.8].iloc[0]
     next95 = fc[fc["level"] == 0.95].iloc[0]
     year = int(next80["year"])

@@ -1,8 +1,8 @@
 """Figures for the Educational Psychologist (EP) workforce page (``notebooks/03_ep_workforce.ipynb``).
 
-Each function takes the tidy frames :mod:`helpers.workforce` returns and gives back a Matplotlib ``Figure``: no
+Each function takes the tidy frames :mod:`helpers.analysis.workforce` returns and gives back a Matplotlib ``Figure``: no
 display, no files. The notebook passes the figure to ``charts.show_chart`` with the title, alt text and data table,
-whose sentences live in :mod:`helpers.workforce`. Lines are told apart by marker and line style as well as colour
+whose sentences live in :mod:`helpers.analysis.workforce`. Lines are told apart by marker and line style as well as colour
 and labelled directly at their ends (``charts.label_line_ends``); bars are hatched and carry their values.
 """
 
@@ -15,10 +15,10 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from helpers.charts import LINESTYLES, MARKERS, PALETTE, label_line_ends
-from helpers.workforce import CHOICE_LABELS
+from helpers.present.charts import LINESTYLES, MARKERS, PALETTE, label_line_ends
+from helpers.analysis.workforce import CHOICE_LABELS
 
-#: Lines of the supply-and-demand chart: direct label → column of :func:`helpers.workforce.service_now`'s supply.
+#: Lines of the supply-and-demand chart: direct label → column of :func:`helpers.analysis.workforce.service_now`'s supply.
 SUPPLY_LINES: dict[str, str] = {"EPs in post": "eps_in_post_fte", "EPs in post plus locums": "supply_fte",
                                 "FTE needed (3-month average)": "fte_needed_3_month_average"}
 

@@ -1,7 +1,7 @@
 """Figures for the benchmarks page (04_benchmarks): the funnel plot of every council and the trend small multiples.
 
-Each function takes the tidy frames built in :mod:`helpers.benchmarks` and returns a Matplotlib figure; nothing is
-shown or saved here (``helpers.charts.show_chart`` does that). Colour is never the only channel: councils differ by
+Each function takes the tidy frames built in :mod:`helpers.analysis.benchmarks` and returns a Matplotlib figure; nothing is
+shown or saved here (``helpers.present.charts.show_chart`` does that). Colour is never the only channel: councils differ by
 marker and size, lines by marker and dash pattern, and highlighted councils and limits are named on the chart.
 """
 
@@ -13,8 +13,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from helpers import charts, narrative
-from helpers.benchmarks import NEIGHBOUR_ROLE, OTHER_ROLE
+from helpers.present import charts, narrative
+from helpers.analysis.benchmarks import NEIGHBOUR_ROLE, OTHER_ROLE
 
 #: Palette / marker / dash index per comparator kind, the same on every chart of the page.
 KIND_STYLE: dict[str, int] = {"la": 2, "england": 0, "region": 3, "neighbours": 1, "custom": 5}
@@ -47,9 +47,9 @@ def funnel_plot(points: pd.DataFrame, lines: pd.DataFrame, *, la_name: str, base
 
     Parameters
     ----------
-    points : :func:`helpers.benchmarks.funnel_points` (``area_name``, ``denominator``, ``value`` in percent,
+    points : :func:`helpers.analysis.benchmarks.funnel_points` (``area_name``, ``denominator``, ``value`` in percent,
         ``role``: ``la_name``, neighbour or other council).
-    lines : :func:`helpers.benchmarks.funnel_lines` (``n`` and, in percent, ``baseline``, the 95% and 99.8%
+    lines : :func:`helpers.analysis.benchmarks.funnel_lines` (``n`` and, in percent, ``baseline``, the 95% and 99.8%
         limits, and the 99.8% limits allowing for variation between councils, NaN when not drawn).
     la_name : the role value of the council the page is about (drawn as a large diamond, named in bold).
     baseline_name : who the baseline belongs to, named with its value beside the baseline line.
@@ -112,7 +112,7 @@ def small_multiples(trends: pd.DataFrame, panels: dict[str, str], *, y_label: st
 
     Parameters
     ----------
-    trends : :func:`helpers.benchmarks.trend_table` (``measure``, ``year``, ``group``, ``kind``, ``value``);
+    trends : :func:`helpers.analysis.benchmarks.trend_table` (``measure``, ``year``, ``group``, ``kind``, ``value``);
         groups are drawn and listed in the legend in the order they first appear.
     panels : measure label (as in ``trends["measure"]``) → panel title, in the order to draw the panels.
     y_label : the y-axis title of every panel.

@@ -4,7 +4,7 @@ Each area of the LA's Written Statement of Action (WSOA) or priority action plan
 config) names a metric from a notebook's metrics JSON, a baseline, a target and a due date. :func:`scorecard`
 looks each one up and rates it Red, Amber, Green or Grey by :data:`RAG_RULE`, which the page prints in words.
 The status is always returned as a word, never only as a colour (WCAG 2.2 success criterion 1.4.1, "Use of
-Colour"). Sentences come from :mod:`helpers.narrative`, so numbers read the same as everywhere else in the pack.
+Colour"). Sentences come from :mod:`helpers.present.narrative`, so numbers read the same as everywhere else in the pack.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from typing import Any
 
 import pandas as pd
 
-from helpers import disclosure, narrative
-from helpers.pack.config import ActionArea, PackConfig
+from helpers.analysis import disclosure
+from helpers.present import narrative
+from helpers.config import ActionArea, PackConfig
 
 GREEN, AMBER, RED, GREY = "Green", "Amber", "Red", "Grey"
 
@@ -113,7 +114,7 @@ BASELINE_TOLERANCE = 0.5
 
 def _published_series(ref: str, ees: pd.DataFrame, la_code: str, region_code: str | None) -> pd.Series | None:
     """The council's published yearly figure (year → value) for the metrics the DfE release holds, else None."""
-    from helpers import timeliness
+    from helpers.analysis import timeliness
 
     if ref == "02_timeliness.pct_within_20_weeks_ex":
         annual = timeliness.annual_series(ees, la_code, region_code)
@@ -217,7 +218,7 @@ def direction(latest: float, reference: float | None, unit: str | None, higher_i
 
     A tested trend from the evidence page (the metrics record's ``trend``, e.g. from SPC) wins. Without one the
     latest figure is compared with ``reference``; a difference that rounds to nothing at the shown precision
-    (:func:`helpers.narrative.change`) is no change.
+    (:func:`helpers.present.narrative.change`) is no change.
     """
     if trend in TESTED:
         return trend
@@ -328,7 +329,7 @@ def assess(area: ActionArea, metrics: dict[str, dict[str, Any]], as_of: dt.date,
     """Rate one action-plan area against the metrics (see :data:`RAG_RULE`).
 
     With ``threshold`` (public builds), a latest count from 1 to ``threshold - 1`` is shown as "fewer than 5" and
-    its change is not given, as :mod:`helpers.disclosure` does for tables; the rating still uses the true value.
+    its change is not given, as :mod:`helpers.analysis.disclosure` does for tables; the rating still uses the true value.
     ``checks`` (:func:`baseline_checks`) add a warning where the typed baseline differs from the pack's own figure.
     The Trend column and the rating use the metric's ``trend`` only when it is a tested verdict (:data:`TESTED`);
     ``reason`` states the rule applied in words.
@@ -552,7 +553,7 @@ def _page_name(href: str) -> str:
     """``"03_ep_workforce.html"`` → ``"EP workforce"``; ``"#scorecard"`` → ``"the scorecard below"``."""
     if href.startswith("#"):
         return "the scorecard below"
-    from helpers.glossary import TERMS
+    from helpers.present.glossary import TERMS
 
     words = href.removesuffix(".html").split("_")[1:] or [href]
     text = " ".join(w.upper() if w.upper() in TERMS else w for w in words)

@@ -344,7 +344,7 @@ def load_pack(path: str | Path, *, check_inputs: bool = True) -> PackConfig:
 
 
 #: The smallest ``disclosure.threshold`` a public build accepts without ``disclosure.threshold_override``: counts
-#: from 1 to 4 hidden, the GSS and DfE practice for published tables (see :mod:`helpers.disclosure`).
+#: from 1 to 4 hidden, the GSS and DfE practice for published tables (see :mod:`helpers.analysis.disclosure`).
 PUBLIC_MIN_THRESHOLD = 5
 
 

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from docx.text.paragraph import Paragraph
     from lxml.html import HtmlElement
 
-    from helpers.pack.config import PackConfig
+    from helpers.config import PackConfig
 
 DOCX_NAME = "pack.docx"
 #: Fixed document dates, so the same pack gives the same core properties (the build time is in the text).

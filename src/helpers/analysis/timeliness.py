@@ -3,7 +3,7 @@
 The statutory duty (SEND Regulations 2014, reg. 13): a final EHC plan within 20 weeks of the request for an
 assessment. DfE publishes the share of new plans issued within 20 weeks each calendar year, including and excluding
 the cases where a reg. 10 exception applied; the excluding-exceptions figure is the headline. The local series
-(monthly or quarterly) comes from the LA's own SEN2 data through :func:`helpers.cases.by_period`, which owns the
+(monthly or quarterly) comes from the LA's own SEN2 data through :func:`helpers.analysis.cases.by_period`, which owns the
 20-week counting rule; this module never re-derives it.
 
 Every percentage is a ratio of sums recomputed from counts (never a mean of percentages) and carries a Wilson 95%
@@ -12,7 +12,7 @@ recommends. The module also gives the trend and the date the target would be met
 :func:`months_to_target`), the weeks-to-issue bands, the open caseload past 20 weeks, the other published time
 limits (decisions within 6 weeks, annual reviews within 4 weeks: :func:`annual_share`), the monthly SPC chart
 (:func:`monthly_spc`), and the timeliness page's sentences, display tables and metrics-JSON records; its figures
-are drawn by :mod:`helpers.plots.timeliness`.
+are drawn by :mod:`helpers.pages.timeliness_charts`.
 """
 
 from __future__ import annotations
@@ -30,8 +30,9 @@ from scipy.stats import norm
 from statsmodels.stats.proportion import proportion_confint, test_proportions_2indep
 from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
 
-from helpers import narrative, spc
-from helpers.cases import OPEN_STAGES
+from helpers.present import narrative
+from helpers.analysis import spc
+from helpers.analysis.cases import OPEN_STAGES
 from helpers.errors import InputError
 
 from helpers.areas import ENGLAND_CODE as ENGLAND  # noqa: E402 - England's code is defined once
@@ -160,7 +161,7 @@ def decisions_within_6_weeks(periods: pd.DataFrame | None, period_end: pd.Timest
                              la_code: str, region_code: str | None) -> PeriodRate:
     """The share of decisions on whether to assess made within 6 weeks of the request (SEND Regulations 2014,
     reg. 5), pooled over the 12 months to ``period_end`` from the council's own data (``periods`` from
-    ``helpers.cases.by_period(cases, "M")``), or, without it (None), DfE's latest published year for the council.
+    ``helpers.analysis.cases.by_period(cases, "M")``), or, without it (None), DfE's latest published year for the council.
     """
     if periods is not None:
         last_year = periods[periods["period"] <= pd.Timestamp(period_end)].tail(12)
@@ -193,7 +194,7 @@ def change_direction(successes: tuple[float, float], n: tuple[float, float], lev
 
 def period_rates(periods: pd.DataFrame, *, exclude_exceptions: bool = True, freq: Literal["M", "Q"] = "M",
                  period_end: pd.Timestamp | None = None) -> pd.DataFrame:
-    """The monthly or quarterly share of plans issued within 20 weeks, from ``helpers.cases.by_period``.
+    """The monthly or quarterly share of plans issued within 20 weeks, from ``helpers.analysis.cases.by_period``.
 
     ``period_end`` drops a last period that had not finished by then (a part month would understate the count and
     mislead an SPC chart). Periods with no plans issued have no percentage (NaN).
@@ -230,9 +231,9 @@ TRIAL_LIMIT_MONTHS = 12
 class MonthlySpc:
     """The monthly SPC chart of the 20-week rate and its reading, from :func:`monthly_spc`.
 
-    ``rates`` (columns of :func:`period_rates`) and ``chart`` (:func:`helpers.spc.xmr` of their ``pct``) have one
+    ``rates`` (columns of :func:`period_rates`) and ``chart`` (:func:`helpers.analysis.spc.xmr` of their ``pct``) have one
     row per month with plans issued, in the same order; ``variation`` and ``assurance`` are the Making Data Count
-    icons (:func:`helpers.spc.variation`, :func:`helpers.spc.assurance`); ``months_without_plans`` counts the
+    icons (:func:`helpers.analysis.spc.variation`, :func:`helpers.analysis.spc.assurance`); ``months_without_plans`` counts the
     months of the window left off the chart because no plan was issued in them.
     """
 
@@ -247,7 +248,7 @@ def monthly_spc(periods: pd.DataFrame, period_end: pd.Timestamp, target: float |
                 months: int = SPC_MONTHS) -> MonthlySpc | None:
     """XmR chart of the monthly share of plans issued within 20 weeks (excluding exceptions) over the last months.
 
-    ``periods`` is ``helpers.cases.by_period(cases, "M")``; a month not finished by ``period_end`` is dropped
+    ``periods`` is ``helpers.analysis.cases.by_period(cases, "M")``; a month not finished by ``period_end`` is dropped
     (:func:`period_rates`). Of the last ``months`` months, those with no plans issued have no percentage and are
     left out (an XmR chart needs an unbroken series). Returns None when fewer than :data:`MIN_SPC_MONTHS` months
     remain: too few for process limits.
@@ -484,7 +485,7 @@ def issue_time_bands(cases: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp
                      exclude_exceptions: bool = True) -> pd.DataFrame:
     """Plans issued from ``start`` to ``end`` (inclusive) by time from request, in DfE's three bands.
 
-    Uses the cases table's ``within_20_weeks`` (the 20-week rule belongs to ``helpers.cases``) for the first band
+    Uses the cases table's ``within_20_weeks`` (the 20-week rule belongs to ``helpers.analysis.cases``) for the first band
     and ``weeks_to_issue`` > 52 for "over 52 weeks", as DfE's ``plans_issued_gt_1_year`` column. Returns ``band``,
     ``plans`` (count; child-level) and ``pct`` of the plans issued.
     """
@@ -516,7 +517,7 @@ def published_issue_time_bands(annual: pd.DataFrame, *, exclude_exceptions: bool
 def overdue_backlog(cases: pd.DataFrame, *, min_cases: int = 1) -> pd.DataFrame:
     """Open cases past the 20-week deadline at the period end, by stage, with an all-stages row last.
 
-    A case counts when it is ``open`` and its ``weeks_overdue`` (weeks past 20, from ``helpers.cases``) is above
+    A case counts when it is ``open`` and its ``weeks_overdue`` (weeks past 20, from ``helpers.analysis.cases``) is above
     zero. Percentiles use numpy's default linear interpolation. The weeks statistics of a row with fewer than
     ``min_cases`` cases are withheld (NaN): for one or two children they would describe individuals (public
     builds pass the disclosure threshold).
@@ -549,7 +550,7 @@ def year_to(period_end: pd.Timestamp) -> tuple[pd.Timestamp, pd.Timestamp]:
     return end - pd.DateOffset(months=12) + pd.Timedelta(days=1), end
 
 
-# --- sentences (numbers phrased by helpers.narrative) ------------------------------------------------------
+# --- sentences (numbers phrased by helpers.present.narrative) ------------------------------------------------------
 
 def headline(annual: pd.DataFrame) -> str:
     """The page headline from :func:`annual_series`: the LA's latest published rate, its change and England's."""
@@ -646,8 +647,8 @@ def spc_title(chart: pd.DataFrame) -> str:
     """Headline for the monthly SPC chart of the 20-week rate (higher is better): the latest month, then any
     earlier special-cause months.
 
-    ``chart`` is :func:`helpers.spc.xmr` output. The Making Data Count variation icon reads only the latest point
-    (:func:`helpers.spc.variation`), so a headline built from it alone could say "no significant change" above a
+    ``chart`` is :func:`helpers.analysis.spc.xmr` output. The Making Data Count variation icon reads only the latest point
+    (:func:`helpers.analysis.spc.variation`), so a headline built from it alone could say "no significant change" above a
     chart showing special-cause triangles. The sentence gives the latest month's reading, then for each kind of
     special cause among the earlier months (an improvement, a concern) how many months and between which, the
     earlier kind first.

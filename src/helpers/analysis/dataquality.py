@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from helpers import cases as cases_mod
-from helpers.pack.context import LA
+from helpers.analysis import cases as cases_mod
+from helpers.present.page import LA
 from helpers.sources.ees import Release
 from helpers.sources.sen2 import Sen2Tables
 
@@ -122,7 +122,7 @@ def write_full_list(quality: pd.DataFrame, name: str = "missing-values-all-colum
     """
     import html
 
-    from helpers import charts
+    from helpers.present import charts
 
     link = charts._write_csv(missing_summary(quality), charts._csv_name(name))
     if link:

@@ -24,7 +24,7 @@ Rules, with their sources:
 * **Rank intervals** by simulation (Marshall & Spiegelhalter 1998; modelling_methods.md §7.3): draw each LA's
   proportion from Beta(x + ½, n − x + ½), rank every draw, report the median rank and the 2.5-97.5 percentile
   ranks. These are pointwise intervals and somewhat anticonservative when LAs are close.
-* **Funnel plot** of every LA against England's figure (:mod:`helpers.funnel`): PHE significance labels at the
+* **Funnel plot** of every LA against England's figure (:mod:`helpers.analysis.funnel`): PHE significance labels at the
   95% and 99.8% limits, and the same labels against limits widened for the usual variation between LAs
   (Spiegelhalter 2005 additive random effects, winsorised z-scores, on the logit scale so that the limits stay
   inside 0-100% at every size: :data:`SPREAD_SCALE`). The two readings are told in one sentence
@@ -41,7 +41,8 @@ import pandas as pd
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
-from helpers import funnel, narrative
+from helpers.analysis import funnel
+from helpers.present import narrative
 
 Kind = Literal["proportion", "growth"]
 from helpers.areas import ENGLAND_CODE  # noqa: E402 - England's code is defined once
@@ -371,7 +372,7 @@ def neighbours_sentence(la_name: str, codes: list[str], names: pd.Series) -> str
             + f" and {names[codes[-1]]}.")
 
 
-#: Scale of the limits allowing for variation between councils (see :mod:`helpers.funnel`): on the arcsine scale
+#: Scale of the limits allowing for variation between councils (see :mod:`helpers.analysis.funnel`): on the arcsine scale
 #: real councils' spread of 20-week timeliness puts those limits at 0% and 100% at every size.
 SPREAD_SCALE: funnel.Scale = "logit"
 
@@ -395,8 +396,8 @@ def funnel_points(values: pd.DataFrame, year: int, baseline: float, *, la_code: 
     Returns
     -------
     :func:`la_values` columns plus ``significance`` (PHE label against the 95%/99.8% limits,
-    :func:`helpers.funnel.significance`), ``allowing_for_variation`` (the same label against the additive
-    overdispersion-adjusted limits, :func:`helpers.funnel.adjusted_limits`) and ``role`` (``la_name``,
+    :func:`helpers.analysis.funnel.significance`), ``allowing_for_variation`` (the same label against the additive
+    overdispersion-adjusted limits, :func:`helpers.analysis.funnel.adjusted_limits`) and ``role`` (``la_name``,
     :data:`NEIGHBOUR_ROLE` or :data:`OTHER_ROLE`).
     """
     points = la_values(values, year)
@@ -413,7 +414,7 @@ def funnel_lines(points: pd.DataFrame, baseline: float) -> pd.DataFrame:
     """The funnel's lines in percent at PHE's axis denominators, for drawing.
 
     Columns ``n``, ``baseline``, ``lower_95``, ``upper_95``, ``lower_998``, ``upper_998`` (Wilson limits,
-    :func:`helpers.funnel.limits`) and ``wide_lower_998``, ``wide_upper_998`` (99.8% limits allowing for the
+    :func:`helpers.analysis.funnel.limits`) and ``wide_lower_998``, ``wide_upper_998`` (99.8% limits allowing for the
     variation between LAs in ``points``, logit scale). On the logit scale the wide limits never reach 0% or
     100%; they are still left empty (NaN) if, even at the largest denominator, they come within 0.1 percentage
     points of 0% or 100% (they would then span the whole chart and no LA could be outside them).
@@ -503,7 +504,7 @@ def funnel_verdict(la_name: str, value: float, baseline: float, label: str | Non
     (chance alone), and against the limits allowing for the usual differences between councils.
 
     ``value`` is the LA's percentage, ``baseline`` England's proportion (0-1); ``label`` and ``wide`` are the LA's
-    :func:`helpers.funnel.label` readings against the plain and the wide limits; ``further`` of ``councils`` are
+    :func:`helpers.analysis.funnel.label` readings against the plain and the wide limits; ``further`` of ``councils`` are
     further from England on the same side (said when the council is "not unusual", so the reader sees why). None
     when the LA has no point.
     The sentence never says "very unlikely to be chance" and then "not unusual" as if they disagreed: the first
@@ -539,7 +540,7 @@ def funnel_verdict(la_name: str, value: float, baseline: float, label: str | Non
 
 def funnel_sentences(la_name: str, baseline: float, label: str | None, wide: str | None,
                      value: float | None = None, points: pd.DataFrame | None = None) -> list[tuple[str, str]]:
-    """What the funnel plot says about the LA, as ``(text, kind)`` for :func:`helpers.charts.say`: the single
+    """What the funnel plot says about the LA, as ``(text, kind)`` for :func:`helpers.present.charts.say`: the single
     sentence of :func:`funnel_verdict` as the headline. Empty when the LA has no point (both labels None).
 
     ``value`` (the LA's percentage) is needed for the sentence; without it the side is read from the label.
@@ -744,7 +745,7 @@ def metrics(ees: pd.DataFrame, groups: list[Group], measures: list[Measure], la_
         if m.higher_is_better is not None:
             record["higher_is_better"] = m.higher_is_better
         if m.kind == "proportion" and m.message:
-            # ranked against England and the neighbours for the front page's key messages (helpers.scorecard.gaps)
+            # ranked against England and the neighbours for the front page's key messages (helpers.analysis.scorecard.gaps)
             record["compare"] = True
             record["message"] = m.message.format(value=narrative.fmt(value, "%"))
         out[f"{m.id}_pct"] = record

@@ -16,10 +16,10 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from helpers import history
+from helpers.analysis import history
 
 if TYPE_CHECKING:
-    from helpers.pack.config import PackConfig
+    from helpers.config import PackConfig
 
 COVER_NAME = "cover-report.docx"
 
@@ -37,9 +37,9 @@ def write(pack: Path, cfg: "PackConfig", variant: str, formats: set[str] | None 
     """Write ``<pack>/cover-report.docx`` (see module docstring); return its path."""
     from docx.shared import Pt
 
-    from helpers import docx_pack
+    from helpers.present import docx_pack
     from helpers.pack.render import page_label
-    from helpers.scorecard import RAG_MEANING
+    from helpers.analysis.scorecard import RAG_MEANING
 
     label = page_label(cfg, variant)
     doc = docx_pack.new_document(f"Cover report: {cfg.title}", label)

@@ -13,7 +13,7 @@ import re
 
 import pandas as pd
 
-from helpers.pack.config import Assumption, PackConfig
+from helpers.config import Assumption, PackConfig
 
 _QUALITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 
@@ -36,7 +36,7 @@ def is_commercial(key: str, assumption: Assumption) -> bool:
 
 def name(key: str) -> str:
     """``"ep_hours_per_assessment"`` → ``"EP hours per assessment"`` (glossary abbreviations in capitals)."""
-    from helpers.glossary import TERMS
+    from helpers.present.glossary import TERMS
 
     words = [w.upper() if w.upper() in TERMS else w for w in key.split("_")]
     text = " ".join(words)

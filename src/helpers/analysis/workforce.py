@@ -30,9 +30,10 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from helpers import narrative, simulate, waitlist
+from helpers.present import narrative
+from helpers.analysis import simulate, waitlist
 from helpers.errors import InputError
-from helpers.pack.config import PackConfig
+from helpers.config import PackConfig
 
 #: Weeks in a year for converting yearly hours to weekly (the 37-hour week × 52 convention of §9.6).
 WEEKS_PER_YEAR = 52.0
@@ -406,7 +407,7 @@ def standard_scenarios(*, weeks: int, demand_per_week: float, growth_per_year: f
 
 def project(scenarios: list[Scenario], backlog: float, assumptions: EPAssumptions, *, on_time_pct: float,
             replications: int = 200, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Simulate each scenario (:func:`helpers.simulate.simulate`, weekly periods) and summarise it.
+    """Simulate each scenario (:func:`helpers.analysis.simulate.simulate`, weekly periods) and summarise it.
 
     Servers are cases in progress (:func:`service_lanes` of in-house plus locum FTE); a case takes
     ``assumptions.weeks_per_case`` weeks on average (gamma distributed with coefficient of variation
@@ -417,7 +418,7 @@ def project(scenarios: list[Scenario], backlog: float, assumptions: EPAssumption
     Returns
     -------
     weekly
-        :func:`helpers.simulate.period_summary` for each scenario, with ``scenario`` (name) and ``key``, for the
+        :func:`helpers.analysis.simulate.period_summary` for each scenario, with ``scenario`` (name) and ``key``, for the
         advice deadline and the EP part of the 20-week timetable (``within_<d>_weeks_pct`` columns).
     outcomes
         One row per scenario: ``key``, ``scenario``, ``locum_fte_mean``, ``in_house_fte_end``,
@@ -425,7 +426,7 @@ def project(scenarios: list[Scenario], backlog: float, assumptions: EPAssumption
         ``on_time_pct``% of new requests get advice within the 6 weeks / within the EP share of 20 weeks, and keep
         doing so; NaN = not within the projection), ``weeks_to_clear_backlog`` (first week from which the
         average number waiting for work to start stays at or below the target list size,
-        :func:`helpers.waitlist.target_queue_size`), ``advice_within_deadline_pct_last_year`` (requests in the
+        :func:`helpers.analysis.waitlist.target_queue_size`), ``advice_within_deadline_pct_last_year`` (requests in the
         final 52 weeks), ``waiting_end`` (waiting or being worked on at the end) and
         ``locum_cost_gbp`` (commercial: show only in ``exempt`` cells).
     """
@@ -478,8 +479,8 @@ def dfe_demand(ees: pd.DataFrame, area_code: str, assumptions: EPAssumptions) ->
     Columns ``year``, ``assessments``, ``ep_hours`` (:func:`demand_hours`) and ``fte_needed`` (:func:`fte_needed`);
     empty when the release has no assessments for ``area_code``. Published data, so available for every council.
     """
-    # Imported here, not at the top: helpers.growth loads statsmodels, which nothing else in this module needs.
-    from helpers import growth
+    # Imported here, not at the top: helpers.analysis.growth loads statsmodels, which nothing else in this module needs.
+    from helpers.analysis import growth
 
     assessments = growth.annual_series(ees, area_code, "assessments_completed")
     out = pd.DataFrame({"year": assessments.index.astype(int), "assessments": assessments.to_numpy()})
@@ -495,10 +496,10 @@ def demand_growth(ees: pd.DataFrame, area_code: str,
 
     Page 1's five-year average growth in requests (metric ``requests_cagr_5y`` of ``01_request_growth``) when it
     has one, so both pages tell the same story; otherwise the same average from the DfE release over the last five
-    years (:func:`helpers.growth.cagr`); no growth when the release has fewer than two years of requests.
+    years (:func:`helpers.analysis.growth.cagr`); no growth when the release has fewer than two years of requests.
     """
-    # Imported here, not at the top: helpers.growth loads statsmodels, which nothing else in this module needs.
-    from helpers import growth
+    # Imported here, not at the top: helpers.analysis.growth loads statsmodels, which nothing else in this module needs.
+    from helpers.analysis import growth
 
     from_01 = request_growth_metrics.get("requests_cagr_5y", {})
     if from_01.get("value") is not None:
@@ -522,8 +523,8 @@ class ServiceNow:
     within the deadline in the last 12 months and the 12 before (NaN when none was completed);
     ``fte_in_post_year_ago`` EPs in post at the last period end a year or more back (None if the return is
     shorter); ``backlog`` the estimated list (:func:`waiting_list`); ``wait_weeks`` the wait of a new request at
-    today's pace (:func:`helpers.waitlist.expected_wait_weeks`); ``target_list`` the target list size
-    (:func:`helpers.waitlist.target_queue_size`); ``needs`` :func:`locum_need` for each of :data:`CLEARING_TIMES`.
+    today's pace (:func:`helpers.analysis.waitlist.expected_wait_weeks`); ``target_list`` the target list size
+    (:func:`helpers.analysis.waitlist.target_queue_size`); ``needs`` :func:`locum_need` for each of :data:`CLEARING_TIMES`.
     """
 
     supply: pd.DataFrame
@@ -1023,7 +1024,7 @@ def assessment_rate(ees: pd.DataFrame, area_code: str, fallback: float, *,
     the front page all convert requests to assessments in one way. E.g. Kent 2022–2024: (2,710 + 2,180 + 3,197)
     ÷ (3,669 + 3,988 + 4,001) = 8,087 ÷ 11,658 = 69.4%.
     """
-    from helpers import growth
+    from helpers.analysis import growth
 
     requests = growth.annual_series(ees, area_code, "requests_received", unbroken=False)
     assessed = growth.annual_series(ees, area_code, "assessments_completed", unbroken=False)
@@ -1042,7 +1043,7 @@ def _plural(count: float, word: str) -> str:
 def next_year_demand_metric(plan: pd.DataFrame, rate: AssessmentRate, assumptions: EPAssumptions,
                             demand: pd.DataFrame) -> dict[str, dict[str, Any]]:
     """Metric ``ep_hours_next_year``: next year's assessments and EP hours if the trend continues, computed once
-    here (from :func:`helpers.growth.scenarios`, whose assessments are requests × ``rate``) and read by the EP page
+    here (from :func:`helpers.analysis.growth.scenarios`, whose assessments are requests × ``rate``) and read by the EP page
     and the front page, with the latest actual year (``demand``, :func:`dfe_demand`) in the same sentence.
     """
     trend = plan[plan["scenario"] == "Trend continues"].sort_values("year").iloc[0]

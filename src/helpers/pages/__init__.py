@@ -1,0 +1,1 @@
+"""One module per notebook: the page's wording, charts, tables and metrics."""

@@ -1,0 +1,1 @@
+"""Presentation toolkit: the page object, chart and table bundles, wording helpers, Word/xlsx writers."""
