@@ -7,12 +7,13 @@ STAMP := $(VENV)/.installed
 CONFIG ?= config/demo.yaml
 PYTEST_ARGS ?=
 
-.PHONY: help install pack check test test-fast lab bench demo-data lock clean
+.PHONY: help install pack check lint test test-fast lab bench demo-data lock clean
 
 help:
 	@echo "make pack       build the demo evidence pack into reports/demo/ (creates .venv on first use)"
 	@echo "make pack CONFIG=config/my-la.yaml   build another pack"
 	@echo "make check      validate the config and inputs without running notebooks"
+	@echo "make lint       ruff and mypy (make test runs them first)"
 	@echo "make test       run the test suite"
 	@echo "make lab        open JupyterLab on notebooks/ with the project environment"
 	@echo "make bench      time the build against the plain papermill + nbconvert loop"
@@ -32,6 +33,10 @@ pack: $(STAMP)
 
 check: $(STAMP)
 	$(VENV)/bin/evidence-pack check $(CONFIG)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check --output-format concise src tests benchmarks scripts
+	$(VENV)/bin/mypy
 
 test: $(STAMP)
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(VENV)/bin/pytest $(PYTEST_ARGS)

@@ -77,10 +77,10 @@ class CodeHistory(dict):  # type: ignore[type-arg]
     run time. The history is never changed after the release is read, so copies share it.
     """
 
-    def __deepcopy__(self, memo: dict) -> "CodeHistory":
+    def __deepcopy__(self, memo: dict) -> CodeHistory:
         return self
 
-    def __copy__(self) -> "CodeHistory":
+    def __copy__(self) -> CodeHistory:
         return self
 
 
@@ -167,7 +167,7 @@ class Areas:
         return LA(old_code=old_code, code=str(r.la_code), name=str(r.area_name), region_code=str(r.region_code),
                   region_name=str(r.region_name))
 
-    def find_la(self, la_config: "LAConfig", file: str | Path) -> LA:
+    def find_la(self, la_config: LAConfig, file: str | Path) -> LA:
         """Resolve the pack config's LA (code, old code or name); they must agree when several are given."""
         found: dict[str, str] = {}
         for key, value, finder in (("la.old_code", la_config.old_code, lambda v: v if v in self.las else None),
@@ -198,7 +198,7 @@ def _not_found(file: str | Path, key: str, value: str, options: list[str]) -> In
                       expected="an LA listed by `evidence-pack list-las`")
 
 
-def find_la(table: pd.DataFrame, la_config: "LAConfig", file: str | Path) -> LA:
+def find_la(table: pd.DataFrame, la_config: LAConfig, file: str | Path) -> LA:
     """The pack config's LA in the release table (any code it has had, its DfE number or its name)."""
     return Areas(table).find_la(la_config, file)
 

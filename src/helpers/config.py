@@ -60,7 +60,7 @@ class LAConfig(_Model):
         return v
 
     @model_validator(mode="after")
-    def _one_given(self) -> "LAConfig":
+    def _one_given(self) -> LAConfig:
         if not (self.code or self.old_code or self.name):
             raise ValueError("give the LA's code, old_code or name")
         return self

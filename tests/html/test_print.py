@@ -9,7 +9,6 @@ defines is used on a page); a hostile ``javascript:`` link in the config rendere
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 import subprocess

@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import pytest
 import yaml
 
-from helpers.present import charts
+from helpers.present import chart, style
 from helpers.pack import render
 from helpers.config import load_pack
 
@@ -163,8 +163,8 @@ def test_print_css_repeats_table_headers_and_keeps_headings_with_what_follows():
 def test_short_tables_are_kept_on_one_sheet():
     import pandas as pd
 
-    short = charts.table_html(pd.DataFrame({"a": range(3)}), "c")
-    long = charts.table_html(pd.DataFrame({"a": range(charts.KEEP_TOGETHER_ROWS + 1)}), "c")
+    short = chart.table_html(pd.DataFrame({"a": range(3)}), "c")
+    long = chart.table_html(pd.DataFrame({"a": range(chart.KEEP_TOGETHER_ROWS + 1)}), "c")
     assert 'class="data-table keep-together"' in short and 'class="data-table"' in long
 
 
@@ -202,11 +202,11 @@ def test_machine_paths_are_taken_out_of_executed_notebooks(tmp_path, demo_cfg):
 def test_spread_labels_hand_calculation():
     """Values 10, 10.5, 30 with a gap of 2: the first two overlap, so they form a block centred on their mean
     10.25, at 9.25 and 11.25; 30 stays where it is. Inside [0, 40] nothing is clamped."""
-    assert render_round(charts.spread_labels([10, 10.5, 30], 2, 0, 40)) == [9.25, 11.25, 30]
+    assert render_round(style.spread_labels([10, 10.5, 30], 2, 0, 40)) == [9.25, 11.25, 30]
     # order kept even when given unsorted; a label never leaves the axes
-    assert render_round(charts.spread_labels([39.5, 39.9, 5], 2, 0, 40)) == [37, 39, 5]
+    assert render_round(style.spread_labels([39.5, 39.9, 5], 2, 0, 40)) == [37, 39, 5]
     # three labels at one value: a block of three centred there
-    assert render_round(charts.spread_labels([20, 20, 20], 2, 0, 40)) == [18, 20, 22]
+    assert render_round(style.spread_labels([20, 20, 20], 2, 0, 40)) == [18, 20, 22]
 
 
 def render_round(values):
@@ -223,7 +223,7 @@ def test_end_labels_stay_level_with_their_own_lines_and_never_overlap():
     ax.plot(x, [40 - 2 * i for i in range(10)])
     ax.set_ylim(0, 70)
     ends = {"Northby": (2024, 58.0), "England": (2024, 58.9), "Target": (2024, 22.0)}
-    charts.label_line_ends(ax, ends)
+    style.label_line_ends(ax, ends)
     fig.canvas.draw()
     texts = {t.get_text(): t for t in ax.texts}
     centre = {k: (t.get_window_extent().y0 + t.get_window_extent().y1) / 2 for k, t in texts.items()}
@@ -248,7 +248,7 @@ def test_end_labels_accept_dates():
     fig, ax = plt.subplots()
     x = pd.date_range("2024-01-01", periods=5, freq="MS")
     ax.plot(x, [1, 2, 3, 4, 5])
-    charts.label_line_ends(ax, {"Monthly": (x[-1], 5.0)})
+    style.label_line_ends(ax, {"Monthly": (x[-1], 5.0)})
     assert ax.texts[0].get_text() == "Monthly"
     plt.close(fig)
 
@@ -258,7 +258,7 @@ def test_legends_get_an_opaque_background_so_gridlines_do_not_run_through_them()
     ax.grid(True)
     ax.plot([1, 2], [1, 2], label="a")
     ax.legend(frameon=False)
-    charts.png_bytes(fig)
+    style.png_bytes(fig)
     frame = ax.get_legend().get_frame()
     assert ax.get_legend().get_frame_on() and frame.get_facecolor()[:3] == (1.0, 1.0, 1.0)
     assert frame.get_alpha() == 1.0
@@ -301,7 +301,7 @@ def test_manifest_names_inputs_outside_the_project_by_file_name_only(tmp_path, d
     cfg = demo_cfg.model_copy(update={"inputs": demo_cfg.inputs.model_copy(update={"ees": [outside]})})
     pack = tmp_path / "pack"
     pack.mkdir()
-    manifest.write(pack, cfg, "public", [], {f"ees:{outside}": "0" * 64}, dt.datetime.now(dt.timezone.utc), {})
+    manifest.write(pack, cfg, "public", [], {f"ees:{outside}": "0" * 64}, dt.datetime.now(dt.UTC), {})
     text = (pack / "manifest.json").read_text(encoding="utf-8")
     assert str(tmp_path) not in text
     data = json.loads(text)

@@ -34,7 +34,7 @@ from helpers.analysis import growth
 from helpers.areas import CodeHistory, share_code_history
 from helpers.pack.batch import current_las
 from helpers.config import Inputs, LAConfig, PackConfig
-from helpers.present.page import PackContext
+from helpers.present.context import PackContext
 from helpers.sources import ees
 
 pytestmark = pytest.mark.real_data
@@ -117,7 +117,7 @@ def test_every_current_council_runs_every_notebook(release: ees.Release, shared_
         return PackContext(config=state["config"], artefacts=artefacts, variant=variant, notebook=notebook,
                            _cache={"ees": table})
 
-    monkeypatch.setattr("helpers.present.page.open_pack", open_pack)
+    monkeypatch.setattr("helpers.present.context.open_pack", open_pack)
     monkeypatch.setattr(ees, "load_release", lambda folder: release)
     monkeypatch.setattr(pd.DataFrame, "to_parquet", lambda self, *a, **k: None)  # the table is already in memory
     monkeypatch.setattr(charts, "_display", lambda markup: None)

@@ -25,7 +25,7 @@ def _ees() -> pd.DataFrame:
             x: float, n: float, req: float, plans: float) -> None:
         rows.append({"year": year, "geographic_level": level, "area_code": code, "area_name": name,
                      "la_code": la_code, "region_code": region, "region_name": {"E12000001": "North", "E12000002":
-                                                                               "South"}.get(region or "", None),
+                                                                               "South"}.get(region or ""),
                      "plans_issued_within_20_weeks_ex": x, "plans_issued_ex": n, "requests_received": req,
                      "requests_decided_to_assess": req * 0.6, "requests_decided_not_to_assess": req * 0.3,
                      "requests_tribunal_related": np.nan, "plans_in_place": plans})
@@ -192,7 +192,7 @@ def test_kent_against_neighbours_on_the_real_release(shared_dir: Path, ees_2025:
     import datetime as dt
 
     from helpers.config import Comparators, Inputs, LAConfig, PackConfig
-    from helpers.present.page import LA
+    from helpers.present.context import LA
     from helpers.sources import ees as ees_reader
 
     ees = ees_reader.read_release(ees_2025).table

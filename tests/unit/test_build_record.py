@@ -83,9 +83,8 @@ def test_second_build_of_a_pack_is_refused_while_the_first_holds_the_lock(tmp_pa
     reports = tmp_path / "reports"
     reports.mkdir()
     builder = Builder(root / "config" / "demo.yaml", reports=reports, progress=lambda m: None)
-    with pack_lock(reports, "demo"):
-        with pytest.raises(OutputError) as err:
-            builder.run()
+    with pack_lock(reports, "demo"), pytest.raises(OutputError) as err:
+        builder.run()
     assert "another build of this pack is running" in err.value.message
     assert str(os.getpid()) in err.value.message  # names the process holding it
     assert not (reports / "demo").exists() and not list(reports.glob(".staging-*"))

@@ -9,22 +9,22 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 from matplotlib.text import Text
 
-from helpers.present import charts
+from helpers.present import style
 
 
 def test_dollars_are_text_not_maths() -> None:
-    charts.use_style()
+    style.use_style()
     label = Text(0, 0, "Budget $2m then $3m")
     assert label._preprocess_math(label.get_text()) == ("Budget $2m then $3m", False)
 
 
 def test_maths_syntax_in_a_name_draws_without_error() -> None:
-    charts.use_style()
+    style.use_style()
     fig, ax = plt.subplots()
     ax.plot([2023, 2024], [1, 2], label="Group $\\frac{$ councils")
     ax.set_title("Costs $2m then $3m")
     ax.legend()
-    png = charts.png_bytes(fig)
+    png = style.png_bytes(fig)
     assert png.startswith(b"\x89PNG")
 
 
@@ -34,5 +34,5 @@ def test_style_keeps_maths_off_after_a_kernel_reset() -> None:
 
     matplotlib.rcdefaults()
     assert matplotlib.rcParams["text.parse_math"] is True
-    charts.use_style()
+    style.use_style()
     assert matplotlib.rcParams["text.parse_math"] is False and matplotlib.rcParams["text.usetex"] is False

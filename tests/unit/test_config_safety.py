@@ -164,7 +164,7 @@ def test_override_is_recorded_in_the_manifest_and_printed_by_the_build(tmp_path:
     cfg = load_pack(path)
     pack = tmp_path / "reports" / "t"
     pack.mkdir(parents=True)
-    manifest.write(pack, cfg, "public", [], {}, dt.datetime.now(dt.timezone.utc), {})
+    manifest.write(pack, cfg, "public", [], {}, dt.datetime.now(dt.UTC), {})
     recorded = json.loads((pack / "manifest.json").read_text(encoding="utf-8"))["config"]["disclosure"]
     assert recorded == {"threshold": 3, "threshold_override": reason}
     said: list[str] = []

@@ -97,7 +97,7 @@ def test_workbook_holds_text_not_formulas_or_links(tmp_path: Path) -> None:
 def test_show_table_writes_guarded_csv(tmp_path: Path, root: Path) -> None:
     """The CSV download of a table holds ``'=...`` (inert in Excel), and numbers as numbers."""
     from helpers.present import charts
-    from helpers.present import page as context
+    from helpers.present import context
 
     ctx = context.open_pack(root / "config" / "demo.yaml", tmp_path / "pack" / "data", "public", notebook="04_x")
     try:

@@ -57,11 +57,10 @@ def test_waiters_get_replacements_when_every_kernel_fails(tmp_path: Path) -> Non
     got: list[int] = []
 
     def failing() -> None:
-        with pytest.raises(ZeroDivisionError):
-            with pool.kernel("07_fail"):
-                inside.wait(timeout=5)
-                time.sleep(0.05)
-                1 / 0
+        with pytest.raises(ZeroDivisionError), pool.kernel("07_fail"):
+            inside.wait(timeout=5)
+            time.sleep(0.05)
+            1 / 0
 
     def waiting() -> None:
         time.sleep(0.02)  # arrives while both kernels are busy

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from matplotlib.collections import PathCollection
 
-from helpers.present import charts
+from helpers.present.style import MARKERS, PALETTE
 from helpers.analysis.benchmarks import NEIGHBOUR_ROLE, OTHER_ROLE
 from helpers.pages import benchmarks_charts as plots
 
@@ -164,11 +164,11 @@ def test_small_multiples_styles_each_group_the_same_in_every_panel() -> None:
         assert list(lines) == [LA, "England", "North"]
         for name, kind in ((LA, "la"), ("England", "england"), ("North", "region")):
             style = plots.KIND_STYLE[kind]
-            assert lines[name].get_marker() == charts.MARKERS[style]
-            assert lines[name].get_color() == charts.PALETTE[style]
+            assert lines[name].get_marker() == MARKERS[style]
+            assert lines[name].get_color() == PALETTE[style]
         assert len({line.get_marker() for line in lines.values()}) == 3  # never colour alone
-        assert lines["England"].get_color() == charts.PALETTE[0]  # as England's line on the funnel plot
-        assert lines[LA].get_color() == charts.PALETTE[2]  # as the council's diamond on the funnel plot
+        assert lines["England"].get_color() == PALETTE[0]  # as England's line on the funnel plot
+        assert lines[LA].get_color() == PALETTE[2]  # as the council's diamond on the funnel plot
         assert lines[LA].get_linewidth() > lines["England"].get_linewidth()
         assert lines["England"].get_linestyle() != lines["North"].get_linestyle()
 

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from helpers.present.charts import LINESTYLES, MARKERS
+from helpers.present.style import LINESTYLES, MARKERS
 from helpers.pages import growth_charts as growth_plots
 
 #: Four years of actual values and a three-year forecast at two levels, as helpers.analysis.growth.forecast returns.

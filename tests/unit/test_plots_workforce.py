@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from helpers.present.charts import MARKERS, PALETTE
+from helpers.present.style import MARKERS, PALETTE
 from helpers.pages import workforce_charts as plots
 from helpers.analysis.workforce import CHOICE_LABELS
 

@@ -423,7 +423,7 @@ def funnel_lines(points: pd.DataFrame, baseline: float) -> pd.DataFrame:
     lines = funnel.limits(axis, baseline)
     wide = funnel.adjusted_limits(axis, funnel.overdispersion(points["numerator"], points["denominator"],
                                                               baseline=baseline, scale=SPREAD_SCALE))
-    shown = 0.001 < wide["lower_998"].iloc[-1] and wide["upper_998"].iloc[-1] < 0.999
+    shown = wide["lower_998"].iloc[-1] > 0.001 and wide["upper_998"].iloc[-1] < 0.999
     for side in ("lower", "upper"):
         lines[f"wide_{side}_998"] = wide[f"{side}_998"] if shown else np.nan
     percent = [c for c in lines.columns if c != "n"]

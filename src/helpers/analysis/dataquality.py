@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.analysis import cases as cases_mod
-from helpers.present.page import LA
+from helpers.present.context import LA
 from helpers.sources.ees import Release
 from helpers.sources.sen2 import Sen2Tables
 
@@ -120,14 +120,12 @@ def write_full_list(quality: pd.DataFrame, name: str = "missing-values-all-colum
 
     The list runs to hundreds of rows (14 PDF pages for Kent), so the page shows :func:`missing_by_file` instead.
     """
-    import html
+    from helpers.present import context
 
-    from helpers.present import charts
-
-    link = charts._write_csv(missing_summary(quality), charts._csv_name(name))
-    if link:
-        charts._display(f'<p>Every column of every file, with its x and z counts: <a class="download" '
-                        f'href="{html.escape(link)}">download the full list (CSV)</a>.</p>')
+    ctx = context.current()
+    if ctx is not None:
+        ctx.download(missing_summary(quality), name, lead="Every column of every file, with its x and z counts: ",
+                     link_text="download the full list (CSV)")
 
 
 def missing_summary(quality: pd.DataFrame) -> pd.DataFrame:

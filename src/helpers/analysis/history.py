@@ -18,7 +18,8 @@ import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
 
 import pandas as pd
 
@@ -27,7 +28,7 @@ from helpers.present import narrative
 
 if TYPE_CHECKING:
     from helpers.config import PackConfig
-    from helpers.present.page import PackContext
+    from helpers.present.context import PackContext
     from helpers.analysis.scorecard import AreaStatus
 
 HISTORY = "history"
@@ -60,7 +61,7 @@ def record(pack: Path, period_end: dt.date) -> Path:
     return entry
 
 
-def scorecard_record(areas: Iterable["AreaStatus"], headline: str, period_end: dt.date) -> dict[str, Any]:
+def scorecard_record(areas: Iterable[AreaStatus], headline: str, period_end: dt.date) -> dict[str, Any]:
     """The front page's per-area statuses as kept in ``data/scorecard.json`` (and so in the history)."""
     from helpers.present import narrative as nv
 
@@ -70,7 +71,7 @@ def scorecard_record(areas: Iterable["AreaStatus"], headline: str, period_end: d
     return {"period_end": period_end.isoformat(), "headline": headline, "areas": rows}
 
 
-def write_scorecard(ctx: "PackContext", areas: list["AreaStatus"]) -> None:
+def write_scorecard(ctx: PackContext, areas: list[AreaStatus]) -> None:
     """Write the front page's headline and per-area statuses beside the metrics (``data/scorecard.json``).
 
     Returns nothing, so a call as a cell's last line shows nothing on the page."""
@@ -146,7 +147,7 @@ def entries(pack_dir: Path) -> list[Entry]:
     return sorted((e for e in found if e is not None), key=lambda e: e.period_end)
 
 
-def compare_folder(config: "PackConfig") -> Path | None:
+def compare_folder(config: PackConfig) -> Path | None:
     """The config's ``compare_with`` folder resolved against the project root, or None."""
     value = getattr(config, "compare_with", None)
     if not value:
@@ -203,14 +204,14 @@ def _shown(value: float | None, unit: str | None, threshold: int | None) -> tupl
     return (disclosure.primary_label(threshold) if small else narrative.fmt(value, unit)), small  # type: ignore[arg-type]
 
 
-def movements(areas: Iterable["AreaStatus"], config: "PackConfig", before: Entry,
+def movements(areas: Iterable[AreaStatus], config: PackConfig, before: Entry,
               threshold: int | None = None) -> list[Movement]:
     """Each scorecard area's previous value (from the earlier pack's metrics), latest value, change and status."""
     rows = [{"id": a.id, "measure": a.measure, "unit": a.unit, "latest": a.latest, "rag": a.rag} for a in areas]
     return movements_from_rows(rows, config, before, threshold)
 
 
-def movements_from_rows(rows: Iterable[dict[str, Any]], config: "PackConfig", before: Entry,
+def movements_from_rows(rows: Iterable[dict[str, Any]], config: PackConfig, before: Entry,
                         threshold: int | None = None) -> list[Movement]:
     """:func:`movements` from ``scorecard.json`` rows (id, measure, unit, latest, rag), for the cover report."""
     from helpers.analysis.scorecard import lookup
@@ -284,7 +285,7 @@ class Since:
     moves: list[Movement]
 
 
-def since_last_pack(ctx: "PackContext", areas: list["AreaStatus"], threshold: int | None = None) -> Since:
+def since_last_pack(ctx: PackContext, areas: list[AreaStatus], threshold: int | None = None) -> Since:
     """Compare this pack's scorecard with the previous pack (see module docstring)."""
     before = previous(ctx.pack_dir, ctx.config.period_end, compare_folder(ctx.config))
     moves = movements(areas, ctx.config, before, threshold) if before is not None else []

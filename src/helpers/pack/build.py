@@ -34,7 +34,8 @@ import shutil
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Iterator
+from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable, Iterator
 
 from helpers.errors import BuildError, InputError, NotebookInputError, OutputError, unwritable
 from helpers.config import PackConfig, check_disclosure, input_files, load_pack
@@ -331,9 +332,9 @@ class Builder:
 
     def __init__(self, config: str | Path, *, variant: str | None = None, only: list[str] | None = None,
                  jobs: int | None = None, force: bool = False, pdf: bool = True,
-                 reports: Path | None = None, progress: Progress = print, kernels: "KernelPool | None" = None,
+                 reports: Path | None = None, progress: Progress = print, kernels: KernelPool | None = None,
                  notebook_parameters: dict[str, dict[str, str]] | None = None,
-                 formats: "Iterable[str] | None" = None) -> None:
+                 formats: Iterable[str] | None = None) -> None:
         from helpers.pack.outputs import parse_formats
 
         self.formats = parse_formats(formats)
@@ -389,7 +390,7 @@ class Builder:
         from helpers.pack import manifest, outputs, render
 
         t0 = time.perf_counter()
-        started = dt.datetime.now(dt.timezone.utc)
+        started = dt.datetime.now(dt.UTC)
         if self.disclosure_warning:
             self.progress(self.disclosure_warning)
         _clean_stale(self.reports, self.pack_dir.name)
@@ -458,7 +459,7 @@ class Builder:
     def _task(self, name: str) -> Task:
         return next(t for t in self.tasks if t.name == name)
 
-    def _execute(self, task: Task, staging: Path, pool: "KernelPool") -> float:
+    def _execute(self, task: Task, staging: Path, pool: KernelPool) -> float:
         import papermill as pm
 
         with pool.kernel(task.name) as (km, kc):
@@ -487,7 +488,7 @@ class Builder:
             kernels.shutdown()
 
     def _schedule(self, staging: Path, to_execute: set[str], to_render: set[str], result: BuildResult,
-                  kernels: "KernelPool") -> None:
+                  kernels: KernelPool) -> None:
         from helpers.pack import render
 
         pending = {t.name: t for t in self.tasks}

@@ -11,7 +11,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Sequence
+from collections.abc import Sequence
 
 from helpers.errors import BuildError, InputError
 from helpers.config import VARIANTS

@@ -18,10 +18,10 @@ import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from collections.abc import Iterator
 
 from queue import Empty
-from typing import Callable
+from collections.abc import Callable
 
 from jupyter_client import KernelManager
 from jupyter_client.blocking import BlockingKernelClient
@@ -35,17 +35,17 @@ import pandas, numpy, scipy.stats, matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot
 import statsmodels.api
-import helpers.present.charts, helpers.present.page
+import helpers.present.page, helpers.present.charts, helpers.present.context
 """
 
 RESET = """
 %reset -f
 import os as _os, matplotlib as _mpl, matplotlib.pyplot as _plt
 _plt.close("all"); _mpl.rcdefaults()
-import helpers.present.charts as _charts, helpers.present.page as _context
-_charts.use_style(); _context._CURRENT = None
+import helpers.present.context as _context
+_context._CURRENT = None
 _os.chdir({cwd!r})
-del _os, _mpl, _plt, _charts, _context
+del _os, _mpl, _plt, _context
 """
 
 

@@ -10,7 +10,7 @@ import platform
 import subprocess
 import sys
 from pathlib import Path
-from typing import Iterable
+from collections.abc import Iterable
 
 from helpers import __version__
 from helpers.config import PackConfig
@@ -79,7 +79,7 @@ def write(pack: Path, cfg: PackConfig, variant: str, tasks: Iterable, inputs: di
         "python": sys.version.split()[0],
         "platform": platform.platform(),
         "started": started.isoformat(timespec="seconds"),
-        "finished": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "finished": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "notebook_seconds": {**previous, **durations},
         "executed_this_build": sorted(durations),
     }

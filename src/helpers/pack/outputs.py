@@ -8,7 +8,7 @@ reads them), and ``index.html`` is the pack. The default writes every format tha
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from helpers.errors import InputError
 

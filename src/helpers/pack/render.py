@@ -17,7 +17,8 @@ import shutil
 import subprocess
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
 
 from helpers import __version__
 from helpers.errors import BuildError
@@ -151,7 +152,7 @@ def page_resources(cfg: PackConfig, variant: str, tasks: Iterable, current: str,
         "not_for_publication": variant != "public",
         "la_name": la_name, "period_end": cfg.period_end.strftime("%d %B %Y").lstrip("0"),
         "nav": nav_items(tasks, current), "css": _css(), "code_version": _code_version(cfg.root),
-        "built": dt.datetime.now(dt.timezone.utc).strftime("%d %B %Y %H:%M UTC"),
+        "built": dt.datetime.now(dt.UTC).strftime("%d %B %Y %H:%M UTC"),
         "sources": _sources(cfg), "config_name": cfg.source_path.name if cfg.source_path else "",
         "workbook_href": "downloads/all-tables.xlsx", "pdf_href": "pack.pdf" if pdf else None,
     }
@@ -168,7 +169,7 @@ def _exporter(variant: str):
     return exporter
 
 
-def prepare(nb: "nbformat.NotebookNode", variant: str) -> tuple["nbformat.NotebookNode", list[str]]:
+def prepare(nb: nbformat.NotebookNode, variant: str) -> tuple[nbformat.NotebookNode, list[str]]:
     """Copy of ``nb`` for a variant: drop removed/exempt cells and error/stderr noise; list exempt downloads."""
     import nbformat
 
@@ -231,7 +232,7 @@ def machine_paths(pack: Path, cfg: PackConfig) -> list[tuple[str, str]]:
     return sorted(seen.items(), key=lambda kv: -len(kv[0]))
 
 
-def without_machine_paths(nb: "nbformat.NotebookNode", paths: list[tuple[str, str]]) -> "nbformat.NotebookNode":
+def without_machine_paths(nb: nbformat.NotebookNode, paths: list[tuple[str, str]]) -> nbformat.NotebookNode:
     """Copy of ``nb`` with every absolute build path (papermill's metadata, the injected parameters, warnings
     in outputs) made relative, so a published notebook names no machine folder or user."""
     import nbformat
@@ -287,7 +288,7 @@ def safe_links(body: str, pages: Iterable[str]) -> str:
     return _A_TAG.sub(fix, body)
 
 
-def _without_exempt(nb: "nbformat.NotebookNode") -> "nbformat.NotebookNode":
+def _without_exempt(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
     nb = copy.deepcopy(nb)
     nb.cells = [c for c in nb.cells if EXEMPT_TAG not in c.get("metadata", {}).get("tags", [])]
     return nb

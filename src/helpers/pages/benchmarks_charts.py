@@ -13,7 +13,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from helpers.present import charts, narrative
+from helpers.present import narrative
+from helpers.present.style import LINESTYLES, MARKERS, PALETTE
 from helpers.analysis.benchmarks import NEIGHBOUR_ROLE, OTHER_ROLE
 
 #: Palette / marker / dash index per comparator kind, the same on every chart of the page.
@@ -61,20 +62,20 @@ def funnel_plot(points: pd.DataFrame, lines: pd.DataFrame, *, la_name: str, base
     """
     fig, ax = plt.subplots(figsize=(9.5, 6))
     styles = {OTHER_ROLE: {"s": 16, "marker": "o", "color": _GREY, "zorder": 2},
-              NEIGHBOUR_ROLE: {"s": 48, "marker": "^", "color": charts.PALETTE[1], "edgecolor": _INK, "zorder": 3},
-              la_name: {"s": 110, "marker": "D", "color": charts.PALETTE[2], "edgecolor": _INK, "zorder": 4}}
+              NEIGHBOUR_ROLE: {"s": 48, "marker": "^", "color": PALETTE[1], "edgecolor": _INK, "zorder": 3},
+              la_name: {"s": 110, "marker": "D", "color": PALETTE[2], "edgecolor": _INK, "zorder": 4}}
     for role, style in styles.items():
         shown = points[points["role"] == role]
         ax.scatter(shown["denominator"], shown["value"], label=role, **style)
     axis = lines["n"].to_numpy()
-    ax.plot(axis, lines["baseline"], color=charts.PALETTE[0], lw=1.6)
+    ax.plot(axis, lines["baseline"], color=PALETTE[0], lw=1.6)
     for level, style in [("95", {"ls": "--", "lw": 1.1}), ("998", {"ls": ":", "lw": 1.5})]:
         for side in ("lower", "upper"):
-            ax.plot(axis, lines[f"{side}_{level}"], color=charts.PALETTE[0], **style)
+            ax.plot(axis, lines[f"{side}_{level}"], color=PALETTE[0], **style)
     wide = bool(lines["wide_lower_998"].notna().any())
     if wide:
         for side in ("lower", "upper"):
-            ax.plot(axis, lines[f"wide_{side}_998"], ls="-.", color=charts.PALETTE[3], lw=1.3)
+            ax.plot(axis, lines[f"wide_{side}_998"], ls="-.", color=PALETTE[3], lw=1.3)
     lo_x, hi_x = points["denominator"].min() * 0.7, axis[-1]
     # Name the limit lines where they are far apart: halfway along the (log) axis.
     at = int(np.argmin(np.abs(np.log(axis) - (0.5 * np.log(lo_x) + 0.5 * np.log(hi_x)))))
@@ -128,8 +129,8 @@ def small_multiples(trends: pd.DataFrame, panels: dict[str, str], *, y_label: st
         for name, kind in groups:
             line = panel[panel["group"] == name].dropna(subset=["value"])
             style = KIND_STYLE[kind]
-            ax.plot(line["year"], line["value"], label=name, color=charts.PALETTE[style],
-                    marker=charts.MARKERS[style], ls=charts.LINESTYLES[style], lw=2.4 if kind == "la" else 1.5, ms=6)
+            ax.plot(line["year"], line["value"], label=name, color=PALETTE[style],
+                    marker=MARKERS[style], ls=LINESTYLES[style], lw=2.4 if kind == "la" else 1.5, ms=6)
         ax.set_title(title, fontsize=11, loc="left")
         ax.set_ylabel(y_label)
         ax.xaxis.set_major_locator(MaxNLocator(nbins=5, integer=True))

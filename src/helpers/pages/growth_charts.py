@@ -2,7 +2,7 @@
 
 Each builder takes tidy frames from :mod:`helpers.analysis.growth` and returns a Matplotlib ``Figure`` (no display, no I/O);
 the notebook passes it to :func:`helpers.present.charts.show_chart`. Series differ by marker and line style as well as
-colour, and lines are labelled directly (:func:`helpers.present.charts.label_line_ends`), so colour is never the only cue.
+colour, and lines are labelled directly (:func:`helpers.present.style.label_line_ends`), so colour is never the only cue.
 The ``*_alt`` functions describe each picture for screen readers.
 """
 
@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from helpers.present import narrative
-from helpers.present.charts import LINESTYLES, MARKERS, PALETTE, label_line_ends
+from helpers.present.style import LINESTYLES, MARKERS, PALETTE, label_line_ends
 from helpers.analysis.growth import likely_range
 
 #: Likely-range bands, widest first so the narrower band is drawn on top: (level, opacity, hatch).

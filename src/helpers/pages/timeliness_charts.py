@@ -3,7 +3,7 @@
 Each function takes the tidy frames :mod:`helpers.analysis.timeliness` and :mod:`helpers.analysis.spc` return and gives back a
 Matplotlib ``Figure``: no display, no files. The notebook passes the figure to ``charts.show_chart`` with the title,
 alt text and data table, whose sentences live in :mod:`helpers.analysis.timeliness`. Series are told apart by marker, line
-style or hatching as well as colour, and labelled directly at their ends (``charts.label_line_ends``).
+style or hatching as well as colour, and labelled directly at their ends (``style.label_line_ends``).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from helpers.present import narrative
-from helpers.present.charts import LINESTYLES, MARKERS, PALETTE, label_line_ends
+from helpers.present.style import LINESTYLES, MARKERS, PALETTE, label_line_ends
 from helpers.analysis.timeliness import BANDS
 
 #: Axis label of every chart of the 20-week rate.

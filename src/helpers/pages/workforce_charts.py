@@ -3,7 +3,7 @@
 Each function takes the tidy frames :mod:`helpers.analysis.workforce` returns and gives back a Matplotlib ``Figure``: no
 display, no files. The notebook passes the figure to ``charts.show_chart`` with the title, alt text and data table,
 whose sentences live in :mod:`helpers.analysis.workforce`. Lines are told apart by marker and line style as well as colour
-and labelled directly at their ends (``charts.label_line_ends``); bars are hatched and carry their values.
+and labelled directly at their ends (``style.label_line_ends``); bars are hatched and carry their values.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from helpers.present.charts import LINESTYLES, MARKERS, PALETTE, label_line_ends
+from helpers.present.style import LINESTYLES, MARKERS, PALETTE, label_line_ends
 from helpers.analysis.workforce import CHOICE_LABELS
 
 #: Lines of the supply-and-demand chart: direct label → column of :func:`helpers.analysis.workforce.service_now`'s supply.

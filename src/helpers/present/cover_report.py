@@ -33,7 +33,7 @@ def _scorecard(pack: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {"headline": "", "areas": data}
 
 
-def write(pack: Path, cfg: "PackConfig", variant: str, formats: set[str] | None = None) -> Path:
+def write(pack: Path, cfg: PackConfig, variant: str, formats: set[str] | None = None) -> Path:
     """Write ``<pack>/cover-report.docx`` (see module docstring); return its path."""
     from docx.shared import Pt
 
@@ -130,5 +130,5 @@ def write(pack: Path, cfg: "PackConfig", variant: str, formats: set[str] | None 
     return out
 
 
-def _threshold(cfg: "PackConfig", variant: str) -> int | None:
+def _threshold(cfg: PackConfig, variant: str) -> int | None:
     return cfg.disclosure.threshold if variant in ("public", "restricted") else None

@@ -20,7 +20,8 @@ import datetime as dt
 import io
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING
+from collections.abc import Iterable
 
 if TYPE_CHECKING:
     from docx.document import Document as DocumentObject
@@ -32,7 +33,7 @@ if TYPE_CHECKING:
 
 DOCX_NAME = "pack.docx"
 #: Fixed document dates, so the same pack gives the same core properties (the build time is in the text).
-_CREATED = dt.datetime(2000, 1, 1, tzinfo=dt.timezone.utc)
+_CREATED = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 _SKIP = {"script", "style", "details", "nav", "button", "svg", "noscript", "template", "input", "header", "footer"}
 _INLINE = {"a", "abbr", "b", "strong", "i", "em", "code", "span", "small", "sup", "sub", "br", "time", "mark",
            "kbd", "samp", "var", "q", "cite", "dfn", "u", "s"}
@@ -60,7 +61,7 @@ def page_order(pack: Path, tasks: Iterable) -> list[Path]:
 # --- low-level Word helpers ----------------------------------------------------------------------------------
 
 
-def new_document(title: str, label: str) -> "DocumentObject":
+def new_document(title: str, label: str) -> DocumentObject:
     """An A4 document with fixed metadata and readable base styles."""
     from docx import Document
     from docx.shared import Cm, Pt
@@ -84,7 +85,7 @@ def new_document(title: str, label: str) -> "DocumentObject":
     return doc
 
 
-def _set_language(doc: "DocumentObject") -> None:
+def _set_language(doc: DocumentObject) -> None:
     """British English as the document's default language (spell-check and screen-reader voice)."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
@@ -103,7 +104,7 @@ def _set_language(doc: "DocumentObject") -> None:
     lang.set(qn("w:val"), "en-GB")
 
 
-def label_sections(doc: "DocumentObject", label: str, title: str) -> None:
+def label_sections(doc: DocumentObject, label: str, title: str) -> None:
     """Put the label (and the pack title) in the header of EVERY section, and page numbers in every footer."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
@@ -127,7 +128,7 @@ def label_sections(doc: "DocumentObject", label: str, title: str) -> None:
         _field(fpara, "PAGE")
 
 
-def _field(paragraph: "Paragraph", code: str) -> None:
+def _field(paragraph: Paragraph, code: str) -> None:
     """A simple Word field (e.g. the page number) at the end of ``paragraph``."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
@@ -145,7 +146,7 @@ def _field(paragraph: "Paragraph", code: str) -> None:
     run._r.addnext(fld)
 
 
-def add_hyperlink(paragraph: "Paragraph", text: str, url: str) -> None:
+def add_hyperlink(paragraph: Paragraph, text: str, url: str) -> None:
     """A real hyperlink (blue, underlined) to ``url`` (relative links open files beside the document)."""
     from docx.opc.constants import RELATIONSHIP_TYPE as RT
     from docx.oxml import OxmlElement
@@ -171,7 +172,7 @@ def add_hyperlink(paragraph: "Paragraph", text: str, url: str) -> None:
     paragraph._p.append(link)
 
 
-def mark_header_row(table: "Table") -> None:
+def mark_header_row(table: Table) -> None:
     """Mark the first row as a header row that repeats at the top of every page (``w:tblHeader``)."""
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
@@ -194,7 +195,7 @@ def _shade(cell, fill: str) -> None:
     cell._tc.get_or_add_tcPr().append(shd)
 
 
-def set_widths(table: "Table", widths_cm: list[float]) -> None:
+def set_widths(table: Table, widths_cm: list[float]) -> None:
     """Fixed column widths (grid and every cell: Word reads the cells, LibreOffice the grid)."""
     from docx.oxml.ns import qn
     from docx.shared import Cm
@@ -221,9 +222,9 @@ def column_widths(header: list[str], rows: list[list[str]], total_cm: float) -> 
     return widths
 
 
-def add_table(doc: "DocumentObject", header: list[str], rows: list[list[str]], caption: str | None = None,
+def add_table(doc: DocumentObject, header: list[str], rows: list[list[str]], caption: str | None = None,
               font_pt: float | None = None, numeric: list[bool] | None = None,
-              widths_cm: list[float] | None = None) -> "Table":
+              widths_cm: list[float] | None = None) -> Table:
     """A Word table: caption paragraph, bold shaded header row that repeats on each page, grid borders."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt
@@ -260,7 +261,7 @@ def add_table(doc: "DocumentObject", header: list[str], rows: list[list[str]], c
     return table
 
 
-def add_picture(doc: "DocumentObject", png: bytes, alt: str, width_cm: float) -> None:
+def add_picture(doc: DocumentObject, png: bytes, alt: str, width_cm: float) -> None:
     """A chart image with its alt text in ``docPr/@descr`` (what Word's Alt Text pane and screen readers read)."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Cm
@@ -276,11 +277,11 @@ def add_picture(doc: "DocumentObject", png: bytes, alt: str, width_cm: float) ->
 # --- HTML to Word -------------------------------------------------------------------------------------------
 
 
-def _text(el: "HtmlElement") -> str:
+def _text(el: HtmlElement) -> str:
     return re.sub(r"\s+", " ", el.text_content()).strip()
 
 
-def _inline(paragraph: "Paragraph", el: "HtmlElement", *, bold: bool = False, italic: bool = False,
+def _inline(paragraph: Paragraph, el: HtmlElement, *, bold: bool = False, italic: bool = False,
             mono: bool = False, first: list[bool] | None = None) -> None:
     """Append ``el``'s text and inline children to ``paragraph`` as runs (bold/italic/code kept)."""
     first = first if first is not None else [True]
@@ -319,12 +320,12 @@ def _inline(paragraph: "Paragraph", el: "HtmlElement", *, bold: bool = False, it
 class _Writer:
     """Walks a page's ``<main>`` and writes Word paragraphs, headings, lists, figures and tables."""
 
-    def __init__(self, doc: "DocumentObject", width_cm: float) -> None:
+    def __init__(self, doc: DocumentObject, width_cm: float) -> None:
         self.doc = doc
         self.width_cm = width_cm
         self.images = 0
 
-    def block(self, el: "HtmlElement", list_level: int = 0) -> None:
+    def block(self, el: HtmlElement, list_level: int = 0) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
         classes = set((el.get("class") or "").split())
         if not tag or tag in _SKIP or "visually-hidden" in classes:
@@ -372,7 +373,7 @@ class _Writer:
             if (child.tail or "").strip():
                 self.doc.add_paragraph(re.sub(r"\s+", " ", child.tail).strip())
 
-    def paragraph(self, el: "HtmlElement", classes: set[str]) -> None:
+    def paragraph(self, el: HtmlElement, classes: set[str]) -> None:
         from docx.shared import Pt
 
         if not _text(el) and not el.findall(".//img"):
@@ -387,7 +388,7 @@ class _Writer:
         for img in el.iter("img"):
             self.image(img)
 
-    def list_item(self, li: "HtmlElement", kind: str, level: int) -> None:
+    def list_item(self, li: HtmlElement, kind: str, level: int) -> None:
         style = ("List Bullet" if kind == "ul" else "List Number") + (f" {level + 1}" if 0 < level < 3 else "")
         para = self.doc.add_paragraph(style=style)
         nested = [c for c in li if getattr(c, "tag", None) in ("ul", "ol", "table", "figure", "p", "div")]
@@ -412,7 +413,7 @@ class _Writer:
             else:
                 self.block(c, level + 1)
 
-    def definitions(self, el: "HtmlElement") -> None:
+    def definitions(self, el: HtmlElement) -> None:
         para = None
         for child in el:
             if child.tag == "dt":
@@ -425,7 +426,7 @@ class _Writer:
                 para.paragraph_format.left_indent = 360000  # 1 cm in EMU
                 _inline(para, child)
 
-    def figure(self, el: "HtmlElement") -> None:
+    def figure(self, el: HtmlElement) -> None:
         from docx.shared import Pt
 
         caption = el.find(".//figcaption")
@@ -445,7 +446,7 @@ class _Writer:
             else:
                 self.table(child)
 
-    def image(self, img: "HtmlElement") -> None:
+    def image(self, img: HtmlElement) -> None:
         src = img.get("src") or ""
         match = re.match(r"data:image/png;base64,(.*)", src, flags=re.S)
         if not match:
@@ -454,7 +455,7 @@ class _Writer:
         add_picture(self.doc, base64.b64decode(match.group(1)), alt, self.width_cm)
         self.images += 1
 
-    def table(self, el: "HtmlElement") -> None:
+    def table(self, el: HtmlElement) -> None:
         if any(anc.tag == "details" for anc in el.iterancestors()):
             return
         caption_el = el.find("caption")
@@ -502,7 +503,7 @@ class _Writer:
         section.page_width, section.page_height = (long_, short) if landscape else (short, long_)
 
 
-def _main(path: Path) -> "HtmlElement | None":
+def _main(path: Path) -> HtmlElement | None:
     import lxml.html
 
     tree = lxml.html.fromstring(path.read_bytes())
@@ -522,7 +523,7 @@ def provenance_line(pack: Path) -> str:
     return _text(paras[0]) if paras else ""
 
 
-def write(pack: Path, cfg: "PackConfig", variant: str, tasks: Iterable, out: Path | None = None) -> Path:
+def write(pack: Path, cfg: PackConfig, variant: str, tasks: Iterable, out: Path | None = None) -> Path:
     """Write ``<pack>/pack.docx`` from the rendered pages (see module docstring); return its path."""
     from docx.enum.section import WD_ORIENT, WD_SECTION
     from docx.shared import Cm, Pt

@@ -1,30 +1,45 @@
-"""What a notebook sees of the pack: config, the LA, validated tables, and where to write metrics.
+"""The page object a notebook opens in its first cell: the pack's config, its council, its tables, and the one way
+to show a chart or table and to publish metrics.
 
-Every notebook's first code cell after ``parameters`` calls :func:`open_pack`, which validates the parameters and
-the config and fails with one clear message. Child-level SEN2 data is read into memory only (never written into
-the pack folder); notebooks write aggregates and metrics.
+``page = open_page(pack_config, artefacts, variant, notebook="02_timeliness")`` validates the parameters and the
+config (one clear :class:`~helpers.errors.InputError` on a bad value) and applies the chart style. Everything a
+page emits goes through the object: ``page.show(chart)`` suppresses small child-level counts where the build does,
+writes the CSV download and records which columns were child-level; ``page.write_metrics`` validates every
+record. Nothing lives in module globals except the in-memory SEN2 parse below, which is keyed by the file.
+
+Child-level SEN2 data is read into memory only (never written into the pack folder).
 """
 
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
+from IPython.display import HTML, display
 
-from helpers.areas import LA, share_code_history  # LA: the pack's LA type, re-exported
-from helpers.errors import InputError
+from helpers.analysis import cases as case_table
+from helpers.analysis import disclosure
+from helpers.areas import LA, find_la, share_code_history
 from helpers.config import VARIANTS, PackConfig, load_pack
-
-_CURRENT: "PackContext | None" = None
+from helpers.errors import InputError
+from helpers.metrics import Metric, from_record
+from helpers.present import chart as bundles
+from helpers.present.spreadsheet import csv_safe
+from helpers.present.style import png_bytes, use_style
+from helpers.sources import sen2
+from helpers.sources import workforce as workforce_source
 
 
 @dataclass
-class PackContext:
-    """Handle passed around a notebook; see :func:`open_pack`."""
+class Page:
+    """One notebook's view of the pack; see :func:`open_page`."""
 
     config: PackConfig
     artefacts: Path
@@ -32,6 +47,7 @@ class PackContext:
     notebook: str
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
+    # --- what kind of build -------------------------------------------------------------------------------------
     @property
     def public(self) -> bool:
         """True for the public build: small child-level counts suppressed, exempt cells removed."""
@@ -41,6 +57,11 @@ class PackContext:
     def suppress_small_counts(self) -> bool:
         """True where small child-level counts are suppressed: public and restricted builds (not reviewer)."""
         return self.variant in ("public", "restricted")
+
+    @property
+    def hide_below(self) -> int:
+        """Smallest child-level count shown: the disclosure threshold where the build suppresses, else 1."""
+        return self.config.disclosure.threshold if self.suppress_small_counts else 1
 
     @property
     def pack_dir(self) -> Path:
@@ -53,6 +74,7 @@ class PackContext:
         path.mkdir(parents=True, exist_ok=True)
         return path
 
+    # --- inputs -------------------------------------------------------------------------------------------------
     def table(self, name: str) -> pd.DataFrame:
         """A validated table written by ``00_data_quality`` (``<artefacts>/<name>.parquet``)."""
         if name not in self._cache:
@@ -60,17 +82,17 @@ class PackContext:
             if not path.exists():
                 raise InputError(path, "table not found; run 00_data_quality first (evidence-pack build does this)")
             self._cache[name] = share_code_history(pd.read_parquet(path))  # cheap copies (helpers.areas)
-        return self._cache[name].copy()
+        frame: pd.DataFrame = self._cache[name]
+        return frame.copy()
 
     @property
     def ees(self) -> pd.DataFrame:
-        """The DfE release as one wide table (see helpers.sources.ees.read_release)."""
+        """The DfE release as one wide table (see :func:`helpers.sources.ees.read_release`)."""
         return self.table("ees")
 
     @cached_property
     def la(self) -> LA:
-        from helpers.areas import find_la
-
+        """The pack's council, found in the release by the config's code, old code or name."""
         return find_la(self.ees, self.config.la, file=self.config.source_path or "config")
 
     def cases(self) -> pd.DataFrame | None:
@@ -78,68 +100,127 @@ class PackContext:
         if self.config.inputs.sen2 is None:
             return None
         if "cases" not in self._cache:
-            self._cache["sen2"], self._cache["cases"] = _local_cases(Path(self.config.inputs.sen2),
-                                                                     self.config.period_end)
-        return self._cache["cases"].copy()
+            self._cache["sen2"], self._cache["cases"] = local_cases(Path(self.config.inputs.sen2),
+                                                                    self.config.period_end)
+        frame: pd.DataFrame = self._cache["cases"]
+        return frame.copy()
 
-    def sen2_tables(self) -> Any:
+    def sen2_tables(self) -> sen2.Sen2Tables | None:
         """The validated SEN2 tables (persons, requests, ...); None when not configured."""
         if self.cases() is None:
             return None
-        return self._cache["sen2"]
+        tables: sen2.Sen2Tables = self._cache["sen2"]
+        return tables
 
     def workforce(self) -> pd.DataFrame | None:
         """EP workforce table from the staffing template; None when not configured."""
         if self.config.inputs.workforce is None:
             return None
         if "workforce" not in self._cache:
-            from helpers.sources import workforce
+            self._cache["workforce"] = workforce_source.read(self.config.inputs.workforce)
+        frame: pd.DataFrame = self._cache["workforce"]
+        return frame.copy()
 
-            self._cache["workforce"] = workforce.read(self.config.inputs.workforce)
-        return self._cache["workforce"].copy()
+    # --- outputs ------------------------------------------------------------------------------------------------
+    def show(self, item: bundles.Chart | bundles.Table) -> None:
+        """Emit a chart or table: suppressed where the build suppresses, with its CSV download and data table.
 
-    def write_metrics(self, metrics: dict[str, Any]) -> None:
+        An empty table is shown as one sentence ("<caption>: none.") with no download. Returns nothing, so a call
+        as a cell's last line shows the output once.
+        """
+        if isinstance(item, bundles.Table) and item.data.empty:
+            _emit(bundles.empty_table_html(item.caption))
+            return
+        label = item.title if isinstance(item, bundles.Chart) else item.caption
+        file = f"{self.notebook}-{bundles.slug(item.name or label)}.csv"
+        shown = self._suppressed(item.data, item.child_level_counts, item.derived, file)
+        csv_safe(shown).to_csv(self.downloads / file, index=False, lineterminator="\n")
+        link = f"downloads/{file}"
+        if isinstance(item, bundles.Chart):
+            _emit(bundles.figure_html(item, png_bytes(item.figure), shown, link))
+        else:
+            _emit(bundles.table_html(shown, item.caption, row_header=item.row_header, link=link))
+
+    def download(self, data: pd.DataFrame, name: str, *, lead: str, link_text: str) -> None:
+        """Write ``data`` as a CSV download (published figures only: no suppression) and link it in one sentence,
+        ``lead`` followed by the link (for lists too long to show on the page)."""
+        file = f"{self.notebook}-{bundles.slug(name)}.csv"
+        csv_safe(data).to_csv(self.downloads / file, index=False, lineterminator="\n")
+        _emit(bundles.link_paragraph_html(lead, f"downloads/{file}", link_text))
+
+    def say(self, text: str, *, kind: str = "text") -> None:
+        """Emit a generated plain-English paragraph (escaped); ``kind="headline"`` for the page headline."""
+        _emit(bundles.paragraph_html(text, kind))
+
+    def say_list(self, items: Iterable[str]) -> None:
+        """Emit generated sentences as a bulleted list (escaped)."""
+        _emit(bundles.list_html(list(items)))
+
+    def write_metrics(self, metrics: Mapping[str, Metric]) -> None:
         """Write this notebook's headline metrics to ``metrics_<notebook>.json`` for the front page."""
+        for key, metric in metrics.items():
+            if not isinstance(metric, Metric):
+                raise TypeError(f"metric {key!r} of {self.notebook} is a {type(metric).__name__}, not a Metric")
+        records = {key: metric.record() for key, metric in metrics.items()}
         path = self.artefacts / f"metrics_{self.notebook}.json"
-        path.write_text(json.dumps(_jsonable(metrics), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        path.write_text(json.dumps(jsonable(records), indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
-    def metrics(self) -> dict[str, dict[str, Any]]:
-        """Every notebook's metrics found in the artefacts folder, keyed by notebook name."""
-        out = {}
+    def metrics(self) -> dict[str, dict[str, Metric]]:
+        """Every notebook's metrics found in the artefacts folder, keyed by notebook name then metric id."""
+        out: dict[str, dict[str, Metric]] = {}
         for path in sorted(self.artefacts.glob("metrics_*.json")):
-            out[path.stem.removeprefix("metrics_")] = json.loads(path.read_text(encoding="utf-8"))
+            records = json.loads(path.read_text(encoding="utf-8"))
+            try:
+                out[path.stem.removeprefix("metrics_")] = {k: from_record(r) for k, r in records.items()}
+            except (ValueError, AttributeError) as exc:
+                raise InputError(path, f"not a valid metrics file ({exc})") from None
         return out
+
+    def _suppressed(self, data: pd.DataFrame, counts: tuple[str, ...], derived: Mapping[str, tuple[str, str]],
+                    file: str) -> pd.DataFrame:
+        """Apply small-number suppression where the build suppresses, and record which columns were child-level.
+
+        The record (``<artefacts>/disclosure_<notebook>.json``: CSV file → columns) lets the privacy tests check
+        every published child-level count against the threshold.
+        """
+        if not counts:
+            return data
+        record = self.artefacts / f"disclosure_{self.notebook}.json"
+        known = json.loads(record.read_text(encoding="utf-8")) if record.exists() else {}
+        known[file] = sorted(set(counts) | set(derived))
+        record.write_text(json.dumps(known, indent=1, sort_keys=True), encoding="utf-8")
+        if not self.suppress_small_counts:
+            return data
+        return disclosure.suppress(data, list(counts), threshold=self.config.disclosure.threshold,
+                                   derived=dict(derived) or None)
+
+
+def _emit(markup: str) -> None:
+    display(HTML(markup))  # type: ignore[no-untyped-call]
 
 
 #: Parsed SEN2 extracts kept in this process's memory (never on disk): a build reuses each kernel for several
 #: notebooks, so a large extract is parsed once per kernel, not once per notebook.
-_LOCAL: dict[tuple[str, int, int, object], tuple[Any, pd.DataFrame]] = {}
+_LOCAL: dict[tuple[str, int, int, object], tuple[sen2.Sen2Tables, pd.DataFrame]] = {}
 
 
-def _local_cases(path: Path, period_end: Any) -> tuple[Any, pd.DataFrame]:
+def local_cases(path: Path, period_end: Any) -> tuple[sen2.Sen2Tables, pd.DataFrame]:
     """SEN2 tables and the derived case table, keyed by the file's identity (path, size, modification time)."""
-    from helpers.analysis import cases
-    from helpers.sources import sen2
-
     stat = path.stat()
     key = (str(path.resolve()), stat.st_size, stat.st_mtime_ns, period_end)
     if key not in _LOCAL:
         _LOCAL.clear()
         tables = sen2.read(path, reference_date=period_end)
-        _LOCAL[key] = (tables, cases.derive(tables, period_end=period_end))
+        _LOCAL[key] = (tables, case_table.derive(tables, period_end=period_end))
     return _LOCAL[key]
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
     """Numbers and dates as JSON: numpy scalars to Python, NaN to None, dates to ISO strings."""
-    import math
-
-    import numpy as np
-
     if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
+        return [jsonable(v) for v in value]
     if isinstance(value, np.generic):
         value = value.item()
     if isinstance(value, float):
@@ -149,10 +230,9 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def open_pack(pack_config: str | Path, artefacts: str | Path, variant: str = "public",
-              notebook: str = "notebook") -> PackContext:
-    """Validate a notebook's parameters and load its pack; raise :class:`InputError` on a bad value."""
-    global _CURRENT
+def open_page(pack_config: str | Path, artefacts: str | Path, variant: str = "public",
+              notebook: str = "notebook") -> Page:
+    """Validate a notebook's parameters, load its pack and apply the chart style; :class:`InputError` if bad."""
     if variant not in VARIANTS:
         raise InputError("parameters", "unknown build variant", field="variant",
                          expected=" or ".join(VARIANTS), found=variant)
@@ -161,10 +241,5 @@ def open_pack(pack_config: str | Path, artefacts: str | Path, variant: str = "pu
     if not folder.is_absolute():
         folder = (config.root or Path.cwd()) / folder
     folder.mkdir(parents=True, exist_ok=True)
-    _CURRENT = PackContext(config=config, artefacts=folder.resolve(), variant=variant, notebook=notebook)
-    return _CURRENT
-
-
-def current() -> PackContext | None:
-    """The context opened last in this process (used by charts to find the downloads folder and variant)."""
-    return _CURRENT
+    use_style()
+    return Page(config=config, artefacts=folder.resolve(), variant=variant, notebook=notebook)

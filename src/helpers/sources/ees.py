@@ -63,11 +63,11 @@ from helpers.sources.ees_layouts import LAYOUTS, FileLayout, Layout, resolve
 
 if TYPE_CHECKING:
     from helpers.config import LAConfig
-    from helpers.present.page import LA
+    from helpers.present.context import LA
 
 #: England's code and the ``DataFrame.attrs`` key of the wide table holding every 9-character code each LA has
 #: had (oldest first) are defined once, in :mod:`helpers.areas`.
-from helpers.areas import CODE_HISTORY, ENGLAND_CODE  # noqa: E402
+from helpers.areas import CODE_HISTORY  # noqa: E402
 
 _KEY_COLUMNS: tuple[str, ...] = ("time_period", "time_identifier", "geographic_level", "country_code",
                                  "country_name", "region_code", "region_name", "new_la_code", "old_la_code",
