@@ -24,7 +24,7 @@ import difflib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
 
@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 #: England's 9-character ONS code, the ``area_code`` of the national rows.
 ENGLAND_CODE = "E92000001"
 ENGLAND_NAME = "England"
+#: ``geographic_level`` of a council's rows in the ``ees`` table.
+LA_LEVEL = "Local authority"
 #: ``DataFrame.attrs`` key of the ``ees`` table holding every 9-character code each LA had in the release.
 CODE_HISTORY = "la_code_history"
 
@@ -222,3 +224,41 @@ def resolve_las(table: pd.DataFrame, items: list[str], *, file: str | Path, key:
         if old not in out:
             out.append(old)
     return out
+
+
+@dataclass(frozen=True)
+class Group:
+    """A comparator: its display name, kind, member LAs (3-digit area codes) and published DfE row, if any."""
+
+    name: str
+    kind: Literal["la", "england", "region", "neighbours", "custom"]
+    members: tuple[str, ...]
+    published_code: str | None = None
+    level: str | None = None
+
+
+def comparator_groups(ees: pd.DataFrame, la_code: str, *, neighbours: list[str] | tuple[str, ...] = (),
+                      custom: list[str] | tuple[str, ...] = (),
+                      custom_name: str = "Custom comparator group") -> list[Group]:
+    """The LA itself, England, the LA's region, its statistical neighbours and a custom group (if listed).
+
+    ``la_code``, ``neighbours`` and ``custom`` are 3-digit ``area_code`` values (see
+    :func:`helpers.sources.neighbours.neighbours_for`). The region is the LA's ``region_code`` in its latest year.
+    """
+    las = ees[ees["geographic_level"] == LA_LEVEL]
+    own = las[las["area_code"] == la_code].sort_values("year")
+    if own.empty:
+        raise KeyError(f"LA {la_code} is not in the ees table")
+    latest = own.iloc[-1]
+    region_code = latest["region_code"]
+    region_name = latest["region_name"]
+    all_las = tuple(sorted(las["area_code"].unique()))
+    region_las = tuple(sorted(las.loc[las["region_code"] == region_code, "area_code"].unique()))
+    groups = [Group(str(latest["area_name"]), "la", (la_code,)),
+              Group("England", "england", all_las, ENGLAND_CODE, "National"),
+              Group(str(region_name), "region", region_las, str(region_code), "Regional")]
+    if neighbours:
+        groups.append(Group("Statistical neighbours", "neighbours", tuple(neighbours)))
+    if custom:
+        groups.append(Group(custom_name, "custom", tuple(custom)))
+    return groups

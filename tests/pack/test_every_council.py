@@ -30,6 +30,7 @@ import pandas as pd
 import pytest
 
 from helpers.present import charts
+from helpers import areas
 from helpers.analysis import growth
 from helpers.areas import CodeHistory, share_code_history
 from helpers.pack.batch import current_las
@@ -87,7 +88,7 @@ def test_every_current_council_is_found_with_its_comparators(release: ees.Releas
             cfg = base.model_copy(update={"la": LAConfig(old_code=la.old_code)})
             codes = neighbours.neighbours_for(la, cfg, table)
             assert len(codes) == 10 and la.old_code not in codes and all(c in found.las for c in codes), codes
-            groups = benchmarks.comparator_groups(table, la.old_code, neighbours=codes)
+            groups = areas.comparator_groups(table, la.old_code, neighbours=codes)
             kinds = {g.kind: g.members for g in groups}
             assert kinds["la"] == (la.old_code,) and len(kinds["neighbours"]) == 10, kinds
             growth.comparison_groups(la.name, la.old_code, la.region_name, la.region_code, codes)

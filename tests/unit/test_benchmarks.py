@@ -8,6 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from helpers.areas import comparator_groups
+from helpers.analysis.intervals import wilson_interval
 from helpers.analysis import benchmarks as bm
 from helpers.analysis import funnel
 from helpers.sources import neighbours
@@ -50,7 +52,7 @@ def test_group_is_ratio_of_sums_not_mean_of_percentages() -> None:
     """Neighbours 101 and 102 in 2024: (10 + 90) / (20 + 100) = 100/120 = 83.33%, not (50% + 90%)/2 = 70%."""
     ees = _ees()
     values = bm.measure_values(ees, TIMELINESS)
-    groups = bm.comparator_groups(ees, "103", neighbours=["101", "102"])
+    groups = comparator_groups(ees, "103", neighbours=["101", "102"])
     got = bm.group_values(values, groups, TIMELINESS, years=[2024]).set_index("group")
     assert got.at["Statistical neighbours", "value"] == pytest.approx(100 / 120 * 100)
     assert got.at["Statistical neighbours", "member_median"] == pytest.approx(70.0)
@@ -62,7 +64,7 @@ def test_missing_la_values_are_left_out_and_counted() -> None:
     """Custom group {103, 104} in 2024: 104 is 'x', so the value is 103 alone, 30/60 = 50%, with one missing."""
     ees = _ees()
     values = bm.measure_values(ees, TIMELINESS)
-    groups = bm.comparator_groups(ees, "101", custom=["103", "104"], custom_name="Coastal")
+    groups = comparator_groups(ees, "101", custom=["103", "104"], custom_name="Coastal")
     got = bm.group_values(values, groups, TIMELINESS, years=[2024]).set_index("group")
     assert got.at["Coastal", "value"] == pytest.approx(50.0)
     assert got.at["Coastal", "members_missing"] == 1
@@ -74,19 +76,19 @@ def test_england_and_region_use_published_rows_else_sum_of_las() -> None:
     so it is the sum of its LAs with data in 2023: (30 + 5)/(60 + 10) = 50%."""
     ees = _ees()
     values = bm.measure_values(ees, TIMELINESS)
-    north = bm.group_values(values, bm.comparator_groups(ees, "101"), TIMELINESS, years=[2023]).set_index("group")
+    north = bm.group_values(values, comparator_groups(ees, "101"), TIMELINESS, years=[2023]).set_index("group")
     assert north.at["England", "value"] == pytest.approx(80.0)
     assert north.at["North", "value"] == pytest.approx(80.0)
-    south = bm.group_values(values, bm.comparator_groups(ees, "103"), TIMELINESS, years=[2023]).set_index("group")
+    south = bm.group_values(values, comparator_groups(ees, "103"), TIMELINESS, years=[2023]).set_index("group")
     assert south.at["South", "value"] == pytest.approx(50.0)
     assert south.at["South", "members"] == 2
 
 
 def test_group_wilson_interval_matches_newcombe() -> None:
     """Newcombe (1998, Stat Med 17:857) Table I, Wilson score method: 81/263 -> 0.2553 to 0.3662."""
-    lo, hi = bm.wilson_interval(81, 263)
+    lo, hi = wilson_interval(81, 263)
     assert (round(float(lo), 4), round(float(hi), 4)) == (0.2553, 0.3662)
-    lo, hi = bm.wilson_interval(np.array([15, 0, 1]), np.array([148, 20, 29]))
+    lo, hi = wilson_interval(np.array([15, 0, 1]), np.array([148, 20, 29]))
     assert np.allclose(lo, [0.0624, 0.0, 0.0061], atol=5e-5)
     assert np.allclose(hi, [0.1605, 0.1611, 0.1718], atol=5e-5)
 
@@ -116,7 +118,7 @@ def test_growth_is_ratio_of_sums_across_a_code_change() -> None:
     aby = values[(values.area_code == "101") & (values.year == 2024)]
     assert aby["value"].iloc[0] == pytest.approx(10.0)
     assert values[(values.area_code == "101") & (values.year == 2023)]["value"].isna().all()  # no 2022
-    got = bm.group_values(values, bm.comparator_groups(ees, "103", neighbours=["101", "102"]), measure,
+    got = bm.group_values(values, comparator_groups(ees, "103", neighbours=["101", "102"]), measure,
                           years=[2024]).set_index("group")
     assert got.at["Statistical neighbours", "value"] == pytest.approx((160 / 150 - 1) * 100)
 
@@ -204,7 +206,7 @@ def test_kent_against_neighbours_on_the_real_release(shared_dir: Path, ees_2025:
     codes = neighbours.neighbours_for(kent, cfg, ees)
     assert len(codes) == 10
     values = bm.measure_values(ees, TIMELINESS)
-    groups = bm.comparator_groups(ees, "886", neighbours=codes)
+    groups = comparator_groups(ees, "886", neighbours=codes)
     got = bm.group_values(values, groups, TIMELINESS, years=[2024]).set_index("kind")
     assert round(got.at["la", "value"], 1) == 33.3
     assert round(got.at["england", "value"], 1) == 46.4
@@ -218,7 +220,7 @@ def test_summary_table_and_metrics_on_the_synthetic_table() -> None:
     (ties take the lowest rank). Quartiles of (0, 50, 50, 90), type 7: Q25 = 37.5, Q50 = 50, Q75 = 60; higher is
     better, and 50 lies in (Q25, Q50], so band C."""
     ees = _ees()
-    groups = bm.comparator_groups(ees, "103", neighbours=["101", "102"])
+    groups = comparator_groups(ees, "103", neighbours=["101", "102"])
     measures = [TIMELINESS, bm.MEASURES["tribunal_share"]]
     table = bm.summary_table(ees, groups, measures)
     assert table["Measure"].tolist() == [TIMELINESS.label]  # no tribunal data at all: left out
@@ -340,7 +342,7 @@ def test_names_neighbours_sentence_and_report_year() -> None:
 
 def test_interval_table_and_measures_with_la_values() -> None:
     ees = _ees()
-    groups = bm.comparator_groups(ees, "103", neighbours=["101", "102"])
+    groups = comparator_groups(ees, "103", neighbours=["101", "102"])
     rows = bm.group_values(bm.measure_values(ees, TIMELINESS), groups, TIMELINESS, years=[2024])
     table = bm.interval_table(rows).set_index("Area or group")
     assert table.at["Statistical neighbours", "Plans issued"] == 120

@@ -19,7 +19,7 @@ PLANS = [300, 300, 300]
 
 def test_wilson_interval_matches_reference() -> None:
     """§3.3: Wilson 95% CI for 87 of 300 (29%) is 24.2%–34.4%; no plans → no interval."""
-    low, high = timeliness.wilson_interval(np.array([87, 0]), np.array([300, 0]))
+    low, high = timeliness.wilson_pct(np.array([87, 0]), np.array([300, 0]))
     assert (low[0], high[0]) == pytest.approx((24.2, 34.4), abs=0.05)
     assert np.isnan(low[1]) and np.isnan(high[1])
 

@@ -39,14 +39,13 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 from scipy import stats
-from statsmodels.stats.proportion import proportion_confint
 
 from helpers.analysis import funnel
+from helpers.analysis.intervals import byar_interval, wilson_interval
 from helpers.present import narrative
 
 Kind = Literal["proportion", "growth"]
-from helpers.areas import ENGLAND_CODE  # noqa: E402 - England's code is defined once
-LA_LEVEL = "Local authority"
+from helpers.areas import ENGLAND_CODE, LA_LEVEL, Group, comparator_groups  # noqa: E402 - England's code is defined once
 
 
 @dataclass(frozen=True)
@@ -124,65 +123,6 @@ def measure_values(ees: pd.DataFrame, measure: Measure) -> pd.DataFrame:
     ratio = out["numerator"] / out["denominator"]
     out["value"] = 100 * (ratio - 1 if measure.kind == "growth" else ratio)
     return out.reset_index(drop=True)
-
-
-@dataclass(frozen=True)
-class Group:
-    """A comparator: its display name, kind, member LAs (3-digit area codes) and published DfE row, if any."""
-
-    name: str
-    kind: Literal["la", "england", "region", "neighbours", "custom"]
-    members: tuple[str, ...]
-    published_code: str | None = None
-    level: str | None = None
-
-
-def comparator_groups(ees: pd.DataFrame, la_code: str, *, neighbours: list[str] | tuple[str, ...] = (),
-                      custom: list[str] | tuple[str, ...] = (),
-                      custom_name: str = "Custom comparator group") -> list[Group]:
-    """The LA itself, England, the LA's region, its statistical neighbours and a custom group (if listed).
-
-    ``la_code``, ``neighbours`` and ``custom`` are 3-digit ``area_code`` values (see
-    :func:`helpers.sources.neighbours.neighbours_for`). The region is the LA's ``region_code`` in its latest year.
-    """
-    las = ees[ees["geographic_level"] == LA_LEVEL]
-    own = las[las["area_code"] == la_code].sort_values("year")
-    if own.empty:
-        raise KeyError(f"LA {la_code} is not in the ees table")
-    latest = own.iloc[-1]
-    region_code = latest["region_code"]
-    region_name = latest["region_name"]
-    all_las = tuple(sorted(las["area_code"].unique()))
-    region_las = tuple(sorted(las.loc[las["region_code"] == region_code, "area_code"].unique()))
-    groups = [Group(str(latest["area_name"]), "la", (la_code,)),
-              Group("England", "england", all_las, ENGLAND_CODE, "National"),
-              Group(str(region_name), "region", region_las, str(region_code), "Regional")]
-    if neighbours:
-        groups.append(Group("Statistical neighbours", "neighbours", tuple(neighbours)))
-    if custom:
-        groups.append(Group(custom_name, "custom", tuple(custom)))
-    return groups
-
-
-def wilson_interval(numerator: float | np.ndarray, denominator: float | np.ndarray,
-                    level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval for a proportion, as proportions (statsmodels ``proportion_confint``)."""
-    lo, hi = proportion_confint(numerator, denominator, alpha=1 - level, method="wilson")
-    return np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
-
-
-def byar_interval(count: float | np.ndarray, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
-    """Byar's interval for a Poisson count (PHEindicatormethods R/utils.R ``byars_lower``/``byars_upper``).
-
-    lower = O·(1 − 1/(9O) − z/(3√O))³; upper = (O+1)·(1 − 1/(9(O+1)) + z/(3√(O+1)))³; lower is 0 when O = 0.
-    Hand-written because neither scipy nor statsmodels offers Byar's method; PHE uses it for counts and rates.
-    """
-    o = np.asarray(count, dtype=float)
-    z = stats.norm.ppf(1 - (1 - level) / 2)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        lower = np.where(o > 0, o * (1 - 1 / (9 * o) - z / (3 * np.sqrt(o))) ** 3, 0.0)
-    upper = (o + 1) * (1 - 1 / (9 * (o + 1)) + z / (3 * np.sqrt(o + 1))) ** 3
-    return lower, upper
 
 
 def _interval(kind: Kind, numerator: np.ndarray, denominator: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -45,7 +45,7 @@ from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 from statsmodels.tsa.seasonal import STL
 
 from helpers.present import narrative
-from helpers.sources.ees import ENGLAND_CODE
+from helpers.areas import ENGLAND_CODE
 
 #: The pandemic year, modelled as a one-off pulse (requests dipped; timeliness rules were relaxed May–Sep 2020).
 COVID_YEAR = 2020

@@ -27,12 +27,13 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy.special import expit, logit
 from scipy.stats import norm
-from statsmodels.stats.proportion import proportion_confint, test_proportions_2indep
+from statsmodels.stats.proportion import test_proportions_2indep
 from statsmodels.tools.sm_exceptions import PerfectSeparationWarning
 
 from helpers.present import narrative
 from helpers.analysis import spc
 from helpers.analysis.cases import OPEN_STAGES
+from helpers.analysis.intervals import wilson_interval
 from helpers.errors import InputError
 
 from helpers.areas import ENGLAND_CODE as ENGLAND  # noqa: E402 - England's code is defined once
@@ -55,22 +56,10 @@ def _suffix(exclude_exceptions: bool) -> str:
     return "_ex" if exclude_exceptions else ""
 
 
-def wilson_interval(successes: np.ndarray | pd.Series, n: np.ndarray | pd.Series,
-                    level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval for ``successes / n``, in per cent; NaN where ``n`` is 0 or missing.
-
-    Wilson (1927) via ``statsmodels.stats.proportion.proportion_confint(method="wilson")``: it stays inside
-    0–100% and keeps its coverage for small counts, unlike the normal approximation.
-    """
-    x = np.asarray(successes, dtype=float)
-    m = np.asarray(n, dtype=float)
-    ok = np.isfinite(x) & np.isfinite(m) & (m > 0)
-    low = np.full(x.shape, np.nan)
-    high = np.full(x.shape, np.nan)
-    if ok.any():
-        lo, hi = proportion_confint(x[ok], m[ok], alpha=1 - level, method="wilson")
-        low[ok], high[ok] = np.asarray(lo) * 100, np.asarray(hi) * 100
-    return low, high
+def wilson_pct(successes: np.ndarray | pd.Series, n: np.ndarray | pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`helpers.analysis.intervals.wilson_interval` in per cent (0-100), as the timeliness tables show it."""
+    low, high = wilson_interval(successes, n)
+    return low * 100, high * 100
 
 
 class Rate(NamedTuple):
@@ -86,7 +75,7 @@ class Rate(NamedTuple):
 def pooled_rate(frame: pd.DataFrame, numerator: str, denominator: str) -> Rate:
     """Σ numerator / Σ denominator over the rows of ``frame`` (e.g. the last 12 months), with a Wilson interval."""
     x, n = float(frame[numerator].sum()), float(frame[denominator].sum())
-    low, high = wilson_interval(np.array([x]), np.array([n]))
+    low, high = wilson_pct(np.array([x]), np.array([n]))
     return Rate(x, n, x / n * 100 if n else np.nan, float(low[0]), float(high[0]))
 
 
@@ -127,7 +116,7 @@ def annual_series(ees: pd.DataFrame, la_code: str, region_code: str | None) -> p
     for ex in ("", "_ex"):
         x, n = out[f"plans_issued_within_20_weeks{ex}"], out[f"plans_issued{ex}"]
         out[f"pct_within_20_weeks{ex}"] = (x / n.where(n > 0)) * 100
-        out[f"pct_within_20_weeks{ex}_low"], out[f"pct_within_20_weeks{ex}_high"] = wilson_interval(x, n)
+        out[f"pct_within_20_weeks{ex}_low"], out[f"pct_within_20_weeks{ex}_high"] = wilson_pct(x, n)
     has_data = out[["pct_within_20_weeks", "pct_within_20_weeks_ex"]].notna().any(axis=1)
     return out[has_data].reset_index(drop=True)
 
@@ -145,7 +134,7 @@ def annual_share(ees: pd.DataFrame, la_code: str, region_code: str | None, withi
     out = pd.DataFrame({"year": rows["year"], "level": rows["level"], "area_name": rows["area_name"],
                         "within": rows[within], "total": rows[within] + rows[over]})
     out["pct"] = out["within"] / out["total"].where(out["total"] > 0) * 100
-    out["pct_low"], out["pct_high"] = wilson_interval(out["within"], out["total"])
+    out["pct_low"], out["pct_high"] = wilson_pct(out["within"], out["total"])
     return out[out["pct"].notna()].reset_index(drop=True)
 
 
@@ -215,7 +204,7 @@ def period_rates(periods: pd.DataFrame, *, exclude_exceptions: bool = True, freq
         ends = out["period"].dt.to_period(freq).dt.end_time.dt.normalize()
         out = out[ends <= pd.Timestamp(period_end)]
     out["pct"] = out["within_20_weeks"] / out["plans"].where(out["plans"] > 0) * 100
-    out["pct_low"], out["pct_high"] = wilson_interval(out["within_20_weeks"], out["plans"])
+    out["pct_low"], out["pct_high"] = wilson_pct(out["within_20_weeks"], out["plans"])
     return out.sort_values("period").reset_index(drop=True)
 
 
