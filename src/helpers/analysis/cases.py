@@ -102,7 +102,7 @@ def derive(tables: Sen2Tables, period_end: dt.date) -> pd.DataFrame:
 
     # impossible dates (SEN2 rule dates_out_of_order): a decision before the request was received, or a plan
     # issued before the request or before the decision to assess. Such records are left out of every timeliness
-    # count (decisions within 6 weeks, plans within 20 weeks) and counted instead (impossible_dates_sentence).
+    # count (decisions within 6 weeks, plans within 20 weeks) and counted instead (impossible_dates).
     impossible = ((df["request_outcome_date"] < df["received_date"])
                   | (df["assessment_outcome_date"] < df["received_date"])
                   | (df["assessment_outcome_date"] < df["request_outcome_date"])).fillna(False).astype(bool)
@@ -196,18 +196,6 @@ def by_period(cases: pd.DataFrame, freq: str = "M") -> pd.DataFrame:
 def impossible_dates(cases: pd.DataFrame) -> int:
     """Requests left out of the timeliness figures because their dates run backwards (see :func:`derive`)."""
     return int(cases["dates_impossible"].astype(bool).sum())
-
-
-def impossible_dates_sentence(cases: pd.DataFrame) -> str:
-    """One sentence for the timeliness page: how many requests were left out for impossible dates."""
-    n = impossible_dates(cases)
-    if n == 0:
-        return "Every request in the local extract has its dates in a possible order, so none is left out."
-    return (f"{n:,} request{'s' if n != 1 else ''} in the local extract "
-            f"{'have' if n != 1 else 'has'} impossible dates (a decision or plan dated before the request was "
-            "received, or a plan before the decision to assess) and "
-            f"{'are' if n != 1 else 'is'} left out of the timeliness figures; the data-quality page lists "
-            "the checks they fail.")
 
 
 def open_by_stage(cases: pd.DataFrame) -> pd.DataFrame:

@@ -1,8 +1,8 @@
 """Figures for the 20-week timeliness page (``notebooks/02_timeliness.ipynb``).
 
 Each function takes the tidy frames :mod:`helpers.analysis.timeliness` and :mod:`helpers.analysis.spc` return and gives back a
-Matplotlib ``Figure``: no display, no files. The notebook passes the figure to ``charts.show_chart`` with the title,
-alt text and data table, whose sentences live in :mod:`helpers.analysis.timeliness`. Series are told apart by marker, line
+Matplotlib ``Figure``: no display, no files. :mod:`helpers.pages.timeliness_spc` and :mod:`helpers.pages.timeliness_tables`
+bundle each figure with its title, alt text and data table as a ``Chart``. Series are told apart by marker, line
 style or hatching as well as colour, and labelled directly at their ends (``style.label_line_ends``).
 """
 
