@@ -197,14 +197,15 @@ def _part_of_two_in_three(near: np.ndarray, side: np.ndarray) -> np.ndarray:
         for start in (i, i + 1, i + 2):  # windows ending at, centred on and starting at point i
             if near_p[start: start + 3].sum() >= 2 and abs(side_p[start: start + 3].sum()) == 3:
                 hit[i] = True
-    return hit & near
+    return np.asarray(hit & near, dtype=bool)
 
 
 def _flag_rules(chart: pd.DataFrame, improvement: Improvement) -> pd.DataFrame:
     """Add the MDC rule columns, the special-cause label and the point type, baseline by baseline.
 
     Columns added: ``side`` (+1 above, −1 below, 0 on the mean), ``rule_outside_limits``, ``near_limits``
-    (beyond the 2-sigma limits but inside the process limits), ``rule_trend``, ``rule_two_in_three``, ``rule_shift``, ``special_cause`` (bool),
+    (beyond the 2-sigma limits but inside the process limits), ``rule_trend``, ``rule_two_in_three``,
+    ``rule_shift``, ``special_cause`` (bool),
     ``special_cause_type`` (plain English; priority outside limits > trend > 2 of 3 > shift, as in the R package)
     and ``point_type`` (``common_cause``, ``special_cause_improvement``, ``special_cause_concern``,
     ``special_cause_neutral_high`` / ``_low``).

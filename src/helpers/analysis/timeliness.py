@@ -142,7 +142,8 @@ def decisions_within_6_weeks(periods: pd.DataFrame | None, period_end: pd.Timest
                              la_code: str, region_code: str | None) -> PeriodRate:
     """The share of decisions on whether to assess made within 6 weeks of the request (SEND Regulations 2014,
     reg. 5), pooled over the 12 months to ``period_end`` from the council's own data (``periods`` from
-    ``helpers.analysis.cases.by_period(cases, "M")``), or, without it (None), DfE's latest published year for the council.
+    ``helpers.analysis.cases.by_period(cases, "M")``), or, without it (None), DfE's latest published year for the
+    council.
     """
     if periods is not None:
         last_year = periods[periods["period"] <= pd.Timestamp(period_end)].tail(12)
@@ -234,9 +235,9 @@ def issue_time_bands(cases: pd.DataFrame, start: pd.Timestamp, end: pd.Timestamp
                      exclude_exceptions: bool = True) -> pd.DataFrame:
     """Plans issued from ``start`` to ``end`` (inclusive) by time from request, in DfE's three bands.
 
-    Uses the cases table's ``within_20_weeks`` (the 20-week rule belongs to ``helpers.analysis.cases``) for the first band
-    and ``weeks_to_issue`` > 52 for "over 52 weeks", as DfE's ``plans_issued_gt_1_year`` column. Returns ``band``,
-    ``plans`` (count; child-level) and ``pct`` of the plans issued.
+    Uses the cases table's ``within_20_weeks`` (the 20-week rule belongs to ``helpers.analysis.cases``) for the
+    first band and ``weeks_to_issue`` > 52 for "over 52 weeks", as DfE's ``plans_issued_gt_1_year`` column.
+    Returns ``band``, ``plans`` (count; child-level) and ``pct`` of the plans issued.
     """
     issued = cases[cases["plan_issue_date"].between(pd.Timestamp(start), pd.Timestamp(end))
                    & cases["within_20_weeks"].notna()]
@@ -286,7 +287,7 @@ def safe_percentages(counts: list[int] | list[float], hide_below: int) -> list[f
         seen = set()
         for hidden in itertools.product(range(1, hide_below), repeat=len(small)):
             trial = list(values)
-            for i, h in zip(small, hidden):
+            for i, h in zip(small, hidden, strict=True):
                 trial[i] = float(h)
             whole = sum(trial)
             seen.add(tuple(round(trial[i] / whole * 100, decimals) for i in shown))
@@ -313,8 +314,8 @@ def local_issue_time_bands(cases: pd.DataFrame, period_end: pd.Timestamp, hide_b
 def overdue_backlog(cases: pd.DataFrame, *, min_cases: int = 1) -> pd.DataFrame:
     """Open cases past the 20-week deadline at the period end, by stage, with an all-stages row last.
 
-    A case counts when it is ``open`` and its ``weeks_overdue`` (weeks past 20, from ``helpers.analysis.cases``) is above
-    zero. Percentiles use numpy's default linear interpolation. The weeks statistics of a row with fewer than
+    A case counts when it is ``open`` and its ``weeks_overdue`` (weeks past 20, from ``helpers.analysis.cases``) is
+    above zero. Percentiles use numpy's default linear interpolation. The weeks statistics of a row with fewer than
     ``min_cases`` cases are withheld (NaN): for one or two children they would describe individuals (public
     builds pass the disclosure threshold).
 

@@ -35,10 +35,11 @@ TRIAL_LIMIT_MONTHS = 12
 class MonthlySpc:
     """The monthly SPC chart of the 20-week rate and its reading, from :func:`monthly_spc`.
 
-    ``rates`` (columns of :func:`period_rates`) and ``chart`` (:func:`helpers.analysis.spc.xmr` of their ``pct``) have one
-    row per month with plans issued, in the same order; ``variation`` and ``assurance`` are the Making Data Count
-    icons (:func:`helpers.analysis.spc.variation`, :func:`helpers.analysis.spc.assurance`); ``months_without_plans`` counts the
-    months of the window left off the chart because no plan was issued in them.
+    ``rates`` (columns of :func:`~helpers.analysis.timeliness.period_rates`) and ``chart``
+    (:func:`helpers.analysis.spc.xmr` of their ``pct``) have one row per month with plans issued, in the same order;
+    ``variation`` and ``assurance`` are the Making Data Count icons (:func:`helpers.analysis.spc.variation`,
+    :func:`helpers.analysis.spc.assurance`); ``months_without_plans`` counts the months of the window left off the
+    chart because no plan was issued in them.
     """
 
     rates: pd.DataFrame

@@ -17,7 +17,7 @@ from helpers.analysis.timeliness_trend import (
     TrendBasis,
     TrendVerdict,
 )
-from helpers.metrics import Metric
+from helpers.metrics import Metric, Trend
 from helpers.pages import timeliness_charts as figures
 from helpers.present import narrative
 from helpers.present.chart import Chart
@@ -89,18 +89,18 @@ _SPC_SIGNALS = {"special_cause_improvement": "an improvement", "special_cause_co
 
 def month(period: object) -> str:
     """A month as ``"Sep 2025"``."""
-    return pd.Timestamp(period).strftime("%b %Y")
+    return str(pd.Timestamp(period).strftime("%b %Y"))
 
 
 def spc_title(chart: pd.DataFrame) -> str:
     """Headline for the monthly SPC chart of the 20-week rate (higher is better): the latest month, then any
     earlier special-cause months.
 
-    ``chart`` is :func:`helpers.analysis.spc.xmr` output. The Making Data Count variation icon reads only the latest point
-    (:func:`helpers.analysis.spc.variation`), so a headline built from it alone could say "no significant change" above a
-    chart showing special-cause triangles. The sentence gives the latest month's reading, then for each kind of
-    special cause among the earlier months (an improvement, a concern) how many months and between which, the
-    earlier kind first.
+    ``chart`` is :func:`helpers.analysis.spc.xmr` output. The Making Data Count variation icon reads only the
+    latest point (:func:`helpers.analysis.spc.variation`), so a headline built from it alone could say "no
+    significant change" above a chart showing special-cause triangles. The sentence gives the latest month's
+    reading, then for each kind of special cause among the earlier months (an improvement, a concern) how many
+    months and between which, the earlier kind first.
     """
     variation = spc.variation(chart)
     text = (f"In the latest month ({month(chart['period'].iloc[-1])}) the share of plans issued within 20 weeks "
@@ -191,7 +191,7 @@ def monthly_metrics(monthly: MonthlySpc | None, target: float | None) -> dict[st
         return {}
     chart, variation, assurance = monthly.chart, monthly.variation, monthly.assurance
     last_month = month(chart["period"].iloc[-1])
-    trend = {"special_cause_improvement": "improving", "special_cause_concern": "deteriorating"}
+    trend: dict[str, Trend] = {"special_cause_improvement": "improving", "special_cause_concern": "deteriorating"}
     return {
         "monthly_pct_within_20_weeks": Metric(
             value=chart["value"].iloc[-1], unit="%", period=last_month, higher_is_better=True,
@@ -285,7 +285,7 @@ def _trend_reading(forecast: TargetForecast, basis: TrendBasis, word: str | None
     text = (f"The {target} target is not on the current trend: on {about} the share is not "
             f"rising clearly enough{shown} to say when the target would be reached.")
     if word == "no significant change" and basis.published:
-        pcts = [narrative.fmt(x / n * 100, "%") for x, n in zip(basis.successes, basis.plans) if n > 0]
+        pcts = [narrative.fmt(x / n * 100, "%") for x, n in zip(basis.successes, basis.plans, strict=True) if n > 0]
         text += (f" The {len(pcts)} yearly figures were {', '.join(pcts[:-1])} and {pcts[-1]}: a change from one "
                  "year to the next is not on its own a trend.")
     return text

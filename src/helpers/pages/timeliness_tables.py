@@ -87,7 +87,8 @@ def bands_table(bands: pd.DataFrame) -> pd.DataFrame:
 
 
 def bands_chart(bands: pd.DataFrame, la_name: str) -> Chart:
-    """The time-bands chart bundle for one published year (:func:`helpers.analysis.timeliness.published_issue_time_bands`)."""
+    """The time-bands chart bundle for one published year
+    (:func:`helpers.analysis.timeliness.published_issue_time_bands`)."""
     return Chart(figures.issue_time_bands(bands), bands_title(bands, la_name), bands_alt(bands), bands_table(bands),
                  name="weeks-to-issue")
 
@@ -144,7 +145,8 @@ BACKLOG_EXPLANATION = (
 
 
 def backlog_sentence(backlog: pd.DataFrame, period_end: pd.Timestamp, hide_below: int) -> str:
-    """How many requests were open past 20 weeks at ``period_end`` and how overdue (:func:`helpers.analysis.timeliness.overdue_backlog`).
+    """How many requests were open past 20 weeks at ``period_end`` and how overdue
+    (:func:`helpers.analysis.timeliness.overdue_backlog`).
 
     A count from 1 to ``hide_below`` − 1 reads "fewer than <hide_below>" so that no child can be identified.
     """
