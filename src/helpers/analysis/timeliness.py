@@ -34,6 +34,7 @@ BANDS: tuple[str, str, str] = ("Within 20 weeks", "20 to 52 weeks", "Over 52 wee
 #: Weeks to issue above which a plan falls in DfE's "over 52 weeks" (over one year) band.
 YEAR_WEEKS = 52
 
+#: The all-stages row of :func:`overdue_backlog`.
 ALL_OPEN = "All open cases"
 
 _ANNUAL_COUNTS = [
@@ -206,7 +207,6 @@ def latest_la_year(annual: pd.DataFrame) -> int:
     return int(annual.loc[(annual["level"] == "la") & annual["pct_within_20_weeks_ex"].notna(), "year"].max())
 
 
-
 def reviews_within_4_weeks(ees: pd.DataFrame, la_code: str, region_code: str | None) -> pd.DataFrame:
     """DfE's published share of annual-review decisions sent within 4 weeks of the review meeting (SEND
     Regulations 2014, reg. 20) for the council, its region and England (:func:`annual_share`)."""
@@ -221,7 +221,6 @@ def latest_review(reviews: pd.DataFrame) -> tuple[pd.Series, float | None] | Non
     latest = la.iloc[-1]
     england = reviews[(reviews["level"] == "england") & (reviews["year"] == latest["year"])]["pct"]
     return latest, (england.iloc[0] if len(england) else None)
-
 
 
 # --- weeks to issue and the open caseload past 20 weeks ----------------------------------------------------
