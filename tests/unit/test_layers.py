@@ -30,13 +30,10 @@ LAZY = "# lazy:"
 #: Modules still to be reshaped (emptied as each is done; nothing may be added).
 TRANSITIONAL: set[str] = {
     "helpers.analysis.benchmarks",
-    "helpers.analysis.cases",
     "helpers.analysis.dataquality",
-    "helpers.analysis.disclosure",
     "helpers.analysis.growth",
     "helpers.analysis.history",
     "helpers.analysis.scorecard",
-    "helpers.analysis.timeliness",
     "helpers.analysis.workforce",
     "helpers.demo.sen2",
     "helpers.pack.batch",

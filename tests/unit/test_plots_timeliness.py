@@ -68,7 +68,7 @@ def annual_frame(region: bool = True) -> pd.DataFrame:
                              ("england", "England", [55.0] * 3)):
         if level == "region" and not region:
             continue
-        for year, value in zip([2022, 2023, 2024], pct):
+        for year, value in zip([2022, 2023, 2024], pct, strict=True):
             rows.append({"year": year, "level": level, "area_name": name, "pct_within_20_weeks_ex": value,
                          "pct_within_20_weeks_ex_low": value - 5, "pct_within_20_weeks_ex_high": value + 5})
     return pd.DataFrame(rows)
@@ -102,7 +102,7 @@ def bands_frame() -> pd.DataFrame:
     shares = {"Testshire": [50.0, 45.0, 5.0], "England": [60.0, 30.0, 10.0]}
     return pd.DataFrame([{"year": 2024, "level": "la" if area == "Testshire" else "england", "area_name": area,
                           "band": band, "plans": pct, "pct": pct}
-                         for area, pcts in shares.items() for band, pct in zip(BANDS, pcts)])
+                         for area, pcts in shares.items() for band, pct in zip(BANDS, pcts, strict=True)])
 
 
 def test_issue_time_bands_stacks_hatches_and_labels() -> None:

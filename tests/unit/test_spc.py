@@ -1,4 +1,5 @@
-"""helpers.analysis.spc against NHSRplotthedots / qicharts2 reference values (modelling_methods.md §9.4) and hand calculations."""
+"""helpers.analysis.spc against NHSRplotthedots / qicharts2 reference values (modelling_methods.md §9.4) and hand
+calculations."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 
 from helpers.analysis import spc
 from helpers.analysis.spc import _run_ends, _trend_ends
+from helpers.pages import timeliness_spc as spc_words
 
 # NHSRplotthedots vignette "Deviations from Excel defaults".
 VIGNETTE = [1, 2, 1, 2, 10, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1, 2, 1]
@@ -213,7 +215,7 @@ def test_assurance_against_the_latest_limits() -> None:
     assert spc.assurance(chart, 2, "increase") == "inconsistent"
     assert spc.assurance(chart, 2, "neutral") is None
     assert spc.assurance(chart, None, "increase") is None
-    assert set(spc.ASSURANCE_LABELS) == set(spc.ASSURANCE_MEANING) == {"consistent_pass", "consistent_fail",
+    assert set(spc_words.ASSURANCE_LABELS) == set(spc_words.ASSURANCE_MEANING) == {"consistent_pass", "consistent_fail",
                                                                       "inconsistent"}
 
 
@@ -222,7 +224,7 @@ def test_every_point_type_has_a_plain_english_label() -> None:
     for improvement in ("increase", "decrease", "neutral"):
         for values in (OUTLIER, RISING, [-v for v in RISING]):
             types |= set(spc.xmr(series(values), improvement=improvement)["point_type"])
-    assert types == set(spc.VARIATION_LABELS)
+    assert types == set(spc_words.VARIATION_LABELS)
 
 
 # --- p and p′ charts: qicharts2 nhs_accidents --------------------------------------------------------------

@@ -69,6 +69,49 @@ def _age_years(birth: pd.Series, on: pd.Series) -> pd.Series:
     return (on.dt.year - birth.dt.year - before_birthday.astype(int)).astype("Int64")
 
 
+def _joined(tables: Sen2Tables, end: pd.Timestamp) -> pd.DataFrame:
+    """Requests received by ``end`` (historical ones left out) with their assessment and the child's birth date."""
+    req = tables.requests
+    req = req[(req["request_outcome"] != "H") & req["received_date"].notna() & (req["received_date"] <= end)]
+    df = req.merge(tables.assessments[["request_id", "assessment_outcome", "assessment_outcome_date", "week20"]],
+                   on="request_id", how="left")
+    return df.merge(tables.persons[["person_id", "birth_date"]], on="person_id", how="left")
+
+
+def _decision(df: pd.DataFrame, end: pd.Timestamp) -> tuple[pd.Series, pd.Series]:
+    """Each request's decision (:data:`_DECISIONS`; "pending" when made after ``end``) and its date (assess or not
+    only)."""
+    outcome_date = df["request_outcome_date"].where(df["request_outcome_date"] <= end)
+    decided_later = df["request_outcome"].isin(["Y", "N"]) & df["request_outcome_date"].notna() & outcome_date.isna()
+    decision = df["request_outcome"].map(_DECISIONS).where(~decided_later, "pending")
+    return decision, outcome_date.where(decision.isin(["assess", "not_assess"]))
+
+
+def _impossible(df: pd.DataFrame) -> pd.Series:
+    """Impossible dates (SEN2 rule dates_out_of_order): a decision before the request was received, or a plan
+    issued before the request or before the decision to assess.
+
+    Such records are left out of every timeliness count (decisions within 6 weeks, plans within 20 weeks) and
+    counted instead (:func:`impossible_dates`).
+    """
+    return ((df["request_outcome_date"] < df["received_date"])
+            | (df["assessment_outcome_date"] < df["received_date"])
+            | (df["assessment_outcome_date"] < df["request_outcome_date"])).fillna(False).astype(bool)
+
+
+def _assessment(df: pd.DataFrame, decision: pd.Series, end: pd.Timestamp) -> tuple[pd.Series, pd.Series]:
+    """The assessment outcome of agreed requests as at ``end`` (plan, no_plan, withdrawn, ongoing) and the plan's
+    issue date."""
+    a_date = df["assessment_outcome_date"].where(df["assessment_outcome_date"] <= end)
+    a_later = df["assessment_outcome_date"].notna() & a_date.isna()
+    a_code = df["assessment_outcome"]
+    outcome = pd.Series(np.select(
+        [(a_code == "Y") & a_date.notna(), (a_code == "N") & ~a_later, a_code == "W"],
+        ["plan", "no_plan", "withdrawn"], default="ongoing"), index=df.index, dtype="str")
+    assessment_outcome = outcome.where(decision == "assess")
+    return assessment_outcome, a_date.where(assessment_outcome == "plan")
+
+
 def derive(tables: Sen2Tables, period_end: dt.date) -> pd.DataFrame:
     """One row per request (columns :data:`CASE_COLUMNS`), as it stood at ``period_end``.
 
@@ -88,35 +131,12 @@ def derive(tables: Sen2Tables, period_end: dt.date) -> pd.DataFrame:
         ``weeks_elapsed`` and ``weeks_overdue`` (max(0, elapsed − 20)) are given for open cases only.
     """
     end = pd.Timestamp(period_end)
-    req = tables.requests
-    req = req[(req["request_outcome"] != "H") & req["received_date"].notna() & (req["received_date"] <= end)]
-    df = req.merge(tables.assessments[["request_id", "assessment_outcome", "assessment_outcome_date", "week20"]],
-                   on="request_id", how="left")
-    df = df.merge(tables.persons[["person_id", "birth_date"]], on="person_id", how="left")
-
-    outcome_date = df["request_outcome_date"].where(df["request_outcome_date"] <= end)
-    decided_later = df["request_outcome"].isin(["Y", "N"]) & df["request_outcome_date"].notna() & outcome_date.isna()
-    decision = df["request_outcome"].map(_DECISIONS).where(~decided_later, "pending")
-    decision_date = outcome_date.where(decision.isin(["assess", "not_assess"]))
-    days_to_decision = _days(decision_date, df["received_date"])
-
-    # impossible dates (SEN2 rule dates_out_of_order): a decision before the request was received, or a plan
-    # issued before the request or before the decision to assess. Such records are left out of every timeliness
-    # count (decisions within 6 weeks, plans within 20 weeks) and counted instead (impossible_dates_sentence).
-    impossible = ((df["request_outcome_date"] < df["received_date"])
-                  | (df["assessment_outcome_date"] < df["received_date"])
-                  | (df["assessment_outcome_date"] < df["request_outcome_date"])).fillna(False).astype(bool)
-    a_date = df["assessment_outcome_date"].where(df["assessment_outcome_date"] <= end)
-    a_later = df["assessment_outcome_date"].notna() & a_date.isna()
-    a_code = df["assessment_outcome"]
-    outcome = pd.Series(np.select(
-        [(a_code == "Y") & a_date.notna(), (a_code == "N") & ~a_later, a_code == "W"],
-        ["plan", "no_plan", "withdrawn"], default="ongoing"), index=df.index, dtype="str")
-    assessment_outcome = outcome.where(decision == "assess")
-    plan_issue_date = a_date.where(assessment_outcome == "plan")
+    df = _joined(tables, end)
+    decision, decision_date = _decision(df, end)
+    impossible = _impossible(df)
+    assessment_outcome, plan_issue_date = _assessment(df, decision, end)
     days_to_issue = _days(plan_issue_date, df["received_date"]).where(~impossible)
-    days_to_decision = days_to_decision.where(~impossible)
-
+    days_to_decision = _days(decision_date, df["received_date"]).where(~impossible)
     stage = pd.Series(np.select(
         [decision == "pending", decision == "not_assess", decision == "withdrawn", assessment_outcome == "plan",
          assessment_outcome == "no_plan", assessment_outcome == "withdrawn"],
@@ -124,7 +144,6 @@ def derive(tables: Sen2Tables, period_end: dt.date) -> pd.DataFrame:
         default="being assessed"), index=df.index, dtype="str")
     is_open = stage.isin(OPEN_STAGES)
     elapsed = ((end - df["received_date"]).dt.days / 7).where(is_open)
-
     cases = pd.DataFrame({
         "person_id": df["person_id"],
         "request_id": df["request_id"],
@@ -196,18 +215,6 @@ def by_period(cases: pd.DataFrame, freq: str = "M") -> pd.DataFrame:
 def impossible_dates(cases: pd.DataFrame) -> int:
     """Requests left out of the timeliness figures because their dates run backwards (see :func:`derive`)."""
     return int(cases["dates_impossible"].astype(bool).sum())
-
-
-def impossible_dates_sentence(cases: pd.DataFrame) -> str:
-    """One sentence for the timeliness page: how many requests were left out for impossible dates."""
-    n = impossible_dates(cases)
-    if n == 0:
-        return "Every request in the local extract has its dates in a possible order, so none is left out."
-    return (f"{n:,} request{'s' if n != 1 else ''} in the local extract "
-            f"{'have' if n != 1 else 'has'} impossible dates (a decision or plan dated before the request was "
-            "received, or a plan before the decision to assess) and "
-            f"{'are' if n != 1 else 'is'} left out of the timeliness figures; the data-quality page lists "
-            "the checks they fail.")
 
 
 def open_by_stage(cases: pd.DataFrame) -> pd.DataFrame:

@@ -93,52 +93,59 @@ def suppress(data: pd.DataFrame, columns: Iterable[str], threshold: int = 5, *,
         Same shape, index and column order; suppressed cells hold text and their columns become ``object``.
     """
     cols = list(columns)
-    missing = [c for c in [*cols, *(derived or {})] if c not in data.columns]
-    missing += [c for pair in (derived or {}).values() for c in pair if c not in data.columns]
-    if missing:
-        raise ValueError(f"suppress: no column(s) {sorted(set(missing))} in the table (has {list(data.columns)})")
-    if threshold < 1:
-        raise ValueError(f"suppress: threshold must be at least 1, got {threshold}")
-
+    pairs = derived or {}
+    _check(data, cols, pairs, threshold)
     values = {(i, c): _numeric(data.at[i, c]) for i in data.index for c in cols}
     primary = {cell for cell, v in values.items() if v is not None and 0 < v < threshold}
-    hidden = set(primary)
-
-    label_cols = [c for c in data.columns if c not in cols and c not in (derived or {})]
-    total_rows = {i for i in data.index if any(_is_total(data.at[i, c]) for c in label_cols)}
-    total_cols = [c for c in cols if _is_total(c)]
-    member_cols = [c for c in cols if c not in total_cols]
-    groups = [list(idx) for _, idx in data.groupby(group_by, sort=False).groups.items()] if group_by \
-        else [list(data.index)]
-
-    changed = True
-    while changed:
-        changed = False
-        for rows in groups:
-            totals = [i for i in rows if i in total_rows]
-            members = [i for i in rows if i not in total_rows]
-            for t in totals:
-                for c in cols:
-                    pick = _complement([(i, c) for i in members], values, hidden, (t, c))
-                    if pick is not None:
-                        hidden.add(pick)
-                        changed = True
-        for tc in total_cols:
-            for i in data.index:
-                pick = _complement([(i, c) for c in member_cols], values, hidden, (i, tc))
-                if pick is not None:
-                    hidden.add(pick)
-                    changed = True
-
+    hidden = _secondary(data, cols, pairs, values, set(primary), group_by)
     out = data.copy()
-    touched = {c for _, c in hidden} | {p for p, (num, den) in (derived or {}).items()
+    touched = {c for _, c in hidden} | {p for p, (num, den) in pairs.items()
                                          if any((i, num) in hidden or (i, den) in hidden for i in data.index)}
     for c in touched:
         out[c] = out[c].astype(object)
     for i, c in hidden:
         out.at[i, c] = primary_label(threshold) if (i, c) in primary else NOT_SHOWN
-    for pct, (num, den) in (derived or {}).items():
+    for pct, (num, den) in pairs.items():
         for i in data.index:
             if (i, num) in hidden or (i, den) in hidden:
                 out.at[i, pct] = NOT_SHOWN
     return out
+
+
+def _check(data: pd.DataFrame, cols: list[str], derived: dict[str, tuple[str, str]], threshold: int) -> None:
+    """Refuse columns the table does not have and a threshold below 1."""
+    missing = [c for c in [*cols, *derived] if c not in data.columns]
+    missing += [c for pair in derived.values() for c in pair if c not in data.columns]
+    if missing:
+        raise ValueError(f"suppress: no column(s) {sorted(set(missing))} in the table (has {list(data.columns)})")
+    if threshold < 1:
+        raise ValueError(f"suppress: threshold must be at least 1, got {threshold}")
+
+
+Cell = tuple[object, str]
+
+
+def _secondary(data: pd.DataFrame, cols: list[str], derived: dict[str, tuple[str, str]],
+               values: dict[Cell, float | None], hidden: set[Cell], group_by: str | None) -> set[Cell]:
+    """``hidden`` (the primary cells) grown by secondary suppression until no shown total gives a cell back."""
+    label_cols = [c for c in data.columns if c not in cols and c not in derived]
+    total_rows = {i for i in data.index if any(_is_total(data.at[i, c]) for c in label_cols)}
+    total_cols = [c for c in cols if _is_total(c)]
+    member_cols = [c for c in cols if c not in total_cols]
+    groups = [list(idx) for _, idx in data.groupby(group_by, sort=False).groups.items()] if group_by \
+        else [list(data.index)]
+    # (members, total) pairs: each column within each row group, then each row across the member columns
+    checks: list[tuple[list[Cell], Cell]] = []
+    for rows in groups:
+        members = [i for i in rows if i not in total_rows]
+        checks += [([(i, c) for i in members], (t, c)) for t in rows if t in total_rows for c in cols]
+    checks += [([(i, c) for c in member_cols], (i, tc)) for tc in total_cols for i in data.index]
+    changed = True
+    while changed:
+        changed = False
+        for members_of, total in checks:
+            pick = _complement(members_of, values, hidden, total)
+            if pick is not None:
+                hidden.add(pick)
+                changed = True
+    return hidden

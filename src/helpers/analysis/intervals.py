@@ -5,12 +5,14 @@ One implementation of each, so every page's "95% interval" means the same thing.
 
 from __future__ import annotations
 
+from typing import TypeAlias
+
 import numpy as np
 import pandas as pd
 from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
-ArrayLike = float | np.ndarray | pd.Series
+ArrayLike: TypeAlias = float | np.ndarray | pd.Series
 
 
 def wilson_interval(successes: ArrayLike, n: ArrayLike, level: float = 0.95) -> tuple[np.ndarray, np.ndarray]:

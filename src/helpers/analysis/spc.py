@@ -11,9 +11,9 @@ Two kinds of chart, both returned as tidy frames (one row per point):
 
 Both carry the four MDC special-cause rules (``R/ptd_calculate_point_type.R``): a point outside the process limits;
 a run of 7 points all rising or all falling; 2 of 3 points beyond the 2-sigma "near" limits; 7 points in a row on
-one side of the mean. :func:`variation` and :func:`assurance` give the MDC variation and assurance icons' meaning
-(``R/geom_ptd_icon.R``, ``R/ptd_calculate_assurance_type.R``), with :data:`VARIATION_LABELS` and
-:data:`ASSURANCE_LABELS` in plain English so a page never relies on the icon pictures alone.
+one side of the mean. :func:`variation` and :func:`assurance` give the MDC variation and assurance icons' codes
+(``R/geom_ptd_icon.R``, ``R/ptd_calculate_assurance_type.R``); their plain-English meaning is the page's
+(:mod:`helpers.pages.timeliness_spc`), so a page never relies on the icon pictures alone.
 
 The calculations are hand-written (about a hundred lines of numpy) because no vetted Python package implements
 the MDC rules (see ``modelling_methods.md`` §4.4); they are tested against the R packages' published values.
@@ -37,32 +37,6 @@ NEAR_LIMIT = 2 * LIMIT / 3
 SCREEN_FACTOR = 3.267
 #: Points in a run (one side of the mean) or a trend (all rising / all falling) that signal special cause.
 RUN_LENGTH = 7
-
-#: Plain-English meaning of each variation icon (the point type of the latest point).
-VARIATION_LABELS: dict[str, str] = {
-    "common_cause": "Common cause variation: no significant change",
-    "special_cause_improvement": "Special cause variation: improving",
-    "special_cause_concern": "Special cause variation: a concern",
-    "special_cause_neutral_high": "Special cause variation: unusually high",
-    "special_cause_neutral_low": "Special cause variation: unusually low",
-}
-
-#: Plain-English name of each assurance icon (where the target sits against the process limits).
-ASSURANCE_LABELS: dict[str, str] = {
-    "consistent_pass": "Target consistently met",
-    "consistent_fail": "Target consistently missed",
-    "inconsistent": "Hit and miss",
-}
-
-#: What each assurance icon means, in a sentence.
-ASSURANCE_MEANING: dict[str, str] = {
-    "consistent_pass": "The target lies outside the process limits on the good side: as things stand it will be "
-                       "met every period.",
-    "consistent_fail": "The target lies outside the process limits on the wrong side: it will not be met unless "
-                       "something changes.",
-    "inconsistent": "The target lies between the process limits: as things stand it will be met in some periods "
-                    "and missed in others.",
-}
 
 _DIRECTION = {"increase": 1, "decrease": -1, "neutral": 0}
 
@@ -223,14 +197,15 @@ def _part_of_two_in_three(near: np.ndarray, side: np.ndarray) -> np.ndarray:
         for start in (i, i + 1, i + 2):  # windows ending at, centred on and starting at point i
             if near_p[start: start + 3].sum() >= 2 and abs(side_p[start: start + 3].sum()) == 3:
                 hit[i] = True
-    return hit & near
+    return np.asarray(hit & near, dtype=bool)
 
 
 def _flag_rules(chart: pd.DataFrame, improvement: Improvement) -> pd.DataFrame:
     """Add the MDC rule columns, the special-cause label and the point type, baseline by baseline.
 
     Columns added: ``side`` (+1 above, −1 below, 0 on the mean), ``rule_outside_limits``, ``near_limits``
-    (beyond the 2-sigma limits but inside the process limits), ``rule_trend``, ``rule_two_in_three``, ``rule_shift``, ``special_cause`` (bool),
+    (beyond the 2-sigma limits but inside the process limits), ``rule_trend``, ``rule_two_in_three``,
+    ``rule_shift``, ``special_cause`` (bool),
     ``special_cause_type`` (plain English; priority outside limits > trend > 2 of 3 > shift, as in the R package)
     and ``point_type`` (``common_cause``, ``special_cause_improvement``, ``special_cause_concern``,
     ``special_cause_neutral_high`` / ``_low``).
@@ -282,7 +257,7 @@ def _flag_rules(chart: pd.DataFrame, improvement: Improvement) -> pd.DataFrame:
 
 
 def variation(chart: pd.DataFrame) -> str:
-    """The MDC variation icon: the point type of the latest point (a key of :data:`VARIATION_LABELS`).
+    """The MDC variation icon: the point type of the latest point (``common_cause``, ``special_cause_...``).
 
     Source: NHSRplotthedots ``geom_ptd_icon`` (the icon shows the last point's type).
     """

@@ -1,9 +1,10 @@
 """Figures for the 20-week timeliness page (``notebooks/02_timeliness.ipynb``).
 
-Each function takes the tidy frames :mod:`helpers.analysis.timeliness` and :mod:`helpers.analysis.spc` return and gives back a
-Matplotlib ``Figure``: no display, no files. The notebook passes the figure to ``charts.show_chart`` with the title,
-alt text and data table, whose sentences live in :mod:`helpers.analysis.timeliness`. Series are told apart by marker, line
-style or hatching as well as colour, and labelled directly at their ends (``style.label_line_ends``).
+Each function takes the tidy frames :mod:`helpers.analysis.timeliness` and :mod:`helpers.analysis.spc` return
+and gives back a Matplotlib ``Figure``: no display, no files. :mod:`helpers.pages.timeliness_spc` and
+:mod:`helpers.pages.timeliness_tables` bundle each figure with its title, alt text and data table as a
+``Chart``. Series are told apart by marker, line style or hatching as well as colour, and labelled directly at
+their ends (``style.label_line_ends``).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ _SIGNALS = {
 }
 
 #: Fill colour and hatching of each DfE time band (within 20 weeks, 20 to 52 weeks, over 52 weeks).
-_BAND_STYLES = dict(zip(BANDS, [(PALETTE[1], ""), (PALETTE[0], "//"), (PALETTE[3], "xx")]))
+_BAND_STYLES = dict(zip(BANDS, [(PALETTE[1], ""), (PALETTE[0], "//"), (PALETTE[3], "xx")], strict=True))
 
 #: Bar segments narrower than this (in percentage points) carry no value label: the text would not fit.
 MIN_LABELLED_PCT = 6
@@ -65,15 +66,15 @@ def spc_chart(chart: pd.DataFrame, target: float | None) -> Figure:
     ax.set_ylim(0, 100)
     ax.set_ylabel(RATE_LABEL)
     label_line_ends(ax, ends)
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b\n%Y"))  # type: ignore[no-untyped-call]
     return fig
 
 
 def annual_comparison(annual: pd.DataFrame, target: float | None) -> Figure:
     """The published yearly 20-week rate for the council (with 95% interval bars), its region and England.
 
-    ``annual`` is :func:`helpers.analysis.timeliness.annual_series` output; areas with no figure are left out. Each line is
-    labelled at its last year with the area's name and value; ``target`` adds a dotted target line.
+    ``annual`` is :func:`helpers.analysis.timeliness.annual_series` output; areas with no figure are left out.
+    Each line is labelled at its last year with the area's name and value; ``target`` adds a dotted target line.
     """
     fig = Figure(figsize=(10, 5.4))
     ax = fig.subplots()
@@ -85,7 +86,8 @@ def annual_comparison(annual: pd.DataFrame, target: float | None) -> Figure:
         y = rows["pct_within_20_weeks_ex"]
         if level == "la":
             # clipped at 0: at 0% or 100% the Wilson limit equals the value up to rounding error
-            interval = np.clip([y - rows["pct_within_20_weeks_ex_low"], rows["pct_within_20_weeks_ex_high"] - y], 0, None)
+            interval = np.clip([y - rows["pct_within_20_weeks_ex_low"], rows["pct_within_20_weeks_ex_high"] - y], 0,
+                               None)
             ax.errorbar(rows["year"], y, yerr=interval, color=PALETTE[i], marker=MARKERS[i], lw=2.5, capsize=4, ms=8)
         else:
             ax.plot(rows["year"], y, color=PALETTE[i], marker=MARKERS[i], ls=LINESTYLES[i], lw=2, ms=7)
@@ -104,9 +106,9 @@ def annual_comparison(annual: pd.DataFrame, target: float | None) -> Figure:
 def issue_time_bands(bands: pd.DataFrame) -> Figure:
     """One stacked horizontal bar per area: the share of a year's new plans in each of DfE's three time bands.
 
-    ``bands`` is :func:`helpers.analysis.timeliness.published_issue_time_bands` output for a single year. Bands differ by
-    hatching as well as colour; segments of at least :data:`MIN_LABELLED_PCT` % carry their value. Areas are drawn
-    top to bottom in the frame's order.
+    ``bands`` is :func:`helpers.analysis.timeliness.published_issue_time_bands` output for a single year. Bands
+    differ by hatching as well as colour; segments of at least :data:`MIN_LABELLED_PCT` % carry their value. Areas
+    are drawn top to bottom in the frame's order.
     """
     fig = Figure(figsize=(10, 3.8))
     ax = fig.subplots()
