@@ -45,7 +45,7 @@ RULE_TEXT = ("A year is flagged when its figure is far from the council's own ne
 
 
 def flag_series(series: pd.Series) -> pd.DataFrame:
-    """Score every year of one council's annual series (indexed by year) by :mod:`the module rule <helpers.analysis.outliers>`.
+    """Score every year of one council's annual series (indexed by year) by the rule in the module notes.
 
     Returns one row per year: ``year``, ``value``, ``reference`` (median of neighbouring years; NaN for a first or
     last year, which is not scored), ``ratio`` (value ÷ reference), ``z`` (robust z-score) and ``flagged``.
