@@ -33,7 +33,6 @@ TRANSITIONAL: set[str] = {
     "helpers.analysis.cases",
     "helpers.analysis.dataquality",
     "helpers.analysis.disclosure",
-    "helpers.analysis.growth",
     "helpers.analysis.history",
     "helpers.analysis.scorecard",
     "helpers.analysis.timeliness",

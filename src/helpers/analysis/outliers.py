@@ -113,14 +113,6 @@ def flag_table(ees: pd.DataFrame, measures: Iterable[str], *, area_codes: Iterab
     return pd.concat(out, ignore_index=True)[cols].sort_values(["area_name", "measure", "year"], ignore_index=True)
 
 
-def as_missing(series: pd.Series, years: Iterable[int]) -> pd.Series:
-    """``series`` with the flagged ``years`` set to NaN (the forecast treats a flagged year as missing)."""
-    out = series.astype(float).copy()
-    drop = [y for y in years if y in out.index]
-    out.loc[drop] = np.nan
-    return out
-
-
 #: The DfE measures checked, with their names on the page.
 MEASURES: dict[str, str] = {"requests_received": "Requests for assessment", "new_plans": "New EHC plans",
                             "plans_in_place": "EHC plans in place (January)"}

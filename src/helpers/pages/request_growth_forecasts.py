@@ -10,9 +10,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from helpers.analysis import growth
-from helpers.analysis.forecast import (MIN_YEARS, STOCK_FLOW, MeasureForecast, forecast_measure,
-                                       plans_in_place_forecast)
+from helpers.analysis import forecast, growth
+from helpers.analysis.forecast import MIN_YEARS, STOCK_FLOW, MeasureForecast
 from helpers.analysis.forecast_methods import (DAMPED, DRIFT, LOCAL_LEVEL, MIN_OOS, NAIVE, forecast_table,
                                                plausible_cap)
 from helpers.areas import LA
@@ -35,10 +34,13 @@ MIN_BACKTEST_YEARS = 7
 
 
 def forecasts(ees: pd.DataFrame, area_code: str) -> dict[str, MeasureForecast | None]:
-    """Requests, new plans and plans in place (stock and flow from the new-plans forecast); None: too few years."""
-    new_plans = forecast_measure(ees, area_code, "new_plans")
-    return {"requests_received": forecast_measure(ees, area_code, "requests_received"), "new_plans": new_plans,
-            "plans_in_place": plans_in_place_forecast(ees, area_code, new_plans)}
+    """Requests, new plans and plans in place (stock and flow from the new-plans forecast); None: too few years.
+
+    Called through the module (``forecast.forecast_measure``) so a test can replace the forecasts in one place.
+    """
+    new_plans = forecast.forecast_measure(ees, area_code, "new_plans")
+    return {"requests_received": forecast.forecast_measure(ees, area_code, "requests_received"),
+            "new_plans": new_plans, "plans_in_place": forecast.plans_in_place_forecast(ees, area_code, new_plans)}
 
 
 def too_few_years_sentence(measure: str, la_name: str) -> str:
