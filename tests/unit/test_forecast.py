@@ -148,6 +148,33 @@ def test_assessment_rate_is_a_ratio_of_summed_counts():
     assert not none.own and none.rate == 0.5
 
 
+def test_ep_hours_metric_is_the_scenario_figure_with_the_latest_actual_beside_it():
+    """Trend continues: 4,000 requests in 2025 × 0.694 = 2,776 assessments × 17.4 hours = 48,302.4 hours; at
+    1,924 statutory hours per FTE-year (37 × 52) that is 25.1 FTE. The 2024 actual (3,197 assessments,
+    55,627.8 hours) is in the same sentence, so the front page and the EP page cannot disagree."""
+    plan = pd.DataFrame({"scenario": ["Trend continues", "Trend continues", "Growth stops"],
+                         "year": [2025, 2026, 2025], "requests": [4000.0, 4100.0, 4000.0]})
+    plan["assessments"] = plan["requests"] * 0.694
+    plan["ep_hours"] = plan["assessments"] * 17.4
+    rate = workforce.AssessmentRate(0.694, 8087.0, 11658.0, 2022, 2024, own=True)
+    assumptions = workforce.EPAssumptions(hours_per_assessment=17.4, productive_hours_per_fte_year=37 * 52,
+                                          locum_day_rate_gbp=650, locum_hours_per_day=7.4, advice_deadline_weeks=6,
+                                          cases_in_progress_per_fte=4, plan_weeks_outside_ep_advice=12,
+                                          case_weeks_cv=0.5)
+    dfe = pd.DataFrame({"year": [2024], "assessments": [3197.0], "ep_hours": [3197 * 17.4],
+                        "fte_needed": [3197 * 17.4 / (37 * 52)]})
+    d = request_growth_demand.Demand(rate, assumptions, plan, dfe)
+    record = request_growth_demand.ep_hours_metric(d)["ep_hours_next_year"].record()
+    assert record["value"] == pytest.approx(48302.4) and record["period"] == "2025"
+    assert record["assessments"] == pytest.approx(2776.0) and record["fte"] == pytest.approx(48302.4 / 1924)
+    assert record["conversion"] == 0.694 and record["evidence"] == "03_ep_workforce"
+    assert record["finding"] == (
+        "If requests follow the forecast, 2025 would bring about 2,776 assessments (69.4% of requests, the share "
+        "completed in 2022-2024: 8,087 assessments for 11,658 requests), needing about 48,302 hours of EP time "
+        "(25.1 FTE). In 2024 the 3,197 assessments completed needed about 55,628 hours (28.9 FTE).")
+    assert request_growth_demand.ep_hours_metric(request_growth_demand.Demand(rate, assumptions, None, dfe)) == {}
+
+
 # --- the real release: Kent, Medway, Buckinghamshire -------------------------------------------------------------
 
 @pytest.fixture(scope="module")

@@ -85,6 +85,19 @@ def test_a_group_with_a_published_row_is_read_from_it_not_summed():
     assert totals.set_index("group")["value"].to_dict() == {"England": 1000.0, "A": 10.0}
 
 
+def test_growth_by_area_rows_in_percent_with_none_for_a_short_group():
+    """A: 100 (2019) → 161.051 (2024) is 1.1⁵, so 10.0% a year; B has one year only, so no rate."""
+    ees = pd.DataFrame({"year": [2019, 2024, 2024], "area_code": ["A", "A", "B"],
+                        "requests_received": [100.0, 161.051, 50.0], "new_plans": [10.0, 10.0, 5.0],
+                        "plans_in_place": [np.nan, np.nan, np.nan]})
+    rows = request_growth.growth_by_area_rows(ees, [Group("A", "la", ("A",)), Group("B", "custom", ("B",))])
+    assert rows.columns.tolist() == [
+        "Area", "Requests for an EHC needs assessment: growth a year (%)", "New EHC plans: growth a year (%)",
+        "EHC plans in place (January): growth a year (%)"]
+    assert rows.iloc[0, 1] == pytest.approx(10.0) and rows.iloc[0, 2] == 0.0
+    assert rows.iloc[1, 1:].isna().all() and rows.iloc[0, 3] is None
+
+
 # --- scenarios --------------------------------------------------------------------------------------------------
 
 def test_scenarios_by_hand():
