@@ -4,8 +4,8 @@ For every local authority in the 2025 release with published figures (series ext
 release when present, as the packs do), for requests and new plans from origins 2022
 and 2023 (forecasting 2023 and 2024) and for plans in place from January 2023 and 2024 (forecasting January 2024 and
 2025), the series is cut at the origin, the pack's method is chosen and fitted on what was known then
-(:func:`helpers.analysis.growth.forecast_series`; stock and flow for plans in place) and its forecast scored against the
-published figure: MASE (|actual − forecast| ÷ the mean absolute yearly change of the training years; below 1 beats
+(:func:`helpers.analysis.forecast.forecast_series`; stock and flow for plans in place) and its forecast scored against
+the published figure: MASE (|actual − forecast| ÷ the mean absolute yearly change of the training years; below 1 beats
 the naive method's typical error) and whether the actual fell inside the 80% and 95% ranges. The naive (last value)
 forecast is scored the same way beside it. Targets: median MASE < 1 per series; 80% coverage 75–85%; 95% ≥ 90%.
 """
@@ -37,7 +37,8 @@ def _cut(table: pd.DataFrame, origin: int, measure: str) -> pd.DataFrame:
 
 
 def score_la(table: pd.DataFrame, code: str) -> list[dict]:
-    from helpers.analysis import growth
+    from helpers.analysis import forecast
+    from helpers.analysis.forecast_backtest import naive_scale
 
     rows = []
     full = table[table["area_code"] == code]
@@ -50,13 +51,13 @@ def score_la(table: pd.DataFrame, code: str) -> list[dict]:
                 continue
             cut = _cut(full, origin, measure)
             if measure == "plans_in_place":
-                new = growth.forecast_measure(cut, code, "new_plans", horizon=1)
-                f = growth.plans_in_place_forecast(cut, code, new, horizon=1)
+                new = forecast.forecast_measure(cut, code, "new_plans", horizon=1)
+                f = forecast.plans_in_place_forecast(cut, code, new, horizon=1)
             else:
-                f = growth.forecast_measure(cut, code, measure, horizon=1)
+                f = forecast.forecast_measure(cut, code, measure, horizon=1)
             if f is None or int(f.series.index[-1]) != origin:
                 continue
-            scale = growth.naive_scale(f.series.to_numpy(float))
+            scale = naive_scale(f.series.to_numpy(float))
             fc = f.forecast.set_index("level")
             rows.append({"area_code": code, "measure": measure, "origin": origin, "method": f.method,
                          "actual": float(actual), "forecast": float(fc.loc[0.8, "mean"]),
@@ -96,7 +97,7 @@ def report(scores: pd.DataFrame) -> str:
         beats = 100 * (part["mase"] < part["naive_mase"]).mean()
         ok = [mase < 1, 75 <= c80 <= 85, c95 >= 90]
         verdict = "met" if all(ok) else "MISSED: " + ", ".join(
-            name for name, good in zip(("MASE", "80%", "95%"), ok) if not good)
+            name for name, good in zip(("MASE", "80%", "95%"), ok, strict=True) if not good)
         lines.append(f"{measure:<18} {len(part):>4} {part['area_code'].nunique():>4} {mase:6.2f} {naive:6.2f} "
                      f"{beats:10.0f}% {c80:6.1f}% {c95:6.1f}%  {verdict}")
     methods = scores.groupby(["measure", "method"]).size().unstack(fill_value=0)

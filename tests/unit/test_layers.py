@@ -31,7 +31,6 @@ LAZY = "# lazy:"
 TRANSITIONAL: set[str] = {
     "helpers.analysis.benchmarks",
     "helpers.analysis.dataquality",
-    "helpers.analysis.growth",
     "helpers.analysis.history",
     "helpers.analysis.scorecard",
     "helpers.analysis.workforce",

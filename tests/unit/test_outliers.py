@@ -66,8 +66,3 @@ def test_flag_table_lists_each_flagged_council_year_with_the_published_figure():
     table = outliers.flag_table(ees, ["requests_received"])
     assert table[["area_name", "measure", "year", "value"]].values.tolist() == [
         ["Medway", "requests_received", 2022, 309.0]]
-
-
-def test_as_missing_blanks_only_the_flagged_years():
-    out = outliers.as_missing(_s(MEDWAY), [2022])
-    assert np.isnan(out.loc[2022]) and out.drop(2022).tolist() == [v for y, v in zip(YEARS, MEDWAY) if y != 2022]

@@ -10,7 +10,8 @@ from matplotlib.figure import Figure
 from helpers.present.style import LINESTYLES, MARKERS
 from helpers.pages import growth_charts as growth_plots
 
-#: Four years of actual values and a three-year forecast at two levels, as helpers.analysis.growth.forecast returns.
+#: Four years of actual values and a three-year forecast at two levels, as
+#: helpers.analysis.forecast_methods.forecast_path returns.
 SERIES = pd.Series([100.0, 110.0, 121.0, 133.0], index=[2020, 2021, 2022, 2023], name="requests_received")
 FORECAST = pd.DataFrame({
     "year": [2024, 2025, 2026] * 2,
@@ -18,7 +19,7 @@ FORECAST = pd.DataFrame({
     "lower": [135.0, 140.0, 145.0, 128.0, 130.0, 131.0],
     "upper": [158.0, 182.0, 210.0, 166.0, 196.0, 235.0],
     "level": [0.8] * 3 + [0.95] * 3,
-    "model": "log-linear",
+    "model": "drift (benchmark)",
 })
 
 

@@ -45,7 +45,7 @@ RULE_TEXT = ("A year is flagged when its figure is far from the council's own ne
 
 
 def flag_series(series: pd.Series) -> pd.DataFrame:
-    """Score every year of one council's annual series (indexed by year) by :mod:`the module rule <helpers.analysis.outliers>`.
+    """Score every year of one council's annual series (indexed by year) by the rule in the module notes.
 
     Returns one row per year: ``year``, ``value``, ``reference`` (median of neighbouring years; NaN for a first or
     last year, which is not scored), ``ratio`` (value ÷ reference), ``z`` (robust z-score) and ``flagged``.
@@ -111,14 +111,6 @@ def flag_table(ees: pd.DataFrame, measures: Iterable[str], *, area_codes: Iterab
     if not out:
         return pd.DataFrame(columns=cols)
     return pd.concat(out, ignore_index=True)[cols].sort_values(["area_name", "measure", "year"], ignore_index=True)
-
-
-def as_missing(series: pd.Series, years: Iterable[int]) -> pd.Series:
-    """``series`` with the flagged ``years`` set to NaN (the forecast treats a flagged year as missing)."""
-    out = series.astype(float).copy()
-    drop = [y for y in years if y in out.index]
-    out.loc[drop] = np.nan
-    return out
 
 
 #: The DfE measures checked, with their names on the page.

@@ -1,9 +1,11 @@
 """Figures for the request-growth page (01): forecast fan charts, growth indexed to a base year, monthly requests.
 
-Each builder takes tidy frames from :mod:`helpers.analysis.growth` and returns a Matplotlib ``Figure`` (no display, no I/O);
-the notebook passes it to :func:`helpers.present.charts.show_chart`. Series differ by marker and line style as well as
-colour, and lines are labelled directly (:func:`helpers.present.style.label_line_ends`), so colour is never the only cue.
-The ``*_alt`` functions describe each picture for screen readers.
+Each builder takes tidy frames from :mod:`helpers.analysis.forecast`, :mod:`helpers.analysis.growth` and
+:mod:`helpers.analysis.growth_monthly` and returns a Matplotlib ``Figure`` (no display, no I/O); the page modules
+(:mod:`helpers.pages.request_growth` and its parts) wrap it in a :class:`helpers.present.chart.Chart`. Series differ
+by marker and line style as well as colour, and lines are labelled directly
+(:func:`helpers.present.style.label_line_ends`), so colour is never the only cue. The ``*_alt`` functions describe
+each picture for screen readers.
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
+from helpers.pages.request_growth_words import likely_range
 from helpers.present import narrative
 from helpers.present.style import LINESTYLES, MARKERS, PALETTE, label_line_ends
-from helpers.analysis.growth import likely_range
 
 #: Likely-range bands, widest first so the narrower band is drawn on top: (level, opacity, hatch).
 _BANDS: tuple[tuple[float, float, str | None], ...] = ((0.95, 0.15, "..."), (0.8, 0.35, None))
@@ -26,9 +28,9 @@ def fan_chart(series: pd.Series, fc: pd.DataFrame, what: str, flagged: tuple[int
     """Past values, the forecast as a dashed line, and its 80% and 95% likely ranges as shaded fans.
 
     ``series``: actual values indexed by year; ``fc``: tidy forecast (``year``, ``mean``, ``lower``, ``upper``,
-    ``level``) from :func:`helpers.analysis.growth.forecast`; ``what``: the measure in words (the y-axis label); ``flagged``:
-    years the forecast treats as missing (:mod:`helpers.analysis.outliers`), ringed and named in the legend. The fans and
-    the forecast line start at the last actual point so the picture is continuous.
+    ``level``) from :func:`helpers.analysis.forecast_methods.forecast_path`; ``what``: the measure in words (the
+    y-axis label); ``flagged``: years the forecast treats as missing (:mod:`helpers.analysis.outliers`), ringed and
+    named in the legend. The fans and the forecast line start at the last actual point so the picture is continuous.
     """
     fig = Figure()
     ax = fig.subplots()
@@ -71,7 +73,7 @@ def fan_chart_alt(series: pd.Series, fc: pd.DataFrame, what: str) -> str:
             f"{int(first['year'])}, and {likely_range(final)} in {int(final['year'])} (80% ranges).")
 
 
-def _line_ends(index: pd.DataFrame) -> dict[str, tuple[int, float]]:
+def _line_ends(index: pd.DataFrame) -> dict[str, tuple[float, float]]:
     """Each group's last (year, index) point, in the order the groups first appear."""
     return {name: (int(part["year"].iloc[-1]), float(part["index"].iloc[-1]))
             for name, part in index.groupby("group", sort=False)}
@@ -80,8 +82,8 @@ def _line_ends(index: pd.DataFrame) -> dict[str, tuple[int, float]]:
 def indexed_chart(index: pd.DataFrame, *, highlight: str, ylabel: str) -> Figure:
     """One line per group of an indexed series (base year = 100), with a reference line at 100.
 
-    ``index``: tidy ``year``, ``group``, ``index`` from :func:`helpers.analysis.growth.indexed`; ``highlight``: the group
-    drawn thicker (the pack's LA). Each group has its own colour, marker and line style and a label at its end.
+    ``index``: tidy ``year``, ``group``, ``index`` from :func:`helpers.analysis.growth.indexed`; ``highlight``: the
+    group drawn thicker (the pack's LA). Each group has its own colour, marker and line style and a label at its end.
     """
     fig = Figure()
     ax = fig.subplots()
@@ -112,9 +114,10 @@ def indexed_chart_alt(index: pd.DataFrame, base: int, latest: int, what: str = "
 def monthly_chart(monthly: pd.DataFrame, ahead: pd.DataFrame) -> Figure:
     """Monthly requests, their STL trend, and a 12-month forecast with 80% and 95% likely ranges.
 
-    ``monthly``: ``period``, ``observed``, ``trend`` from :func:`helpers.analysis.growth.monthly_decomposition`; ``ahead``:
-    tidy ``period``, ``mean``, ``lower``, ``upper``, ``level`` from :func:`helpers.analysis.growth.monthly_forecast`. The
-    top of the y-axis leaves room for the three-column legend above the data.
+    ``monthly``: ``period``, ``observed``, ``trend`` from
+    :func:`helpers.analysis.growth_monthly.monthly_decomposition`; ``ahead``: tidy ``period``, ``mean``, ``lower``,
+    ``upper``, ``level`` from :func:`helpers.analysis.growth_monthly.monthly_forecast`. The top of the y-axis leaves
+    room for the three-column legend above the data.
     """
     fig = Figure()
     ax = fig.subplots()
