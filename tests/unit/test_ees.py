@@ -16,14 +16,9 @@ import pytest
 from helpers.errors import InputError
 from helpers.config import LAConfig
 from helpers.schemas import EES, EES_COLUMNS
-from helpers.sources.ees import (
-    CODE_HISTORY,
-    Release,
-    find_la,
-    list_las,
-    read_release,
-    totals_check,
-)
+from helpers.areas import CODE_HISTORY
+from helpers.sources.ees import Release, find_la, list_las, read_release
+from helpers.sources.ees_checks import totals_check
 
 
 @pytest.fixture(scope="module")
