@@ -31,7 +31,6 @@ LAZY = "# lazy:"
 TRANSITIONAL: set[str] = {
     "helpers.analysis.benchmarks",
     "helpers.analysis.cases",
-    "helpers.analysis.dataquality",
     "helpers.analysis.disclosure",
     "helpers.analysis.growth",
     "helpers.analysis.history",
@@ -51,8 +50,6 @@ TRANSITIONAL: set[str] = {
     "helpers.present.cover_report",
     "helpers.present.docx_pack",
     "helpers.present.spreadsheet",
-    "helpers.sources.ees",
-    "helpers.sources.sen2",
 }
 
 
