@@ -37,7 +37,6 @@ TRANSITIONAL: set[str] = {
     "helpers.analysis.scorecard",
     "helpers.analysis.timeliness",
     "helpers.analysis.workforce",
-    "helpers.demo.sen2",
     "helpers.pack.batch",
     "helpers.pack.build",
     "helpers.pack.check",
