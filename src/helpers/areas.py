@@ -79,7 +79,7 @@ class CodeHistory(dict):  # type: ignore[type-arg]
     run time. The history is never changed after the release is read, so copies share it.
     """
 
-    def __deepcopy__(self, memo: dict) -> CodeHistory:
+    def __deepcopy__(self, memo: dict[int, object]) -> CodeHistory:
         return self
 
     def __copy__(self) -> CodeHistory:

@@ -9,7 +9,8 @@ import pytest
 
 from helpers.demo import ees as demo
 from helpers.config import LAConfig
-from helpers.sources.ees import Release, find_la, read_release, totals_check
+from helpers.sources.ees import Release, find_la, read_release
+from helpers.sources.ees_checks import totals_check
 
 
 @pytest.fixture(scope="module")

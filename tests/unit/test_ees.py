@@ -16,14 +16,9 @@ import pytest
 from helpers.errors import InputError
 from helpers.config import LAConfig
 from helpers.schemas import EES, EES_COLUMNS
-from helpers.sources.ees import (
-    CODE_HISTORY,
-    Release,
-    find_la,
-    list_las,
-    read_release,
-    totals_check,
-)
+from helpers.areas import CODE_HISTORY
+from helpers.sources.ees import Release, find_la, list_las, read_release
+from helpers.sources.ees_checks import totals_check
 
 
 @pytest.fixture(scope="module")
@@ -307,16 +302,18 @@ def test_data_quality_counts_current_councils_and_checks_headline_rows_only(r25:
     """153 councils in 2025 (158 ever seen since 2019); totals add headline rows only, so after the Yorkshire
     repair 2022 new plans are within 350 of England (not 151,798 against 66,706), and no excuse is invented."""
     from helpers.analysis import dataquality
+    from helpers.pages import data_quality
 
     assert dataquality.current_councils(r25.table) == 153
-    checks = dataquality.totals(r25.table)
+    totals = dataquality.totals(r25.table)
+    checks = data_quality.totals_table(totals).data
     row = checks[(checks["Year"] == "2022") & (checks["Measure"] == "new_plans")].iloc[0]
     assert row["Sum of councils"] == 66_356 and row["England"] == 66_706
     assert row["Councils with a figure"] == row["Councils that year"] == 152
-    sentence = dataquality.totals_sentence(checks)
+    sentence = data_quality.totals_sentence(totals)
     assert "did not submit" not in sentence and "published no figure (x)" in sentence
-    rep = dataquality.repairs(r25)
+    rep = data_quality.repairs_table(r25).data
     assert len(rep) == 15 and set(rep["Published"]) == {6078}
-    assert "15 Yorkshire and The Humber councils in 2022" in dataquality.repairs_sentence(r25)
-    by_file = dataquality.missing_by_file(r25.quality)
+    assert "15 Yorkshire and The Humber councils in 2022" in data_quality.repairs_sentence(r25)
+    by_file = data_quality.missing_table(r25).data
     assert len(by_file) <= 15 and by_file["Not available (x)"].sum() == r25.quality["n_x"].sum()

@@ -122,7 +122,8 @@ def test_2025_zip_with_2026_timeliness_file(ees_2025: Path, tmp_path: Path) -> N
         archive.extractall(folder)
     path = folder / "data" / "timeliness_20_week.csv"
     lines = path.read_text(encoding="utf-8-sig").splitlines()
-    header = lines[0].replace("PC_", "pc_").replace("ltYear", "ltyear") + ",avg_weeks_issue_plan,avg_weeks_issue_plan_exc"
+    header = (lines[0].replace("PC_", "pc_").replace("ltYear", "ltyear")
+              + ",avg_weeks_issue_plan,avg_weeks_issue_plan_exc")
     body = [line.replace("All EHC plans issued", "All EHC plans") + ",x,x" for line in lines[1:]]
     path.write_text("\n".join([header, *body]) + "\n", encoding="utf-8")
     release = read_release([folder])

@@ -347,9 +347,9 @@ def test_zip_bomb_refused_before_reading(tmp_path: Path) -> None:
 
 
 def test_member_larger_than_any_release_file_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from helpers.sources import ees
+    from helpers.sources import ees_files
 
-    monkeypatch.setattr(ees, "MAX_MEMBER_BYTES", 500)
+    monkeypatch.setattr(ees_files, "MAX_MEMBER_BYTES", 500)
     err = error(write_zip(tmp_path / "rel.zip"))
     assert "would unpack to" in err.problem and err.expected == "at most 500 bytes"
 

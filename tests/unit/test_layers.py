@@ -30,11 +30,9 @@ LAZY = "# lazy:"
 #: Modules still to be reshaped (emptied as each is done; nothing may be added).
 TRANSITIONAL: set[str] = {
     "helpers.analysis.benchmarks",
-    "helpers.analysis.dataquality",
     "helpers.analysis.history",
     "helpers.analysis.scorecard",
     "helpers.analysis.workforce",
-    "helpers.demo.sen2",
     "helpers.pack.batch",
     "helpers.pack.build",
     "helpers.pack.check",
@@ -47,8 +45,6 @@ TRANSITIONAL: set[str] = {
     "helpers.present.cover_report",
     "helpers.present.docx_pack",
     "helpers.present.spreadsheet",
-    "helpers.sources.ees",
-    "helpers.sources.sen2",
 }
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from helpers.sources import sen2
+from helpers.sources import sen2, sen2_rows, sen2_xml
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "sen2"
 TABLES = ("persons", "requests", "assessments", "plans", "placements", "needs")
@@ -162,14 +162,14 @@ def test_streaming_reader_clears_each_person(monkeypatch: pytest.MonkeyPatch, tm
     path = tmp_path / "big.xml"
     path.write_text(body[:start] + body[start:end] * 50 + body[end:])
     held: list[tuple[int, int]] = []
-    original = sen2._XmlReader.person
+    original = sen2_xml.XmlReader.person
 
-    def spy(self: sen2._XmlReader, el: object, number: int) -> None:
+    def spy(self: sen2_xml.XmlReader, el: object, number: int) -> None:
         earlier = len(list(el.itersiblings(preceding=True)))  # type: ignore[attr-defined]
         held.append((earlier, len(el.getparent())))  # type: ignore[attr-defined]
         original(self, el, number)
 
-    monkeypatch.setattr(sen2._XmlReader, "person", spy)
+    monkeypatch.setattr(sen2_xml.XmlReader, "person", spy)
     t = sen2.read(path)
     assert len(t.persons) == 500 and len(held) == 500
     assert max(earlier for earlier, _ in held) <= 1
@@ -179,9 +179,9 @@ def test_streaming_reader_clears_each_person(monkeypatch: pytest.MonkeyPatch, tm
 
 def test_rows_are_converted_in_chunks(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Rows become typed frames every _CHUNK requests; the concatenated result equals the one-pass result."""
-    monkeypatch.setattr(sen2, "_CHUNK", 3)
+    monkeypatch.setattr(sen2_rows, "_CHUNK", 3)
     chunked = sen2.read(FIXTURES / "la_2025.xml")
-    monkeypatch.setattr(sen2, "_CHUNK", 10_000)
+    monkeypatch.setattr(sen2_rows, "_CHUNK", 10_000)
     whole = sen2.read(FIXTURES / "la_2025.xml")
     for name in TABLES:
         pd.testing.assert_frame_equal(getattr(chunked, name), getattr(whole, name), obj=name)

@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 
 from helpers.analysis import cases as case_table
-from helpers.analysis import dataquality
 from helpers.errors import InputError
+from helpers.pages import data_quality
 from helpers.sources import sen2
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "sen2" / "la_2025.xml"
@@ -81,9 +81,9 @@ def test_impossible_dates_counted_with_paths_and_left_out_of_timeliness(tmp_path
     issues = bad.issues.set_index("rule")
     assert issues.loc["dates_out_of_order", "count"] >= 1
     assert "Message/Persons/Person[1]/Requests[1]" in issues.loc["dates_out_of_order", "examples"]
-    table = dataquality.rule_failures(bad)
+    table = data_quality.rule_failures(bad).data
     assert "Message/Persons/Person[1]/Requests[1]" in " ".join(table.iloc[:, 2])
-    public = dataquality.rule_failures(bad, hide_below=5)  # paths would reveal a suppressed count
+    public = data_quality.rule_failures(bad, hide_below=5).data  # paths would reveal a suppressed count
     assert "Person[" not in " ".join(public.iloc[:, 2]) and "fewer than 5" in " ".join(public.iloc[:, 2])
 
     end = dt.date(2025, 1, 16)

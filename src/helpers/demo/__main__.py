@@ -1,18 +1,16 @@
 """Regenerate the synthetic demo data under ``data/demo/``: ``python -m helpers.demo [--out DIR] [--seed N]``.
 
-The SEN2 generator (:mod:`helpers.demo.sen2`) runs first when it is installed; its annual totals for Northby
-then replace Northby's figures in the synthetic DfE release, so the two demo sources agree.
+The SEN2 generator (:mod:`helpers.demo.sen2`) runs first; its annual totals for Northby then replace Northby's
+figures in the synthetic DfE release, so the two demo sources agree.
 """
 
 from __future__ import annotations
 
 import argparse
-import importlib
-import importlib.util
 from pathlib import Path
 
-from helpers.demo import ees
 from helpers.config import project_root
+from helpers.demo import ees, sen2
 
 SEED = 20251
 """The seed the committed demo data were made with (also stated in data/demo/README.md)."""
@@ -24,11 +22,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="folder to write (default: the repo's data/demo)")
     parser.add_argument("--seed", type=int, default=SEED, help=f"random seed (default {SEED})")
     args = parser.parse_args(argv)
-    totals = None
-    if importlib.util.find_spec("helpers.demo.sen2") is not None:
-        sen2 = importlib.import_module("helpers.demo.sen2")
-        totals = sen2.write_demo(args.out, args.seed)
-        print(f"wrote the synthetic SEN2 and workforce files to {args.out}")
+    totals = sen2.write_demo(args.out, args.seed)
+    print(f"wrote the synthetic SEN2 and workforce files to {args.out}")
     path = ees.write_release(args.out / "ees", args.seed, totals)
     print(f"wrote the synthetic DfE release to {path}")
     return 0

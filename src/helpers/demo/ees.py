@@ -313,4 +313,5 @@ def _csv(frames: pd.DataFrame, label: str, identifier: str, columns: dict[str, s
         "breakdown": label,
     })
     values = {col: data[m].map(lambda v: "x" if pd.isna(v) else f"{v:.0f}") for m, col in columns.items()}
-    return pd.concat([lead, pd.DataFrame(values)], axis=1).to_csv(index=False, lineterminator="\n")
+    text: str = pd.concat([lead, pd.DataFrame(values)], axis=1).to_csv(index=False, lineterminator="\n")
+    return text

@@ -18,7 +18,7 @@ Everything here is invented: no real child, school or council. The story the dat
 
 :func:`write_demo` is deterministic: the same seed gives byte-identical files (fixed header time stamp; gzip
 written with no file name and mtime 0). One synthetic person carries the :data:`CANARIES` values so a privacy
-test can prove no child-level detail reaches the pack.
+test can prove no child-level detail reaches the pack (the XML is written by :mod:`helpers.demo.sen2_xml`).
 """
 
 from __future__ import annotations
@@ -27,17 +27,17 @@ import datetime as dt
 import gzip
 import io
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from helpers.analysis import cases as cases_module
+from helpers.demo.sen2_xml import CANARIES, LA_NAME, LEA, return_xml
 from helpers.sources import sen2
 
-LA_NAME = "Northby"
-LEA = "999"
+__all__ = ["CANARIES", "FULL_YEARS", "LA_NAME", "LEA", "PERIOD_END", "START", "write_demo"]
+
 START = dt.date(2021, 10, 1)
 PERIOD_END = dt.date(2025, 9, 30)
 FULL_YEARS: tuple[int, ...] = (2022, 2023, 2024)
@@ -45,24 +45,6 @@ FULL_YEARS: tuple[int, ...] = (2022, 2023, 2024)
 GZIP_OVER_BYTES = 2_000_000
 """The XML is written gzip-compressed (``.xml.gz``) when larger than this."""
 
-CANARIES: dict[str, str] = {
-    "upn": "A99999999999C",
-    "surname": "Canarysurname",
-    "forename": "Canaryforename",
-    "birth_date": "2012-02-29",
-    "postcode": "ZZ99 0CY",  # generated postcodes never use the digit 0
-}
-"""Values carried by one synthetic person; none may appear anywhere in a built pack."""
-
-_SURNAMES = ("Ashdown", "Brackley", "Colbourne", "Dunmore", "Elsworth", "Fernhill", "Garside", "Holloway",
-             "Ingleby", "Jessop", "Kettering", "Lindley", "Marwood", "Northcott", "Oakhurst", "Pendle",
-             "Quarrie", "Redfern", "Saltmarsh", "Thornbury", "Upton", "Varley", "Westwood", "Yardley")
-_FORENAMES = ("Alex", "Bailey", "Casey", "Drew", "Ellis", "Frankie", "Harper", "Jordan", "Kit", "Logan",
-              "Morgan", "Noah", "Olly", "Parker", "Quinn", "Riley", "Sam", "Taylor", "Zara", "Robin")
-_ETHNICITY = (("WBRI", 0.70), ("WOTH", 0.05), ("MWBC", 0.04), ("MOTH", 0.03), ("APKN", 0.04), ("AIND", 0.03),
-              ("BAFR", 0.03), ("BCRB", 0.02), ("CHNE", 0.01), ("OOTH", 0.02), ("NOBT", 0.03))
-_NEEDS = (("ASD", 0.32), ("SEMH", 0.20), ("SLCN", 0.18), ("MLD", 0.08), ("SPLD", 0.05), ("SLD", 0.04),
-          ("PD", 0.04), ("HI", 0.02), ("VI", 0.01), ("PMLD", 0.02), ("DS", 0.01), ("OTH", 0.03))
 _SEASON = {1: 1.05, 2: 1.05, 3: 1.15, 4: 0.95, 5: 1.10, 6: 1.15, 7: 1.10, 8: 0.45, 9: 1.00, 10: 1.10,
            11: 1.10, 12: 0.80}
 """Relative monthly request volumes: fewer in August (schools closed) and December."""
@@ -83,16 +65,6 @@ def _capacity_story(months: pd.DatetimeIndex) -> pd.DataFrame:
     locum = np.where((t >= 18) & (t <= 41), 2.0, np.where(t > 41, 1.0, 0.5))
     return pd.DataFrame({"month": months, "establishment_fte": establishment, "eps_in_post_fte": in_post,
                          "locum_fte": locum})
-
-
-def _pick(rng: np.random.Generator, table: tuple[tuple[str, float], ...]) -> str:
-    codes, weights = zip(*table, strict=True)
-    p = np.asarray(weights) / sum(weights)
-    return str(rng.choice(codes, p=p))
-
-
-def _date(d: pd.Timestamp | dt.date) -> str:
-    return pd.Timestamp(d).strftime("%Y-%m-%d")
 
 
 ADVICE_PER_FTE_MONTH = 4.9
@@ -170,7 +142,9 @@ def _advice(staffing: pd.DataFrame, reqs: pd.DataFrame, capacity: np.ndarray) ->
 
 def _steady_capacity(staffing: pd.DataFrame) -> np.ndarray:
     """Advices a month at the steady :data:`ADVICE_PER_FTE_MONTH` per EP or locum FTE (the SEN2 plan timings)."""
-    return np.floor((staffing["eps_in_post_fte"] + staffing["locum_fte"]).to_numpy() * ADVICE_PER_FTE_MONTH)
+    advices: np.ndarray = np.floor((staffing["eps_in_post_fte"] + staffing["locum_fte"]).to_numpy()
+                                   * ADVICE_PER_FTE_MONTH)
+    return advices
 
 
 def _stretched_capacity(rng: np.random.Generator, staffing: pd.DataFrame) -> np.ndarray:
@@ -183,7 +157,8 @@ def _stretched_capacity(rng: np.random.Generator, staffing: pd.DataFrame) -> np.
     fte = (staffing["eps_in_post_fte"] + staffing["locum_fte"]).to_numpy()
     vacant = np.clip(1 - staffing["eps_in_post_fte"] / staffing["establishment_fte"], 0, None).to_numpy()
     per_fte = FULL_TEAM_ADVICE_PER_FTE_MONTH * (1 - VACANCY_DRAG * vacant)
-    return np.floor(per_fte * fte * (1 + rng.normal(0, 0.05, len(fte))))
+    advices: np.ndarray = np.floor(per_fte * fte * (1 + rng.normal(0, 0.05, len(fte))))
+    return advices
 
 
 def _assessments(rng: np.random.Generator, reqs: pd.DataFrame, advice: pd.DataFrame) -> pd.DataFrame:
@@ -213,156 +188,6 @@ def _assessments(rng: np.random.Generator, reqs: pd.DataFrame, advice: pd.DataFr
     reqs.loc[later, "assessment_date"] = pd.NaT
     reqs["week20"] = exception & (reqs["assessment_outcome"] == "Y")
     return reqs
-
-
-def _person_xml(rng: np.random.Generator, requests: list[dict], canary: bool) -> str:
-    """One synthetic Person element (2025 layout)."""
-    first = requests[0]
-    birth = first["received"] - pd.Timedelta(days=int(first["age"] * 365.25 + rng.integers(0, 365)))
-    if canary:
-        surname, forename, birth_text = CANARIES["surname"], CANARIES["forename"], CANARIES["birth_date"]
-        upn, postcode = CANARIES["upn"], CANARIES["postcode"]
-    else:
-        surname = str(rng.choice(_SURNAMES))
-        forename = str(rng.choice(_FORENAMES))
-        birth_text = _date(birth - pd.Timedelta(days=int(_date(birth) == CANARIES["birth_date"])))
-        upn = "A" + "".join(str(d) for d in rng.integers(0, 10, 12))
-        postcode = f"ZZ99 {rng.integers(1, 10)}{chr(65 + rng.integers(0, 26))}{chr(65 + rng.integers(0, 26))}"
-    young = first["age"] < 5 and rng.random() < 0.5 and not canary
-    ident = "<UPNunknown>UN1</UPNunknown>" if young else f"<UPN>{upn}</UPN>"
-    lines = [
-        "    <Person>",
-        f"      <Surname>{escape(surname)}</Surname>",
-        f"      <Forename>{escape(forename)}</Forename>",
-        f"      <PersonBirthDate>{birth_text}</PersonBirthDate>",
-        f"      <Sex>{'M' if rng.random() < 0.70 else 'F'}</Sex>",
-        f"      <Ethnicity>{_pick(rng, _ETHNICITY)}</Ethnicity>",
-        f"      <PostCode>{postcode}</PostCode>",
-        f"      {ident}",
-    ]
-    for req in requests:
-        lines += _request_xml(rng, req)
-    lines.append("    </Person>")
-    return "\n".join(lines)
-
-
-def _request_xml(rng: np.random.Generator, req: dict) -> list[str]:
-    end = pd.Timestamp(PERIOD_END)
-    out = ["      <Requests>",
-           f"        <ReceivedDate>{_date(req['received'])}</ReceivedDate>",
-           f"        <RequestSource>{_pick(rng, (('1', .45), ('2', .40), ('3', .08), ('4', .04), ('5', .03)))}"
-           "</RequestSource>",
-           "        <RYA>0</RYA>"]
-    if pd.notna(req["decision"]) and not req.get("drop_outcome_date"):
-        out.append(f"        <RequestOutcomeDate>{_date(req['decision'])}</RequestOutcomeDate>")
-    out.append(f"        <RequestOutcome>{req['request_outcome']}</RequestOutcome>")
-    refused = req["request_outcome"] == "N"
-    out.append(f"        <RequestMediation>{int(refused and rng.random() < 0.08)}</RequestMediation>")
-    out.append(f"        <RequestTribunal>{int(refused and rng.random() < 0.04)}</RequestTribunal>")
-    if req["assessment_outcome"]:
-        out.append("        <Assessment>")
-        out.append(f"          <AssessmentOutcome>{req['assessment_outcome']}</AssessmentOutcome>")
-        if pd.notna(req["assessment_date"]):
-            out.append(f"          <AssessmentOutcomeDate>{_date(req['assessment_date'])}</AssessmentOutcomeDate>")
-        out += ["          <AssessmentMediation>0</AssessmentMediation>",
-                "          <AssessmentTribunal>0</AssessmentTribunal>",
-                "          <OtherMediation>0</OtherMediation>",
-                "          <OtherTribunal>0</OtherTribunal>"]
-        issued = req["assessment_outcome"] == "Y" and pd.notna(req["assessment_date"])
-        if issued and not req.get("drop_week20"):
-            out.append(f"          <Week20>{int(req['week20'])}</Week20>")
-        if issued:
-            urn = f"{rng.integers(100000, 150000)}"
-            out += ["          <NamedPlan>",
-                    f"            <StartDate>{_date(req['assessment_date'])}</StartDate>",
-                    "            <PlanDetail>",
-                    f"              <URN>{urn}</URN>",
-                    "              <PlacementRank>1</PlacementRank>",
-                    "              <SENunitIndicator>0</SENunitIndicator>",
-                    "              <ResourcedProvisionIndicator>0</ResourcedProvisionIndicator>",
-                    "            </PlanDetail>",
-                    f"            <PB>{int(rng.random() < 0.08)}</PB>",
-                    "          </NamedPlan>"]
-        out.append("        </Assessment>")
-        if issued:
-            start = pd.Timestamp(req["assessment_date"])
-            out += ["        <ActivePlans>",
-                    "          <PlacementDetail>",
-                    f"            <URN>{urn}</URN>",
-                    "            <PlacementRank>1</PlacementRank>",
-                    f"            <EntryDate>{_date(start)}</EntryDate>",
-                    "            <SENunitIndicator>0</SENunitIndicator>",
-                    "            <ResourcedProvisionIndicator>0</ResourcedProvisionIndicator>",
-                    "          </PlacementDetail>",
-                    "          <SENneed>",
-                    f"            <SENtype>{_pick(rng, _NEEDS)}</SENtype>",
-                    "            <SENtypeRank>1</SENtypeRank>",
-                    "          </SENneed>"]
-            review = start + pd.DateOffset(months=11)
-            if review + pd.Timedelta(days=14) <= end:
-                out += [f"          <ReviewMeeting>{_date(review)}</ReviewMeeting>",
-                        "          <ReviewOutcome>M</ReviewOutcome>",
-                        f"          <LastReview>{_date(review + pd.Timedelta(days=14))}</LastReview>"]
-            out.append("        </ActivePlans>")
-    out.append("      </Requests>")
-    return out
-
-
-def _xml(rng: np.random.Generator, reqs: pd.DataFrame) -> bytes:
-    """The whole return: persons in order of their first request; about 8% of refused children ask again."""
-    records = reqs.to_dict("records")
-    received = reqs["received"].to_numpy()
-    people: list[list[dict]] = []
-    taken: set[int] = set()
-    for i, rec in enumerate(records):
-        if i in taken:
-            continue
-        person = [rec]
-        if rec["request_outcome"] == "N" and rng.random() < 0.3:
-            # the same child asks again 6-12 months later: take the first free request from that date on
-            target = np.datetime64(rec["received"] + pd.Timedelta(days=int(rng.integers(180, 365))))
-            j = int(np.searchsorted(received, target))
-            while j in taken:
-                j += 1
-            if j < len(records):
-                taken.add(j)
-                records[j]["age"] = rec["age"] + 1
-                person.append(records[j])
-        people.append(person)
-    # a few records that break guidance rules, for the data-quality page
-    refused = [p[0] for p in people if p[0]["request_outcome"] == "N"]
-    for rec in refused[5:8]:
-        rec["drop_outcome_date"] = True
-    issued = [p[0] for p in people if p[0]["assessment_outcome"] == "Y" and pd.notna(p[0]["assessment_date"])]
-    for rec in issued[10:12]:
-        rec["drop_week20"] = True
-    canary_at = len(people) // 3
-    body = [_person_xml(rng, person, canary=(n == canary_at)) for n, person in enumerate(people, start=1)]
-    head = f"""<?xml version="1.0" encoding="UTF-8"?>
-<!-- SYNTHETIC DATA. Every person, date and school in this file is invented by helpers.demo.sen2 for the
-     fictional local authority "{LA_NAME}" (LEA {LEA}). No real child or young person is described. -->
-<Message>
-  <Header>
-    <CollectionDetails>
-      <Collection>SEN2</Collection>
-      <Year>2025</Year>
-      <ReferenceDate>{_date(PERIOD_END)}</ReferenceDate>
-    </CollectionDetails>
-    <Source>
-      <SourceLevel>L</SourceLevel>
-      <LEA>{LEA}</LEA>
-      <SoftwareCode>SyntheticDemo</SoftwareCode>
-      <Release>1.0</Release>
-      <SerialNo>001</SerialNo>
-      <DateTime>{_date(PERIOD_END)}T17:00:00</DateTime>
-      <DMO>Y</DMO>
-      <DCO>Y</DCO>
-      <DSCO>R</DSCO>
-    </Source>
-  </Header>
-  <Persons>
-"""
-    return (head + "\n".join(body) + "\n  </Persons>\n</Message>\n").encode("utf-8")
 
 
 def _workforce(rng: np.random.Generator, staffing: pd.DataFrame, reqs: pd.DataFrame) -> pd.DataFrame:
@@ -404,7 +229,7 @@ def write_demo(out_dir: Path, seed: int) -> pd.DataFrame:
     staffing = _capacity_story(_months())
     reqs = _requests(rng, staffing)
     reqs = _assessments(rng, reqs, _advice(staffing, reqs, _steady_capacity(staffing)))
-    xml = _xml(rng, reqs)
+    xml = return_xml(rng, reqs, PERIOD_END)
     plain, packed = out_dir / "sen2_northby.xml", out_dir / "sen2_northby.xml.gz"
     if len(xml) > GZIP_OVER_BYTES:
         buffer = io.BytesIO()

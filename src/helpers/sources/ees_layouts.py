@@ -223,7 +223,8 @@ LAYOUT_2022 = Layout(
     files=(
         FileLayout("sen2_mi.csv", (), _MI_2022, within=_TIMELINESS_PAIRS[:2]),
         # until 2018 Total_all includes statements of SEN, the predecessor of EHC plans (as DfE published it)
-        FileLayout("sen2_age_caseload.csv", (("characteristic_age", "Total"),), {"plans_in_place": "total_all"}, census=True),
+        FileLayout("sen2_age_caseload.csv", (("characteristic_age", "Total"),), {"plans_in_place": "total_all"},
+                   census=True),
         *(FileLayout(n, required=False) for n in _MI_EXTRA),
     ),
 )

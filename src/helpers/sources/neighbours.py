@@ -158,7 +158,7 @@ def neighbours_for(la: LA, config: PackConfig, table: pd.DataFrame) -> list[str]
         current = successor_codes().get(la.code, la.code)
         rows = rows[rows["la_code"] == (current if current in set(rows["la_code"]) else rows["la_code"].iloc[0])]
     out = []
-    for code, name in zip(rows["SN_code"], rows["SN_name"]):
+    for code, name in zip(rows["SN_code"], rows["SN_name"], strict=True):
         area = areas.area_code(code)
         if area is None:
             raise InputError(file, f"neighbour {name} is not a local authority in the DfE release",
