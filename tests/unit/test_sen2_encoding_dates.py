@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from helpers.pages.timeliness import impossible_dates_sentence
 from helpers.analysis import cases as case_table
 from helpers.errors import InputError
 from helpers.pages import data_quality
@@ -97,7 +98,7 @@ def test_impossible_dates_counted_with_paths_and_left_out_of_timeliness(tmp_path
     head_good, head_bad = case_table.dfe_headlines(good, 2024), case_table.dfe_headlines(bad, 2024)
     assert head_bad["plans_issued"] == head_good["plans_issued"] - 1
     assert head_bad["requests_received"] == head_good["requests_received"]
-    assert case_table.impossible_dates_sentence(c_bad).startswith("1 request in the local extract has impossible")
+    assert impossible_dates_sentence(c_bad).startswith("1 request in the local extract has impossible")
 
 
 def test_decision_before_request_is_impossible(tmp_path: Path) -> None:

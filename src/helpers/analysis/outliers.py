@@ -4,7 +4,7 @@ A published annual count can be wrong (a late or partial return, a system change
 requests in 2022 between 270 (2021) and 407 (2023); Medway 309 between 563 and 964. Such a year distorts
 forecasts and comparisons, so it is flagged (the figure is still shown as published).
 
-The rule (:func:`flag_series`), stated on the data-quality and request-growth pages by :data:`RULE_TEXT`:
+The rule (:func:`flag_series`), stated on the data-quality page (:mod:`helpers.pages.data_quality`):
 
 1. for each year with at least one published year on each side, the *reference* is the median of the council's
    values up to :data:`WINDOW` years either side (the year itself left out);
@@ -36,13 +36,6 @@ MIN_SCALE = 0.05
 MIN_RATIO_GAP = 0.3
 #: Consistency constant making the MAD estimate a standard deviation for normal data.
 MAD_TO_SD = 1.4826
-
-RULE_TEXT = ("A year is flagged when its figure is far from the council's own neighbouring years: it is compared with "
-             f"the median of up to {WINDOW} years either side, and flagged when that ratio is extreme for the "
-             f"series (a robust z-score above {Z_LIMIT:g}, using the median absolute deviation), at least "
-             f"{MIN_RATIO_GAP:.0%} away from the neighbouring years, and more than chance variation in a count that "
-             "size would explain.")
-
 
 def flag_series(series: pd.Series) -> pd.DataFrame:
     """Score every year of one council's annual series (indexed by year) by the rule in the module notes.
@@ -113,36 +106,5 @@ def flag_table(ees: pd.DataFrame, measures: Iterable[str], *, area_codes: Iterab
     return pd.concat(out, ignore_index=True)[cols].sort_values(["area_name", "measure", "year"], ignore_index=True)
 
 
-#: The DfE measures checked, with their names on the page.
-MEASURES: dict[str, str] = {"requests_received": "Requests for assessment", "new_plans": "New EHC plans",
-                            "plans_in_place": "EHC plans in place (January)"}
-
-HEADING = "## Years far from the council's neighbouring years"
-
-
-def flags_sentence(flags: pd.DataFrame, la_name: str, la_code: str) -> str:
-    """The rule, how many council-years it flags, and the pack council's own flagged years (figures as published)."""
-    own = flags.loc[flags["area_code"] == la_code]
-    if own.empty:
-        mine = f"None of {la_name}'s years is flagged."
-    else:
-        items = [f"{_lower_first(MEASURES.get(r.measure, r.measure))} in {int(r.year)} ({r.value:,.0f}, against "
-                 f"about {r.reference:,.0f} in the neighbouring years)" for r in own.itertuples()]
-        mine = (f"For {la_name}: {'; '.join(items)}. The forecasts on the request-growth page treat "
-                f"{'this year' if len(own) == 1 else 'these years'} as missing.")
-    return (f"{RULE_TEXT} Flagged figures are shown as published; comparisons that include them should be read with "
-            f"care. {len(flags)} council-year{'s are' if len(flags) != 1 else ' is'} flagged in this release. {mine}")
-
-
-def flags_page_table(flags: pd.DataFrame) -> pd.DataFrame:
-    """:func:`flag_table` for the page: plain-English headers, the published figure and its neighbours' median."""
-    return pd.DataFrame({
-        "Council": flags["area_name"], "Measure": flags["measure"].map(MEASURES).fillna(flags["measure"]),
-        "Year": flags["year"].astype(int).astype(str), "Figure as published": flags["value"].round(0),
-        "Median of neighbouring years": flags["reference"].round(1),
-        "Robust z-score": flags["z"].round(1)})
-
-
-def _lower_first(text: str) -> str:
-    """``"New EHC plans"`` → ``"new EHC plans"`` (abbreviations keep their capitals)."""
-    return text[:1].lower() + text[1:]
+#: The DfE measures checked for implausible years (their names on the page: helpers.pages.data_quality).
+CHECKED_MEASURES: tuple[str, ...] = ("requests_received", "new_plans", "plans_in_place")

@@ -8,7 +8,6 @@ The notebook opens the page, reads the release with :func:`read_release` (which 
 from __future__ import annotations
 
 import pandas as pd
-from IPython.display import Markdown
 
 from helpers.analysis import dataquality as checks
 from helpers.analysis import outliers, scorecard
@@ -170,24 +169,24 @@ def repairs_table(release: ees.Release) -> Table:
 # --- implausible council-years and action-plan baselines (checked by other pages' modules) -------------------------
 
 
-def implausible_heading() -> Markdown:
-    """The section heading (a Markdown output, so it is a real heading on the page)."""
-    return Markdown(outliers.HEADING)  # type: ignore[no-untyped-call]
+def implausible_heading() -> str:
+    """The section heading (shown with ``page.heading``, so it is a real heading on the page)."""
+    return HEADING
 
 
 def implausible_flags(release: ees.Release) -> pd.DataFrame:
     """Council-years far from their neighbouring years (:mod:`helpers.analysis.outliers`)."""
-    return outliers.flag_table(release.table, outliers.MEASURES)
+    return outliers.flag_table(release.table, list(outliers.CHECKED_MEASURES))
 
 
 def implausible_sentence(flags: pd.DataFrame, la: LA) -> str:
     """The rule, how many council-years it flags, and the pack council's own."""
-    return outliers.flags_sentence(flags, la.name, la.old_code)
+    return _flags_sentence(flags, la.name, la.old_code)
 
 
 def implausible_table(flags: pd.DataFrame) -> Table:
     """The flagged council-years as published, beside their neighbouring years' median."""
-    return Table(outliers.flags_page_table(flags), "Council-years far from their neighbouring years",
+    return Table(_flags_page_table(flags), "Council-years far from their neighbouring years",
                  name="implausible-years", row_header=False)
 
 
@@ -302,3 +301,44 @@ def metrics(release: ees.Release, totals: checks.Totals, local: Sen2Tables | Non
                                             label="Records failing SEN2 guidance checks",
                                             period=str(local.reference_date or ""), higher_is_better=False)
     return out
+
+
+RULE_TEXT = ("A year is flagged when its figure is far from the council's own neighbouring years: it is compared with "
+             f"the median of up to {outliers.WINDOW} years either side, and flagged when that ratio is extreme for the "
+             f"series (a robust z-score above {outliers.Z_LIMIT:g}, using the median absolute deviation), at least "
+             f"{outliers.MIN_RATIO_GAP:.0%} away from the neighbouring years, and more than chance variation in a "
+             "count that size would explain.")
+
+#: The DfE measures checked (:data:`helpers.analysis.outliers.CHECKED_MEASURES`), with their names on the page.
+MEASURES: dict[str, str] = {"requests_received": "Requests for assessment", "new_plans": "New EHC plans",
+                            "plans_in_place": "EHC plans in place (January)"}
+
+HEADING = "Years far from the council's neighbouring years"
+
+
+def _flags_sentence(flags: pd.DataFrame, la_name: str, la_code: str) -> str:
+    """The rule, how many council-years it flags, and the pack council's own flagged years (figures as published)."""
+    own = flags.loc[flags["area_code"] == la_code]
+    if own.empty:
+        mine = f"None of {la_name}'s years is flagged."
+    else:
+        items = [f"{_lower_first(MEASURES.get(r.measure, r.measure))} in {int(r.year)} ({r.value:,.0f}, against "
+                 f"about {r.reference:,.0f} in the neighbouring years)" for r in own.itertuples()]
+        mine = (f"For {la_name}: {'; '.join(items)}. The forecasts on the request-growth page treat "
+                f"{'this year' if len(own) == 1 else 'these years'} as missing.")
+    return (f"{RULE_TEXT} Flagged figures are shown as published; comparisons that include them should be read with "
+            f"care. {len(flags)} council-year{'s are' if len(flags) != 1 else ' is'} flagged in this release. {mine}")
+
+
+def _flags_page_table(flags: pd.DataFrame) -> pd.DataFrame:
+    """:func:`flag_table` for the page: plain-English headers, the published figure and its neighbours' median."""
+    return pd.DataFrame({
+        "Council": flags["area_name"], "Measure": flags["measure"].map(MEASURES).fillna(flags["measure"]),
+        "Year": flags["year"].astype(int).astype(str), "Figure as published": flags["value"].round(0),
+        "Median of neighbouring years": flags["reference"].round(1),
+        "Robust z-score": flags["z"].round(1)})
+
+
+def _lower_first(text: str) -> str:
+    """``"New EHC plans"`` → ``"new EHC plans"`` (abbreviations keep their capitals)."""
+    return text[:1].lower() + text[1:]

@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from IPython.display import HTML, display
+from IPython.display import HTML, Markdown, display
 
 from helpers.analysis import cases as case_table
 from helpers.analysis import disclosure
@@ -147,6 +147,11 @@ class Page:
         file = f"{self.notebook}-{bundles.slug(name)}.csv"
         csv_safe(data).to_csv(self.downloads / file, index=False, lineterminator="\n")
         _emit(bundles.link_paragraph_html(lead, f"downloads/{file}", link_text))
+
+    def heading(self, text: str, *, level: int = 2) -> None:
+        """Emit a section heading worked out by the page (a Markdown output, so nbconvert renders a real heading
+        with its anchor, exactly like a markdown cell's)."""
+        display(Markdown(f"{'#' * level} {text}"))  # type: ignore[no-untyped-call]
 
     def say(self, text: str, *, kind: str = "text") -> None:
         """Emit a generated plain-English paragraph (escaped); ``kind="headline"`` for the page headline."""
