@@ -37,23 +37,10 @@ PLAN_DEADLINE_WEEKS = 20.0
 #: Years of published counts behind the share of requests that become completed assessments.
 CONVERSION_YEARS = 3
 
-#: Pack-config assumption names of :class:`EPAssumptions`' fields (``assumptions:`` in the pack config).
-ASSUMPTION_NAMES: dict[str, str] = {
-    "hours_per_assessment": "ep_hours_per_assessment",
-    "productive_hours_per_fte_year": "productive_hours_per_fte_year",
-    "locum_day_rate_gbp": "locum_day_rate_gbp",
-    "locum_hours_per_day": "locum_hours_per_day",
-    "advice_deadline_weeks": "advice_deadline_weeks",
-    "cases_in_progress_per_fte": "ep_cases_in_progress_per_fte",
-    "plan_weeks_outside_ep_advice": "plan_weeks_outside_ep_advice",
-    "case_weeks_cv": "ep_case_weeks_cv",
-}
-
-
 @dataclass(frozen=True)
 class EPAssumptions:
-    """The modelling assumptions of the EP page as plain numbers (the pages read them from the pack config, whose
-    ``assumptions:`` names are in :data:`ASSUMPTION_NAMES` and whose ranges the config checks on load).
+    """The modelling assumptions of the EP page as plain numbers (:func:`helpers.pages.ep_workforce.ep_assumptions`
+    reads them from the pack config, which checks their ranges on load).
 
     Attributes
     ----------

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from helpers.analysis.workforce import ASSUMPTION_NAMES, EPAssumptions, dfe_demand
+from helpers.analysis.workforce import EPAssumptions, dfe_demand
 from helpers.analysis.workforce_projection import Projection, project_choices
 from helpers.analysis.workforce_service import ServiceNow, release_growth, service_now
 from helpers.config import PackConfig
@@ -27,6 +27,17 @@ from helpers.pages import workforce_charts as charts
 from helpers.present.chart import Chart, Table
 from helpers.present.page import Page
 
+#: Pack-config assumption name (``assumptions:``) of each field of :class:`~helpers.analysis.workforce.EPAssumptions`.
+ASSUMPTION_NAMES: dict[str, str] = {
+    "hours_per_assessment": "ep_hours_per_assessment",
+    "productive_hours_per_fte_year": "productive_hours_per_fte_year",
+    "locum_day_rate_gbp": "locum_day_rate_gbp",
+    "locum_hours_per_day": "locum_hours_per_day",
+    "advice_deadline_weeks": "advice_deadline_weeks",
+    "cases_in_progress_per_fte": "ep_cases_in_progress_per_fte",
+    "plan_weeks_outside_ep_advice": "plan_weeks_outside_ep_advice",
+    "case_weeks_cv": "ep_case_weeks_cv",
+}
 #: Share of EP advice within 6 weeks the projection aims at when the pack config sets no target.
 DEFAULT_ON_TIME_PCT = 80.0
 
