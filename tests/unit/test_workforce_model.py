@@ -461,3 +461,15 @@ def test_ep_page_sections_that_need_the_staffing_return_are_shown_only_with_it()
     text = " ".join("".join(c["source"]) for c in nb["cells"])
     assert "page.say(ep_workforce.NO_STAFFING_DATA)" in text
     assert "Add it under inputs: workforce in the pack config" in ep_workforce.NO_STAFFING_DATA
+
+
+def test_the_page_names_the_choices():
+    """The analysis keys each choice; the page names it, one recruit in the singular."""
+    outcomes = pd.DataFrame({"key": ["as_is", "recruit", "locum_c"], "recruits": [0.0, 1.0, 0.0]})
+    weekly = pd.DataFrame({"key": ["as_is", "recruit"]})
+    named = ep_workforce_text.with_names(
+        workforce_projection.Projection(weekly, outcomes, pd.Timestamp("2025-09-30"), 80.0, 1))
+    assert named.outcomes["scenario"].tolist() == [
+        "As now", "Recruit 1 more EP", "Locum package C: clear the list in 6 months"]
+    assert named.weekly["scenario"].tolist() == ["As now", "Recruit 1 more EP"]
+    assert list(named.outcomes.columns[:2]) == ["key", "scenario"]

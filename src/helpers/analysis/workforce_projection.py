@@ -20,6 +20,8 @@ from helpers.analysis.workforce_service import ServiceNow
 
 #: Weeks the page projects ahead (three years).
 PROJECTION_WEEKS = int(3 * WEEKS_PER_YEAR)
+#: Week from which the recruitment choice's new EPs are in post (recruiting takes about six months).
+RECRUIT_WEEK = int(WEEKS_PER_YEAR / 2)
 #: Simulated runs per choice: enough for the average line to be steady from run to run.
 PROJECTION_RUNS = 200
 #: Fixed seed, so the published projection is reproducible.
@@ -51,7 +53,7 @@ def demand_path(demand_per_week: float, growth_per_year: float, weeks: int) -> n
 
 def standard_scenarios(*, weeks: int, demand_per_week: float, growth_per_year: float, in_house_fte: float,
                        locum_fte: float, flows: Flows, backlog: float, assumptions: EPAssumptions,
-                       establishment_fte: float = np.inf, recruit_week: int = 26) -> list[Scenario]:
+                       establishment_fte: float = np.inf, recruit_week: int = RECRUIT_WEEK) -> list[Scenario]:
     """The page's scenarios, each ``weeks`` long.
 
     * ``as_is``: EPs in post follow the last year's leaving and joining rates (:func:`stock_flow`, joiners filling
