@@ -15,8 +15,9 @@ import time
 import numpy as np
 
 from helpers.analysis import simulate
+from helpers.analysis.workforce_projection import PROJECTION_WEEKS
 
-WEEKS = 156
+WEEKS = PROJECTION_WEEKS
 RATE = np.full(WEEKS, 12.0)
 SERVERS = np.where(np.arange(WEEKS) < 13, 20, np.where(np.arange(WEEKS) < 52, 44, 48))
 SERVICE_MEAN = 3.3

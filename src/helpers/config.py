@@ -3,6 +3,8 @@
 LA codes are always strings (papermill's ``-p`` and YAML both turn ``886`` into an int, so ints are converted
 back). Relative paths are resolved against the project root (the nearest folder above the config file that holds
 ``pyproject.toml``), falling back to the config file's own folder, so ``make pack`` and a hand-run papermill agree.
+The YAML is read by :mod:`helpers.config_yaml`; the ``assumptions:`` block is typed in
+:mod:`helpers.config_assumptions`, so a misspelt or out-of-range assumption fails here, at load.
 """
 
 from __future__ import annotations
@@ -15,6 +17,9 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from helpers.config_assumptions import ASSUMPTION_SPECS, Assumption, Assumptions
+from helpers.config_assumptions import ERROR_TYPES as ASSUMPTION_ERRORS
+from helpers.config_yaml import DuplicateKeyError, parse_yaml
 from helpers.errors import InputError
 
 Variant = Literal["public", "restricted", "reviewer"]
@@ -93,19 +98,6 @@ class Comparators(_Model):
         return [_as_code(x) for x in v] if isinstance(v, list) else v
 
 
-class Assumption(_Model):
-    """A modelling assumption, logged on the assumptions page (Analysis Function QA guidance)."""
-
-    value: float
-    unit: str
-    description: str
-    source: str
-    owner: str = "Performance team"
-    quality: Literal["high", "medium", "low"] = "medium"
-    exempt: bool | None = Field(None, description="commercial (Schedule 12A): kept out of the public pack; "
-                                                  "default: true for money values (key ending _gbp)")
-
-
 class ActionArea(_Model):
     """One area of the Written Statement of Action / priority action plan."""
 
@@ -129,10 +121,12 @@ class Scenario(_Model):
 
 
 class Disclosure(_Model):
-    threshold: int = Field(5, ge=1, le=100, description="counts from 1 to threshold-1 are suppressed in public builds")
+    threshold: int = Field(default=5, ge=1, le=100,
+                           description="counts from 1 to threshold-1 are suppressed in public builds")
     threshold_override: str | None = Field(
-        None, description="why a public build may use a threshold under the minimum, and who agreed it; without "
-                          "it a public build refuses such a threshold. Printed by the build, kept in the manifest")
+        default=None, description="why a public build may use a threshold under the minimum, and who agreed it; "
+                                  "without it a public build refuses such a threshold. Printed by the build, kept "
+                                  "in the manifest")
 
     @field_validator("threshold_override")
     @classmethod
@@ -153,11 +147,11 @@ class PackConfig(_Model):
     inputs: Inputs
     comparators: Comparators = Comparators()
     targets: dict[str, float] = Field(default_factory=dict)
-    assumptions: dict[str, Assumption] = Field(default_factory=dict)
+    assumptions: Assumptions = Assumptions()
     scenarios: list[Scenario] = Field(default_factory=list)
     disclosure: Disclosure = Disclosure()
     action_plan: list[ActionArea] = Field(default_factory=list)
-    variants: list[Variant] = Field(default_factory=lambda: ["public"])
+    variants: list[Variant] = Field(default_factory=lambda: list[Variant](["public"]))
     notebooks: list[str] | None = Field(None, description="subset of notebooks to build; default all")
     compare_with: Path | None = Field(None, description="an earlier pack folder for 'Since the last pack' to compare "
                                                         "with; default: the latest earlier period in the history")
@@ -166,53 +160,17 @@ class PackConfig(_Model):
     root: Path | None = None
 
     def assumption(self, key: str) -> float:
-        """The value of a named assumption (clear error if the config lacks it)."""
-        if key not in self.assumptions:
+        """The value of a named assumption; :class:`InputError` naming it if the config lacks it."""
+        if key not in ASSUMPTION_SPECS:
+            raise KeyError(f"{key!r} is not a known assumption (helpers.config.ASSUMPTION_SPECS)")
+        given: Assumption | None = getattr(self.assumptions, key)
+        if given is None:
             raise InputError(self.source_path or "config", "a modelling assumption is missing",
                              field=f"assumptions.{key}", expected="a value with unit, description and source")
-        return self.assumptions[key].value
+        return given.value
 
     def target(self, key: str, default: float | None = None) -> float | None:
         return self.targets.get(key, default)
-
-
-#: Most nodes a config may expand to once YAML aliases are followed. A real config has a few hundred; an "alias
-#: bomb" (nested anchors, each referring to the last several times) a few kilobytes long expands to billions,
-#: which pydantic would then walk for minutes in gigabytes of memory.
-MAX_EXPANDED_NODES = 100_000
-
-
-class _DuplicateKey(yaml.MarkedYAMLError):
-    """A mapping holds the same key twice (PyYAML would silently keep the last value)."""
-
-
-class _Loader(yaml.SafeLoader):
-    """Safe YAML loader (no Python objects) that leaves dates as text, so pydantic validates them and names the key
-    at fault, and refuses duplicate keys: ``disclosure:`` given twice must not silently replace the first."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        if isinstance(node, yaml.MappingNode):
-            seen: dict[Any, yaml.Node] = {}
-            for key_node, _ in node.value:
-                if key_node.tag == "tag:yaml.org,2002:merge":
-                    continue  # "<<: *defaults" may be overridden by the keys beside it: that is its purpose
-                key = self.construct_object(key_node, deep=False)
-                try:
-                    first = seen.get(key)
-                except TypeError:  # an unhashable key: SafeConstructor reports it
-                    continue
-                if first is not None:
-                    raise _DuplicateKey(
-                        None, None, f"key '{key}' appears twice (first on line {first.start_mark.line + 1}); "
-                                    "give each key once", key_node.start_mark)
-                seen[key] = key_node
-        return super().construct_mapping(node, deep=deep)
-
-
-_Loader.yaml_implicit_resolvers = {
-    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
-    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
 
 
 def project_root(start: Path) -> Path:
@@ -224,48 +182,6 @@ def project_root(start: Path) -> Path:
     return start
 
 
-def _expanded_size(node: yaml.Node, memo: dict[int, int], active: set[int]) -> int:
-    """How many nodes ``node`` stands for once every alias is expanded (memoised: linear in the YAML text)."""
-    known = memo.get(id(node))
-    if known is not None:
-        return known
-    if id(node) in active:
-        raise yaml.composer.ComposerError(None, None, "an anchor refers to itself (a recursive alias)",
-                                          node.start_mark)
-    active.add(id(node))
-    size = 1
-    if isinstance(node, yaml.SequenceNode):
-        children: list[yaml.Node] = list(node.value)
-    elif isinstance(node, yaml.MappingNode):
-        children = [n for pair in node.value for n in pair]
-    else:
-        children = []
-    for child in children:
-        size += _expanded_size(child, memo, active)
-        if size > MAX_EXPANDED_NODES:
-            break
-    active.discard(id(node))
-    memo[id(node)] = size
-    return size
-
-
-def _parse_yaml(text: str) -> Any:
-    """``text`` as Python data through :class:`_Loader`, refusing alias bombs before anything is expanded."""
-    loader = _Loader(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return None
-        size = _expanded_size(node, {}, set())
-        if size > MAX_EXPANDED_NODES:
-            raise yaml.composer.ComposerError(
-                None, None, f"the aliases (*name) expand to more than {MAX_EXPANDED_NODES:,} values; a pack config "
-                            "needs a few hundred (is this an alias bomb?)", node.start_mark)
-        return loader.construct_document(node)
-    finally:
-        loader.dispose()
-
-
 def _resolve(root: Path, p: Path | None) -> Path | None:
     if p is None:
         return None
@@ -273,24 +189,31 @@ def _resolve(root: Path, p: Path | None) -> Path | None:
     return p if p.is_absolute() else (root / p).resolve()
 
 
-def _friendly(exc: ValidationError, file: Path, raw: dict[str, Any]) -> InputError:
-    # An unknown key usually explains a "missing" one (a typo), so report unknown keys first.
+def _friendly(exc: ValidationError, file: Path) -> InputError:
+    """The first validation error as one :class:`InputError` naming the key, what was expected and what was found.
+
+    An unknown key usually explains a "missing" one (a typo), so unknown keys are reported first, with the closest
+    known key ("did you mean ...?").
+    """
     err = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")[0]
     loc = ".".join(str(x) for x in err["loc"])
     if err["type"] == "extra_forbidden":
-        key = str(err["loc"][-1])
-        parent = raw
-        for part in err["loc"][:-1]:
-            parent = parent.get(part, {}) if isinstance(parent, dict) else {}
         model: type[BaseModel] = PackConfig
         for part in err["loc"][:-1]:
             field = model.model_fields.get(str(part))
             ann = getattr(field, "annotation", None) if field else None
             model = ann if isinstance(ann, type) and issubclass(ann, BaseModel) else model
-        close = difflib.get_close_matches(key, list(model.model_fields), n=1)
+        known = [k for k in model.model_fields if k not in ("source_path", "root")]
+        close = difflib.get_close_matches(str(err["loc"][-1]), known, n=1)
         hint = f"; did you mean '{close[0]}'?" if close else ""
-        return InputError(file, f"unknown key{hint}", where=f"key '{loc}'",
-                          expected="one of " + ", ".join(k for k in model.model_fields if k not in ("source_path", "root")))
+        if model is Assumptions:
+            return InputError(file, f"unknown assumption{hint}", where=f"key '{loc}'",
+                              expected="one of the assumptions the pages use: " + ", ".join(known))
+        return InputError(file, f"unknown key{hint}", where=f"key '{loc}'", expected="one of " + ", ".join(known))
+    if err["type"] in ASSUMPTION_ERRORS:
+        ctx = err.get("ctx", {})
+        return InputError(file, err["msg"], where=f"key '{loc}.{ctx['part']}'", expected=ctx["expected"],
+                          found=ctx["found"])
     msg = err["msg"].removeprefix("Value error, ")
     return InputError(file, msg, where=f"key '{loc}'", found=err.get("input") if err["type"] != "missing" else None)
 
@@ -304,8 +227,8 @@ def load_pack(path: str | Path, *, check_inputs: bool = True) -> PackConfig:
     if not file.exists():
         raise InputError(file, "pack config not found", expected="a YAML file such as config/demo.yaml")
     try:
-        raw = _parse_yaml(file.read_text(encoding="utf-8"))
-    except _DuplicateKey as exc:
+        raw = parse_yaml(file.read_text(encoding="utf-8"))
+    except DuplicateKeyError as exc:
         mark = exc.problem_mark
         raise InputError(file, str(exc.problem), where=f"line {mark.line + 1}" if mark else None) from None
     except yaml.YAMLError as exc:
@@ -313,7 +236,8 @@ def load_pack(path: str | Path, *, check_inputs: bool = True) -> PackConfig:
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
         raise InputError(file, f"not valid YAML: {getattr(exc, 'problem', exc)}", where=where) from None
     except RecursionError:  # thousands of nested [[[...]]]: PyYAML's composer recurses once per level
-        raise InputError(file, "not valid YAML: nested too deeply", expected="a pack config a few levels deep") from None
+        raise InputError(file, "not valid YAML: nested too deeply",
+                         expected="a pack config a few levels deep") from None
     except UnicodeDecodeError:
         raise InputError(file, "not UTF-8 text", expected="a YAML file saved as UTF-8") from None
     if not isinstance(raw, dict):
@@ -322,7 +246,7 @@ def load_pack(path: str | Path, *, check_inputs: bool = True) -> PackConfig:
     try:
         cfg = PackConfig.model_validate({**raw, "source_path": file.resolve(), "root": root})
     except ValidationError as exc:
-        raise _friendly(exc, file, raw) from None
+        raise _friendly(exc, file) from None
     inputs = cfg.inputs
     resolved = Inputs(
         ees=[_resolve(root, p) for p in inputs.ees],  # type: ignore[misc]
@@ -373,10 +297,10 @@ def input_files(cfg: PackConfig) -> dict[str, list[Path]]:
     for name, value in cfg.inputs:
         paths = value if isinstance(value, list) else [value]
         files: list[Path] = []
-        for p in paths:
-            if p is None:
+        for given in paths:
+            if given is None:
                 continue
-            p = Path(p)
+            p = Path(given)
             files.extend(sorted(f for f in p.rglob("*") if f.is_file()) if p.is_dir() else [p])
         if files:
             out[name] = files

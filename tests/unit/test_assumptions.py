@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from helpers.pages import assumptions as a
 from helpers.config import PackConfig
+from helpers.pages import assumptions as a
 
 
 def config(**kw) -> PackConfig:
@@ -53,7 +53,7 @@ def test_caveats_follow_the_inputs():
 
 def test_summary_metrics_are_counts_only():
     m = a.summary_metrics(config())
-    assert m["assumptions"]["value"] == 3 and m["assumptions_low_quality"]["value"] == 1
+    assert m["assumptions"].value == 3 and m["assumptions_low_quality"].value == 1
     assert "650" not in repr(m)  # the commercial day rate never reaches the metrics
 
 
@@ -82,3 +82,19 @@ def test_demo_config_assumptions_match_their_sources():
 
     demo = load_pack(Path(__file__).resolve().parents[2] / "config" / "demo.yaml", check_inputs=False)
     assert a.source_mismatches(demo) == []
+
+
+def test_page_bundles_and_warnings():
+    """The page shows the public table and, in the exempt cell, the commercial one, each as a Table bundle with its
+    caption and download name; a source that quotes another percentage becomes a sentence to check."""
+    public, commercial = a.public_table(config()), a.commercial_table(config())
+    assert public.caption == "Modelling assumptions: value, source, owner and quality rating"
+    assert public.name == "assumptions" and len(public.data) == 2
+    assert commercial.name == "assumptions-commercial" and commercial.data["Assumption"].tolist() == [
+        "Locum day rate GBP"]
+    assert a.commercial_table(config(assumptions={})).data.empty
+    wrong = config(assumptions={"assessment_conversion": {
+        "value": 0.7, "unit": "share", "description": "d", "source": "DfE: 101,045 of 154,489 (65%)"}})
+    assert a.mismatch_warnings(wrong) == [
+        "Check this assumption: Assessment conversion: the value is 0.7 (70%) but its source quotes 65%."]
+    assert a.mismatch_warnings(config()) == []

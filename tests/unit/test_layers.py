@@ -12,7 +12,7 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "helpers"
 
 #: Layer of each top-level part of ``helpers``; a module may import only its own layer or lower ones.
 LAYERS: dict[str, int] = {
-    "errors": 0, "config": 0, "areas": 0, "schemas": 0, "metrics": 0,
+    "errors": 0, "config": 0, "config_assumptions": 0, "config_yaml": 0, "areas": 0, "schemas": 0, "metrics": 0,
     "sources": 1,
     "analysis": 2,
     "present": 3,
@@ -32,7 +32,6 @@ TRANSITIONAL: set[str] = {
     "helpers.analysis.benchmarks",
     "helpers.analysis.history",
     "helpers.analysis.scorecard",
-    "helpers.analysis.workforce",
     "helpers.pack.batch",
     "helpers.pack.build",
     "helpers.pack.check",
@@ -40,7 +39,6 @@ TRANSITIONAL: set[str] = {
     "helpers.pack.manifest",
     "helpers.pack.outputs",
     "helpers.pack.render",
-    "helpers.pages.assumptions",
     "helpers.pages.benchmarks_charts",
     "helpers.present.cover_report",
     "helpers.present.docx_pack",

@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from helpers.present.style import MARKERS, PALETTE
 from helpers.pages import workforce_charts as plots
-from helpers.analysis.workforce import CHOICE_LABELS
+from helpers.pages.ep_workforce_text import CHOICE_LABELS
+from helpers.present.style import MARKERS, PALETTE
 
 
 def _texts(fig: Figure) -> list[str]:
@@ -92,7 +92,7 @@ def _weekly(keys: list[str], ends: list[float], weeks: int = 20) -> pd.DataFrame
     """Straight lines from 100 waiting to ``ends`` over ``weeks`` weeks, one per choice, in the order given."""
     dates = pd.Timestamp("2025-09-30") + pd.to_timedelta(np.arange(weeks) * 7, unit="D")
     return pd.concat([pd.DataFrame({"key": key, "date": dates, "waiting_total": np.linspace(100, end, weeks)})
-                      for key, end in zip(keys, ends)], ignore_index=True)
+                      for key, end in zip(keys, ends, strict=True)], ignore_index=True)
 
 
 def test_projection_lines():

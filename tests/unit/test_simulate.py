@@ -41,7 +41,7 @@ def test_erlang_c_reference_values():
 def _waits_after_warmup(run: simulate.QueueRun, warmup: float) -> list[np.ndarray]:
     keep = np.isfinite(run.arrival_weeks) & (run.arrival_weeks > warmup)
     waits = run.start_weeks - np.where(keep, run.arrival_weeks, 0.0)
-    return [w[k] for w, k in zip(waits, keep)]
+    return [w[k] for w, k in zip(waits, keep, strict=True)]
 
 
 def _z(samples: np.ndarray, reference: float) -> float:
@@ -113,7 +113,7 @@ def test_conservation_and_order():
     assert (counts["arrived"][:, -1] == real.sum(axis=1)).all()  # everyone who arrived is accounted for
     assert (run.start_weeks[real] >= run.arrival_weeks[real]).all()
     assert (run.end_weeks[real] >= run.start_weeks[real]).all()
-    assert all((np.diff(starts[keep]) >= 0).all() for starts, keep in zip(run.start_weeks, real))
+    assert all((np.diff(starts[keep]) >= 0).all() for starts, keep in zip(run.start_weeks, real, strict=True))
     on_duty = SERVERS[np.minimum(times // PERIOD, len(SERVERS) - 1).astype(int)]
     assert (counts["in_service"] <= on_duty).all()
 

@@ -1,4 +1,5 @@
-"""helpers.analysis.workforce (EP supply and demand analysis) against hand calculations and the §9.6 worked example.
+"""EP supply and demand (helpers.analysis.workforce, workforce_service, workforce_projection) and the EP page's
+sentences, tables and metrics (helpers.pages.ep_workforce*) against hand calculations and the §9.6 worked example.
 
 Reference: ``modelling_methods.md`` §6 (stock-flow, hours conversion, §6.3 worked conversion) and §9.6 (EP queue:
 backlog 400, throughput 10/week, demand 12/week, 6-week deadline, 17.4 h per assessment, 37 h per FTE-week).
@@ -13,9 +14,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from helpers.analysis import workforce
-from helpers.errors import InputError
+from helpers.analysis import workforce, workforce_projection, workforce_service
 from helpers.config import PackConfig
+from helpers.errors import InputError
+from helpers.metrics import Metric
+from helpers.pages import (ep_workforce, ep_workforce_demand, ep_workforce_metrics, ep_workforce_tables,
+                           ep_workforce_text)
 
 #: §9.6: 17.4 h per assessment, 37 productive hours per FTE-week (= 37 × 52 per year), 6-week deadline.
 WORKED = workforce.EPAssumptions(hours_per_assessment=17.4, productive_hours_per_fte_year=37 * 52,
@@ -142,12 +146,34 @@ def test_observed_flows():
     assert flows.joiners_fte_per_week == pytest.approx(1 / 12)
 
 
+#: A unit of the right kind for each assumption (the config checks the unit's family).
+UNITS = {"ep_hours_per_assessment": "hours", "productive_hours_per_fte_year": "hours per FTE per year",
+         "locum_day_rate_gbp": "GBP per day", "locum_hours_per_day": "hours per day", "advice_deadline_weeks": "weeks",
+         "ep_cases_in_progress_per_fte": "cases per FTE", "plan_weeks_outside_ep_advice": "weeks",
+         "ep_case_weeks_cv": "ratio"}
+
+
 def _config(assumptions: dict) -> PackConfig:
     return PackConfig.model_validate({
         "pack": "t", "title": "t", "la": {"name": "Northby"}, "period_end": dt.date(2025, 9, 30),
         "inputs": {"ees": ["x"]}, "assumptions": {
-            k: {"value": v, "unit": "u", "description": "d", "source": "s"} for k, v in assumptions.items()},
+            k: {"value": v, "unit": UNITS[k], "description": "d", "source": "s"} for k, v in assumptions.items()},
     })
+
+
+def _config_file(tmp_path, assumptions: dict):
+    """The same config as a YAML file, loaded as a build loads it (so a bad value fails with an InputError)."""
+    import yaml
+
+    from helpers.config import load_pack
+
+    (tmp_path / "pyproject.toml").write_text("")
+    path = tmp_path / "t.yaml"
+    path.write_text(yaml.safe_dump({
+        "pack": "t", "title": "t", "la": {"name": "Northby"}, "period_end": "2025-09-30", "inputs": {"ees": ["x"]},
+        "assumptions": {k: {"value": v, "unit": UNITS[k], "description": "d", "source": "s"}
+                        for k, v in assumptions.items()}}))
+    return load_pack(path, check_inputs=False)
 
 
 FULL = {"ep_hours_per_assessment": 17.4, "productive_hours_per_fte_year": 1100, "locum_day_rate_gbp": 650,
@@ -156,25 +182,31 @@ FULL = {"ep_hours_per_assessment": 17.4, "productive_hours_per_fte_year": 1100, 
 
 
 def test_assumptions_from_config():
-    a = workforce.EPAssumptions.from_config(_config(FULL))
+    a = ep_workforce.ep_assumptions(_config(FULL))
     assert a.hours_per_assessment == 17.4 and a.cases_in_progress_per_fte == 4 and a.plan_budget_weeks == 8
 
 
+def test_missing_assumption_names_the_key():
+    values = {k: v for k, v in FULL.items() if k != "ep_hours_per_assessment"}
+    with pytest.raises(InputError) as err:
+        ep_workforce.ep_assumptions(_config(values))
+    assert err.value.field == "assumptions.ep_hours_per_assessment"
+
+
 @pytest.mark.parametrize("change, field", [
-    ({"ep_hours_per_assessment": None}, "assumptions.ep_hours_per_assessment"),
     ({"productive_hours_per_fte_year": 0}, "assumptions.productive_hours_per_fte_year.value"),
     ({"plan_weeks_outside_ep_advice": 20}, "assumptions.plan_weeks_outside_ep_advice.value"),
 ])
-def test_bad_assumptions_name_the_key(change, field):
-    values = {k: v for k, v in {**FULL, **change}.items() if v is not None}
+def test_bad_assumptions_name_the_key(tmp_path, change, field):
+    """An impossible value is refused when the config is loaded (not later in the notebook), naming the key."""
     with pytest.raises(InputError) as err:
-        workforce.EPAssumptions.from_config(_config(values))
-    assert err.value.field == field
+        _config_file(tmp_path, {**FULL, **change})
+    assert f"key '{field}'" in err.value.message
 
 
 def test_demand_path_compounds_yearly():
     """10 a week growing 10% a year: 11 a week after 52 weeks, 12.1 after 104."""
-    path = workforce.demand_path(10, 0.10, 105)
+    path = workforce_projection.demand_path(10, 0.10, 105)
     np.testing.assert_allclose(path[[0, 52, 104]], [10, 11, 12.1])
 
 
@@ -185,13 +217,13 @@ def test_standard_scenarios():
     5.957 (locums 1.254)."""
     in_house = 10 * 17.4 / 37
     flows = workforce.Flows(leaving_rate_per_week=0.0, joiners_fte_per_week=0.0, weeks_observed=52)
-    out = {s.key: s for s in workforce.standard_scenarios(
+    out = {s.key: s for s in workforce_projection.standard_scenarios(
         weeks=60, demand_per_week=12, growth_per_year=0.0, in_house_fte=in_house, locum_fte=1.0, flows=flows,
         backlog=400, assumptions=WORKED)}
     assert list(out) == ["as_is", "flat_demand", "recruit", "locum_a", "locum_b", "locum_c"]
     np.testing.assert_allclose(out["as_is"].locum_fte, 1.0)
     np.testing.assert_allclose(out["as_is"].in_house_fte, in_house)
-    assert out["recruit"].name == "Recruit 2 more EPs"
+    assert ep_workforce_text.choice_name("recruit", out["recruit"].recruits) == "Recruit 2 more EPs"
     np.testing.assert_allclose(out["recruit"].in_house_fte[[25, 26]], [in_house, in_house + 2])
     np.testing.assert_allclose(out["locum_c"].locum_fte[[0, 25, 26, 59]], [7.849, 7.849, 1.254, 1.254], atol=1e-3)
 
@@ -202,8 +234,8 @@ def test_project_extremes():
     is still waiting at the end (2 a week × 30 weeks ≈ 60)."""
     weeks = 30
     def scenario(key, fte):
-        return workforce.Scenario(key, key, np.full(weeks, 2.0), np.full(weeks, fte), np.zeros(weeks))
-    weekly, outcomes = workforce.project([scenario("plenty", 20.0), scenario("none", 0.0)], 0, WORKED,
+        return workforce_projection.Scenario(key, np.full(weeks, 2.0), np.full(weeks, fte), np.zeros(weeks))
+    weekly, outcomes = workforce_projection.project([scenario("plenty", 20.0), scenario("none", 0.0)], 0, WORKED,
                                          on_time_pct=80, replications=40, seed=1)
     plenty, none = outcomes.set_index("key").loc["plenty"], outcomes.set_index("key").loc["none"]
     assert plenty["weeks_to_advice_deadline"] == 0 and plenty["weeks_to_clear_backlog"] == 0
@@ -217,7 +249,7 @@ def test_standard_scenarios_without_a_backlog_or_a_gap():
     """Nobody waiting beyond the target size (18 at 12/wk) and 10 FTE in house (21.3/wk, more than the 12.667
     needed): no locum packages and no recruitment choice."""
     flows = workforce.Flows(leaving_rate_per_week=0.0, joiners_fte_per_week=0.0, weeks_observed=52)
-    out = workforce.standard_scenarios(weeks=10, demand_per_week=12, growth_per_year=0.05, in_house_fte=10,
+    out = workforce_projection.standard_scenarios(weeks=10, demand_per_week=12, growth_per_year=0.05, in_house_fte=10,
                                        locum_fte=0, flows=flows, backlog=18, assumptions=WORKED)
     assert [s.key for s in out] == ["as_is", "flat_demand"]
 
@@ -243,16 +275,17 @@ def test_service_now_hand_calculation():
     (100% the 12 weeks before). List +4 a period × 16 = 64; wait 64 / 6.5 = 9.846 weeks; target list
     7.5 × 6 / 4 = 11.25. FTE needed 7.5 × 52 × 17.4 / 1,924 = 3.527 against 5 + 0.5 = 5.5 (gap −1.973, "more
     than"). EPs in post 52 weeks before the last period end: 6."""
-    now = workforce.service_now(_long_staffing(), WORKED)
+    now = workforce_service.service_now(_long_staffing(), WORKED)
     assert now.demand_per_week == pytest.approx(7.5)
     assert now.throughput_per_week == pytest.approx(6.5)
     assert now.on_time_pct == pytest.approx(50) and now.on_time_pct_year_before == pytest.approx(100)
     assert now.backlog == 64 and now.wait_weeks == pytest.approx(64 / 6.5)
     assert now.target_list == pytest.approx(11.25)
     assert now.fte_needed == pytest.approx(7.5 * 17.4 / 37)
-    assert now.gap_fte == pytest.approx(7.5 * 17.4 / 37 - 5.5) and now.gap_words == "more than"
+    assert now.gap_fte == pytest.approx(7.5 * 17.4 / 37 - 5.5) and ep_workforce_text.gap_words(now) == "more than"
     assert now.fte_in_post_year_ago == 6
-    assert list(now.needs) == ["6 months", "1 year", "2 years"] and now.hold is now.needs["1 year"]
+    labels = ep_workforce_text.CLEARING_LABELS
+    assert [labels[w] for w in now.needs] == ["6 months", "1 year", "2 years"] and now.hold is now.needs[52]
     assert now.supply["fte_needed_3_month_average"].iloc[-1] == pytest.approx(7.5 * 17.4 / 37)  # 30 every period
 
 
@@ -261,27 +294,27 @@ def test_capacity_table_and_note():
     needs 7.5 + 4 / 6 = 8.1667 a week = 3.841 FTE (37 / 17.4 = 2.1264 assessments per FTE-week): the 5 in post
     are enough, and clearing in a year (7.5 + 52.75 / 52 = 8.514 a week = 4.004 FTE) needs no extra. Pressure
     2 × 9.846 / 6 = 3.3."""
-    now = workforce.service_now(_long_staffing(), WORKED)
-    table = workforce.capacity_table(now)
+    now = workforce_service.service_now(_long_staffing(), WORKED)
+    table = ep_workforce_tables.capacity_table(now)
     assert len(table) == 5 and table["Capacity"].iloc[-1] == "Clear the list to its target size in 2 years"
     assert table.loc[1, "EP FTE"] == pytest.approx(8.1667 * 17.4 / 37, abs=1e-3)
     assert table.loc[3, "Assessments a week"] == pytest.approx(7.5 + 52.75 / 52)
     assert (table["Extra FTE needed"] == 0).all()
-    note = workforce.capacity_note(now, WORKED)
+    note = ep_workforce_text.capacity_note(now, WORKED)
     assert "about 11 children waiting" in note and "3.8 FTE" in note and "the EPs in post are enough." in note
     assert "Clearing the list" not in note and "is 3.3;" in note
     no_list = dataclasses.replace(now, backlog=5.0)
-    assert len(workforce.capacity_table(no_list)) == 2
+    assert len(ep_workforce_tables.capacity_table(no_list)) == 2
 
 
 def test_when_and_reached():
     """30 Sep 2025 + 47 weeks = 25 Aug 2026; + 21 weeks = 24 Feb 2026."""
     start = pd.Timestamp("2025-09-30")
-    assert workforce.when_text(47, start) == "in about 47 weeks (August 2026)"
-    assert workforce.when_text(0, start) == "straight away"
-    assert workforce.when_text(np.nan, start) == "not within the three years"
-    assert workforce.reached_text(21, start) == "would be reached in about 21 weeks (February 2026)"
-    assert workforce.reached_text(np.nan, start) == "would not be reached within the three years"
+    assert ep_workforce_text.when_text(47, start) == "in about 47 weeks (August 2026)"
+    assert ep_workforce_text.when_text(0, start) == "straight away"
+    assert ep_workforce_text.when_text(np.nan, start) == "not within the three years"
+    assert ep_workforce_text.reached_text(21, start) == "would be reached in about 21 weeks (February 2026)"
+    assert ep_workforce_text.reached_text(np.nan, start) == "would not be reached within the three years"
 
 
 def _ees(requests: list[float], assessments: list[float], first_year: int) -> pd.DataFrame:
@@ -298,15 +331,16 @@ def test_dfe_demand_and_growth():
     assert demand["year"].tolist() == list(range(2018, 2025))
     assert demand["ep_hours"].iloc[-1] == pytest.approx(9274.2)
     assert demand["fte_needed"].iloc[-1] == pytest.approx(4.8203, abs=1e-4)
-    rate, source = workforce.demand_growth(ees, "999", {})
+    rate, source = ep_workforce.demand_growth(ees, "999", {})
     assert rate == pytest.approx(2 ** 0.2 - 1) and source.endswith("2019-2024")
-    rate, source = workforce.demand_growth(ees, "999", {"requests_cagr_5y": {"value": 6.0, "period": "2020-2025"}})
+    from_01 = Metric(value=6.0, unit="%", label="Requests: average yearly growth", period="2020-2025")
+    rate, source = ep_workforce.demand_growth(ees, "999", {"requests_cagr_5y": from_01})
     assert rate == pytest.approx(0.06) and source.endswith("2020-2025")
-    rate, source = workforce.demand_growth(_ees([100], [300], 2024), "999", {})
+    rate, source = ep_workforce.demand_growth(_ees([100], [300], 2024), "999", {})
     assert rate == 0 and source.startswith("no growth")
 
 
-def _projection() -> workforce.Projection:
+def _projection() -> workforce_projection.Projection:
     """Hand-made outcomes: as now the list grows to 300; package C clears it in 20 weeks, A in 80."""
     outcomes = pd.DataFrame({
         "key": ["as_is", "recruit", "locum_a", "locum_c"],
@@ -317,25 +351,26 @@ def _projection() -> workforce.Projection:
         "advice_within_deadline_pct_last_year": [10, 40, 90, 91],
         "waiting_end": [300.4, 120.0, 20.0, 19.6], "locum_cost_gbp": [123_456.0, 123_456.0, 600_000.0, 900_000.0],
     })
-    return workforce.Projection(weekly=pd.DataFrame(), outcomes=outcomes, start=pd.Timestamp("2025-09-30"),
+    return workforce_projection.Projection(weekly=pd.DataFrame(), outcomes=outcomes, start=pd.Timestamp("2025-09-30"),
                                 on_time_pct=80.0, replications=10)
 
 
 def test_projection_sentences_and_tables():
     """Packages fastest first (C, then A); package C clears in 20 weeks (30 Sep 2025 + 140 days = Feb 2026)."""
-    now = workforce.service_now(_long_staffing(), WORKED)
+    now = workforce_service.service_now(_long_staffing(), WORKED)
     projection = _projection()
     assert projection.packages == ["locum_c", "locum_a"]
-    assert workforce.projection_title(projection).endswith("target size in about 20 weeks (February 2026)")
-    assert workforce.headline("Northby", pd.DataFrame(), now, projection).endswith("grow to about 300 in three years.")
-    table = workforce.outcomes_table(projection)
+    assert ep_workforce_text.projection_title(projection).endswith("target size in about 20 weeks (February 2026)")
+    assert ep_workforce_text.headline("Northby", pd.DataFrame(), now, projection).endswith(
+        "grow to about 300 in three years.")
+    table = ep_workforce_tables.outcomes_table(projection)
     never = "Not within 3 years"
     assert table["Weeks until the backlog is cleared"].tolist() == [never, never, "80", "20"]
     assert table["Children waiting after 3 years"].tolist() == [300, 120, 20, 20]
     assert "Weeks until 80% of advice is within 6 weeks" in table.columns
-    costs = workforce.cost_table(projection)
+    costs = ep_workforce_tables.cost_table(projection)
     assert costs["Locum cost over 3 years (£)"].iloc[0] == 123_000 and costs.iloc[0, 2] == 41_000
-    said = workforce.findings(pd.DataFrame(), now, projection, WORKED)
+    said = ep_workforce_text.findings(pd.DataFrame(), now, projection, WORKED)
     assert len(said) == 5
     assert "'Recruit 2 more EPs'" in said[2] and "do not clear the children already waiting" in said[2]
     assert "package C (about 3.0 FTE of locums on average)" in said[3] and "in about 26 weeks" in said[3]
@@ -346,23 +381,26 @@ def test_sentences_name_the_packages_offered_and_a_falling_list():
     """Only packages B and C offered (the EPs in post would clear the list within two years): the sentences name
     B as the slowest, never A. As now the list falls from the staffing table's 64 to 40.2 (rounded 40). With C
     alone there is no 'slowest'."""
-    now = workforce.service_now(_long_staffing(), WORKED)
+    now = workforce_service.service_now(_long_staffing(), WORKED)
     assert round(now.backlog) == 64
     outcomes = _projection().outcomes.iloc[[0, 2, 3]].assign(key=["as_is", "locum_b", "locum_c"],
                                                               waiting_end=[40.2, 20.0, 19.6])
-    two = workforce.Projection(pd.DataFrame(), outcomes, pd.Timestamp("2025-09-30"), 80.0, 10)
-    assert workforce.headline("Northby", pd.DataFrame(), now, two).endswith(
+    two = workforce_projection.Projection(pd.DataFrame(), outcomes, pd.Timestamp("2025-09-30"), 80.0, 10)
+    assert ep_workforce_text.headline("Northby", pd.DataFrame(), now, two).endswith(
         "64 requests are waiting or being worked on, and as now the list would fall to about 40 in three years.")
-    said = workforce.findings(pd.DataFrame(), now, two, WORKED)[-2]
-    assert said.startswith("Locums can clear the list: package C") and "the slowest, package B, in about 90 weeks" in said
-    assert "package A" not in " ".join(workforce.findings(pd.DataFrame(), now, two, WORKED))
-    only_b = workforce.Projection(pd.DataFrame(), outcomes.iloc[[0, 1]], pd.Timestamp("2025-09-30"), 80.0, 10)
-    said = workforce.findings(pd.DataFrame(), now, only_b, WORKED)[-2]
+    said = ep_workforce_text.findings(pd.DataFrame(), now, two, WORKED)[-2]
+    assert said.startswith("Locums can clear the list: package C")
+    assert "the slowest, package B, in about 90 weeks" in said
+    assert "package A" not in " ".join(ep_workforce_text.findings(pd.DataFrame(), now, two, WORKED))
+    only_b = workforce_projection.Projection(pd.DataFrame(), outcomes.iloc[[0, 1]], pd.Timestamp("2025-09-30"),
+                                             80.0, 10)
+    said = ep_workforce_text.findings(pd.DataFrame(), now, only_b, WORKED)[-2]
     assert said.startswith("Locums can clear the list: package B") and "slowest" not in said
-    assert "locum package B would bring" in workforce.projection_title(only_b)
+    assert "locum package B would bring" in ep_workforce_text.projection_title(only_b)
     level = outcomes.iloc[[0]].assign(waiting_end=[64.3])
-    flat = workforce.Projection(pd.DataFrame(), level, pd.Timestamp("2025-09-30"), 80.0, 10)
-    assert workforce.headline("Northby", pd.DataFrame(), now, flat).endswith("the list would stay about the same.")
+    flat = workforce_projection.Projection(pd.DataFrame(), level, pd.Timestamp("2025-09-30"), 80.0, 10)
+    assert ep_workforce_text.headline("Northby", pd.DataFrame(), now, flat).endswith(
+        "the list would stay about the same.")
 
 
 def test_page_metrics():
@@ -370,12 +408,13 @@ def test_page_metrics():
     three per choice, and never a cost."""
     demand = pd.DataFrame({"year": [2024], "assessments": [533.0], "ep_hours": [9274.2], "fte_needed": [4.82]})
     end = pd.Timestamp("2025-09-30")
-    bare = workforce.page_metrics(demand, None, None, end)
+    bare = {k: m.record() for k, m in ep_workforce_metrics.page_metrics(demand, None, None, end).items()}
     assert set(bare) == {"ep_fte_needed_dfe", "advice_within_6_weeks_pct"}
     assert bare["ep_fte_needed_dfe"]["period"] == "2024" and bare["advice_within_6_weeks_pct"]["value"] is None
-    assert workforce.headline("Northby", demand, None, None).startswith("In 2024 the assessments completed")
-    assert workforce.findings(demand, None, None, WORKED)[-1].startswith("Without local staffing data")
-    full = workforce.page_metrics(demand, workforce.service_now(_long_staffing(), WORKED), _projection(), end)
+    assert ep_workforce_text.headline("Northby", demand, None, None).startswith("In 2024 the assessments completed")
+    assert ep_workforce_text.findings(demand, None, None, WORKED)[-1].startswith("Without local staffing data")
+    now = workforce_service.service_now(_long_staffing(), WORKED)
+    full = {k: m.record() for k, m in ep_workforce_metrics.page_metrics(demand, now, _projection(), end).items()}
     assert len(full) == 2 + 6 + 3 * 4
     assert full["ep_fte_in_post"]["previous"] == 6 and full["ep_waiting_list"]["value"] == 64
     assert full["advice_within_6_weeks_pct"]["previous"] == pytest.approx(100)
@@ -396,7 +435,7 @@ def test_next_year_demand_metric_is_the_scenario_figure_with_the_latest_actual_b
     rate = workforce.AssessmentRate(0.694, 8087.0, 11658.0, 2022, 2024, own=True)
     demand = pd.DataFrame({"year": [2024], "assessments": [3197.0], "ep_hours": [3197 * 17.4],
                            "fte_needed": [3197 * 17.4 / (37 * 52)]})
-    record = workforce.next_year_demand_metric(plan, rate, WORKED, demand)["ep_hours_next_year"]
+    record = ep_workforce_demand.next_year_demand_metric(plan, rate, WORKED, demand)["ep_hours_next_year"].record()
     assert record["value"] == pytest.approx(48302.4) and record["period"] == "2025"
     assert record["assessments"] == pytest.approx(2776.0) and record["fte"] == pytest.approx(48302.4 / 1924)
     assert record["finding"] == (
@@ -420,4 +459,17 @@ def test_ep_page_sections_that_need_the_staffing_return_are_shown_only_with_it()
         assert len(cells) == 1 and cells[0]["cell_type"] == "code", heading
         assert "".join(cells[0]["source"]).startswith("if now is not None:"), heading
     text = " ".join("".join(c["source"]) for c in nb["cells"])
-    assert "Add it under inputs: workforce in the pack config" in text
+    assert "page.say(ep_workforce.NO_STAFFING_DATA)" in text
+    assert "Add it under inputs: workforce in the pack config" in ep_workforce.NO_STAFFING_DATA
+
+
+def test_the_page_names_the_choices():
+    """The analysis keys each choice; the page names it, one recruit in the singular."""
+    outcomes = pd.DataFrame({"key": ["as_is", "recruit", "locum_c"], "recruits": [0.0, 1.0, 0.0]})
+    weekly = pd.DataFrame({"key": ["as_is", "recruit"]})
+    named = ep_workforce_text.with_names(
+        workforce_projection.Projection(weekly, outcomes, pd.Timestamp("2025-09-30"), 80.0, 1))
+    assert named.outcomes["scenario"].tolist() == [
+        "As now", "Recruit 1 more EP", "Locum package C: clear the list in 6 months"]
+    assert named.weekly["scenario"].tolist() == ["As now", "Recruit 1 more EP"]
+    assert list(named.outcomes.columns[:2]) == ["key", "scenario"]

@@ -48,7 +48,7 @@ class QueueRun:
 
     @property
     def replications(self) -> int:
-        return self.arrival_weeks.shape[0]
+        return int(self.arrival_weeks.shape[0])
 
     @property
     def horizon_weeks(self) -> float:

@@ -4,7 +4,8 @@ The Analysis Function's quality assurance guidance (the Aqua Book, and govcookie
 ``docs/aqa/assumptions_caveats.md``) asks that each assumption is logged with its value, its source, who owns it
 and a quality rating, so that users know how far to trust the results. Assumptions priced in money (a locum day
 rate) are commercial information (Local Government Act 1972, Schedule 12A, paragraph 3), so they are listed apart
-for the notebook to put in a cell tagged ``exempt``.
+for the notebook to put in a cell tagged ``exempt``. This is page 06 (``notebooks/06_assumptions.ipynb``): it
+returns sentences, :class:`~helpers.present.chart.Table` bundles and :class:`~helpers.metrics.Metric` records.
 """
 
 from __future__ import annotations
@@ -13,7 +14,11 @@ import re
 
 import pandas as pd
 
-from helpers.config import Assumption, PackConfig
+from helpers.config import PackConfig
+from helpers.config_assumptions import Assumption
+from helpers.metrics import Metric
+from helpers.present.chart import Table
+from helpers.present.glossary import TERMS
 
 _QUALITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 
@@ -36,8 +41,6 @@ def is_commercial(key: str, assumption: Assumption) -> bool:
 
 def name(key: str) -> str:
     """``"ep_hours_per_assessment"`` → ``"EP hours per assessment"`` (glossary abbreviations in capitals)."""
-    from helpers.present.glossary import TERMS
-
     words = [w.upper() if w.upper() in TERMS else w for w in key.split("_")]
     text = " ".join(words)
     return text[0].upper() + text[1:]
@@ -53,6 +56,22 @@ def table(config: PackConfig, *, commercial: bool) -> pd.DataFrame:
         for key, a in ordered if is_commercial(key, a) == commercial
     ]
     return pd.DataFrame(rows, columns=["Assumption", "Value", "Unit", "What it is", "Source", "Owner", "Quality"])
+
+
+def public_table(config: PackConfig) -> Table:
+    """The assumptions that are not commercial, as the page's table (lowest quality first)."""
+    return Table(table(config, commercial=False), "Modelling assumptions: value, source, owner and quality rating",
+                 name="assumptions")
+
+
+def commercial_table(config: PackConfig) -> Table:
+    """The commercial (money) assumptions, for the exempt cell only."""
+    return Table(table(config, commercial=True), "Commercial assumptions: value, source, owner and quality rating",
+                 name="assumptions-commercial")
+
+
+#: Said in the exempt cell when the config has no commercial assumptions.
+NO_COMMERCIAL = "The pack config has no commercial assumptions."
 
 
 def quality_sentence(config: PackConfig, *, commercial_shown: bool = True) -> str:
@@ -71,7 +90,8 @@ def quality_sentence(config: PackConfig, *, commercial_shown: bool = True) -> st
             f"{counts['medium']} medium and {counts['low']} low.")
     hidden = sum(is_commercial(k, a) for k, a in config.assumptions.items())
     if hidden and not commercial_shown:
-        text += (f" The table below lists {n - hidden}; the other {hidden} {'is a price' if hidden == 1 else 'are prices'}"
+        prices = "is a price" if hidden == 1 else "are prices"
+        text += (f" The table below lists {n - hidden}; the other {hidden} {prices}"
                  " paid under contract (commercial information), shown only in the restricted version.")
     if low:
         many = len(low) > 1
@@ -92,9 +112,14 @@ def source_mismatches(config: PackConfig) -> list[str]:
         if not quoted or not 0 < float(a.value) <= 1:
             continue
         if round(float(a.value) * 100) != round(float(quoted.group(1))):
-            out.append(f"{name(key)}: the value is {float(a.value):g} ({float(a.value) * 100:g}%) but its source quotes "
-                       f"{quoted.group(1)}%.")
+            out.append(f"{name(key)}: the value is {float(a.value):g} ({float(a.value) * 100:g}%) but its source "
+                       f"quotes {quoted.group(1)}%.")
     return out
+
+
+def mismatch_warnings(config: PackConfig) -> list[str]:
+    """One sentence for each :func:`source_mismatches` problem, asking the reader to check the assumption."""
+    return [f"Check this assumption: {problem}" for problem in source_mismatches(config)]
 
 
 def caveats(config: PackConfig) -> list[str]:
@@ -122,16 +147,16 @@ def caveats(config: PackConfig) -> list[str]:
     return out
 
 
-def summary_metrics(config: PackConfig) -> dict[str, dict[str, object]]:
-    """The page's metrics record (metrics JSON contract): how many assumptions, and how many rated low.
+def summary_metrics(config: PackConfig) -> dict[str, Metric]:
+    """The page's metrics: how many assumptions, and how many rated low.
 
     Counts only: no assumption's value goes into the metrics, so commercial values never leave the exempt cell.
     """
     period = f"{config.period_end:%b %Y}"
     return {
-        "assumptions": {"value": len(config.assumptions), "unit": "count", "period": period,
-                        "label": "Modelling assumptions logged"},
-        "assumptions_low_quality": {"value": sum(a.quality == "low" for a in config.assumptions.values()),
-                                    "unit": "count", "period": period, "higher_is_better": False,
-                                    "label": "Modelling assumptions rated low quality"},
+        "assumptions": Metric(value=len(config.assumptions), unit="count", period=period,
+                              label="Modelling assumptions logged"),
+        "assumptions_low_quality": Metric(value=sum(a.quality == "low" for a in config.assumptions.values()),
+                                          unit="count", period=period, higher_is_better=False,
+                                          label="Modelling assumptions rated low quality"),
     }

@@ -1,9 +1,10 @@
 """Figures for the Educational Psychologist (EP) workforce page (``notebooks/03_ep_workforce.ipynb``).
 
-Each function takes the tidy frames :mod:`helpers.analysis.workforce` returns and gives back a Matplotlib ``Figure``: no
-display, no files. The notebook passes the figure to ``charts.show_chart`` with the title, alt text and data table,
-whose sentences live in :mod:`helpers.analysis.workforce`. Lines are told apart by marker and line style as well as colour
-and labelled directly at their ends (``style.label_line_ends``); bars are hatched and carry their values.
+Each function takes the tidy frames of :mod:`helpers.analysis.workforce_service` and
+:mod:`helpers.analysis.workforce_projection` and gives back a Matplotlib ``Figure``: no display, no files.
+:mod:`helpers.pages.ep_workforce` bundles each figure with its title, alt text and data table. Lines are told apart
+by marker and line style as well as colour and labelled directly at their ends (``style.label_line_ends``); bars are
+hatched and carry their values.
 """
 
 from __future__ import annotations
@@ -15,18 +16,19 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from helpers.pages.ep_workforce_text import CHOICE_LABELS
 from helpers.present.style import LINESTYLES, MARKERS, PALETTE, label_line_ends
-from helpers.analysis.workforce import CHOICE_LABELS
 
-#: Lines of the supply-and-demand chart: direct label → column of :func:`helpers.analysis.workforce.service_now`'s supply.
+#: Lines of the supply-and-demand chart: direct label → column of the supply table of
+#: :func:`helpers.analysis.workforce_service.service_now`.
 SUPPLY_LINES: dict[str, str] = {"EPs in post": "eps_in_post_fte", "EPs in post plus locums": "supply_fte",
                                 "FTE needed (3-month average)": "fte_needed_3_month_average"}
 
 
 def _month_axis(ax: Axes) -> None:
     """Three to six date ticks on the x axis, written 'Sep 2025'."""
-    ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=6))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
+    ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=6))  # type: ignore[no-untyped-call]
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))  # type: ignore[no-untyped-call]
 
 
 def fte_needed_bars(demand: pd.DataFrame, *, ylabel: str = "EP FTE needed for statutory advice") -> Figure:
@@ -34,7 +36,7 @@ def fte_needed_bars(demand: pd.DataFrame, *, ylabel: str = "EP FTE needed for st
     fig = Figure()
     ax = fig.subplots()
     ax.bar(demand["year"], demand["fte_needed"], color=PALETTE[0], hatch="//", edgecolor="white")
-    for x, y in zip(demand["year"], demand["fte_needed"]):
+    for x, y in zip(demand["year"], demand["fte_needed"], strict=True):
         ax.annotate(f"{y:.1f}", (x, y), xytext=(0, 3), textcoords="offset points", ha="center")
     ax.set_xticks(demand["year"])
     ax.set_ylabel(ylabel)
