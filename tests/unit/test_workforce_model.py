@@ -18,7 +18,7 @@ from helpers.analysis import workforce, workforce_projection, workforce_service
 from helpers.config import PackConfig
 from helpers.errors import InputError
 from helpers.metrics import Metric
-from helpers.pages import (ep_workforce, ep_workforce_demand, ep_workforce_metrics, ep_workforce_tables,
+from helpers.pages import (ep_workforce, request_growth_demand, ep_workforce_metrics, ep_workforce_tables,
                            ep_workforce_text)
 
 #: §9.6: 17.4 h per assessment, 37 productive hours per FTE-week (= 37 × 52 per year), 6-week deadline.
@@ -435,7 +435,8 @@ def test_next_year_demand_metric_is_the_scenario_figure_with_the_latest_actual_b
     rate = workforce.AssessmentRate(0.694, 8087.0, 11658.0, 2022, 2024, own=True)
     demand = pd.DataFrame({"year": [2024], "assessments": [3197.0], "ep_hours": [3197 * 17.4],
                            "fte_needed": [3197 * 17.4 / (37 * 52)]})
-    record = ep_workforce_demand.next_year_demand_metric(plan, rate, WORKED, demand)["ep_hours_next_year"].record()
+    record = request_growth_demand.ep_hours_metric(
+        request_growth_demand.Demand(rate, WORKED, plan, demand))["ep_hours_next_year"].record()
     assert record["value"] == pytest.approx(48302.4) and record["period"] == "2025"
     assert record["assessments"] == pytest.approx(2776.0) and record["fte"] == pytest.approx(48302.4 / 1924)
     assert record["finding"] == (

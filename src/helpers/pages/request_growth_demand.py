@@ -16,6 +16,7 @@ from helpers.analysis.forecast import MeasureForecast
 from helpers.analysis.growth_scenarios import STOPS, TREND, scenarios
 from helpers.config import PackConfig
 from helpers.metrics import Metric
+from helpers.pages.ep_workforce import ep_assumptions
 from helpers.pages.request_growth_words import years_as_text
 from helpers.present import narrative
 from helpers.present.chart import Table
@@ -38,7 +39,7 @@ class Demand:
 def demand(config: PackConfig, ees: pd.DataFrame, la_code: str, requests: MeasureForecast | None) -> Demand:
     """The scenarios from the requests forecast, at the council's own assessment rate and the pack's assumptions."""
     rate = workforce.assessment_rate(ees, la_code, config.assumption("assessment_conversion"))
-    assumptions = workforce.EPAssumptions.from_config(config)
+    assumptions = ep_assumptions(config)
     plan = None if requests is None else scenarios(
         requests.series, requests.forecast, conversion=rate.rate, hours_per_assessment=assumptions.hours_per_assessment,
         extra={s.name: s.growth_per_year for s in config.scenarios})
