@@ -316,29 +316,3 @@ def adjusted_limits(n: pd.Series | np.ndarray | list[float], od: Overdispersion,
             out[f"lower_{_suffix(level)}"] = np.sin(np.clip(centre - z * spread, 0, np.pi / 2)) ** 2
             out[f"upper_{_suffix(level)}"] = np.sin(np.clip(centre + z * spread, 0, np.pi / 2)) ** 2
     return out
-
-
-#: Plain-English reading of each label for councillors ("higher"/"lower", not better/worse: polarity is the
-#: caller's), to follow "<area> is ...".
-PLAIN_ENGLISH: dict[str, str] = {
-    "Low (0.001)": "well below: outside the 99.8% limits, so very unlikely to be chance (special-cause variation)",
-    "Low (0.025)": "below: outside the 95% limits but inside the 99.8% limits, so worth watching",
-    "High (0.001)": "well above: outside the 99.8% limits, so very unlikely to be chance (special-cause variation)",
-    "High (0.025)": "above: outside the 95% limits but inside the 99.8% limits, so worth watching",
-    "Not significant": "within the limits expected for an area of its size",
-}
-
-
-#: The same readings as table cells, short and in plain words (never PHE's raw "Low (0.001)").
-SHORT_PLAIN: dict[str, str] = {
-    "Low (0.001)": "Well below (outside the 99.8% limits)",
-    "Low (0.025)": "Below (outside the 95% limits)",
-    "High (0.001)": "Well above (outside the 99.8% limits)",
-    "High (0.025)": "Above (outside the 95% limits)",
-    "Not significant": "Within the limits",
-}
-
-
-def plain_label(value: object) -> str:
-    """A significance label as a short plain-English table cell; missing → "–"."""
-    return SHORT_PLAIN.get(str(value), "–") if isinstance(value, str) else "–"
