@@ -18,7 +18,8 @@ from typing import Any
 import pandas as pd
 
 from helpers.analysis.history import Current, Entry
-from helpers.analysis.scorecard import AMBER, GREEN, GREY, RED, BaselineCheck
+from helpers.analysis.scorecard import AMBER, GREEN, GREY, RED
+from helpers.analysis.scorecard_baselines import BaselineCheck
 from helpers.config import PackConfig
 from helpers.metrics import Metric
 from helpers.pages import inspection_readiness_history as since

@@ -7,7 +7,8 @@ import datetime as dt
 import html
 
 from helpers.analysis import scorecard as rules
-from helpers.analysis.scorecard import AMBER, DEMAND_METRIC, GREEN, GREY, RED, BaselineCheck, Gap
+from helpers.analysis.scorecard import AMBER, DEMAND_METRIC, GREEN, GREY, RED, Gap
+from helpers.analysis.scorecard_baselines import BaselineCheck
 from helpers.config import PackConfig
 from helpers.metrics import Metric
 from helpers.pages.inspection_readiness_status import AreaStatus, scorecard

@@ -16,7 +16,9 @@ import pandas as pd
 
 from helpers.analysis import disclosure
 from helpers.analysis import scorecard as rules
-from helpers.analysis.scorecard import AMBER, GREEN, GREY, RED, Area, BaselineCheck
+from helpers.analysis import scorecard_baselines
+from helpers.analysis.scorecard import AMBER, GREEN, GREY, RED, Area
+from helpers.analysis.scorecard_baselines import BaselineCheck
 from helpers.config import PackConfig
 from helpers.metrics import Metric
 from helpers.present import narrative
@@ -198,8 +200,8 @@ def scorecard(config: PackConfig, metrics: dict[str, dict[str, Metric]], *,
 def baseline_checks(config: PackConfig, ees: pd.DataFrame, la_code: str,
                     region_code: str | None) -> list[BaselineCheck]:
     """The config's typed baselines beside the pack's own DfE figures
-    (:func:`helpers.analysis.scorecard.baseline_checks`)."""
-    return rules.baseline_checks(areas_from_config(config), ees, la_code, region_code)
+    (:func:`helpers.analysis.scorecard_baselines.baseline_checks`)."""
+    return scorecard_baselines.baseline_checks(areas_from_config(config), ees, la_code, region_code)
 
 
 def baseline_warning(check: BaselineCheck) -> str | None:
