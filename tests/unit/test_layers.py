@@ -29,13 +29,10 @@ LAZY = "# lazy:"
 
 #: Modules still to be reshaped (emptied as each is done; nothing may be added).
 TRANSITIONAL: set[str] = {
-    "helpers.analysis.benchmarks",
     "helpers.analysis.cases",
     "helpers.analysis.dataquality",
     "helpers.analysis.disclosure",
     "helpers.analysis.growth",
-    "helpers.analysis.history",
-    "helpers.analysis.scorecard",
     "helpers.analysis.timeliness",
     "helpers.analysis.workforce",
     "helpers.demo.sen2",
@@ -47,7 +44,6 @@ TRANSITIONAL: set[str] = {
     "helpers.pack.outputs",
     "helpers.pack.render",
     "helpers.pages.assumptions",
-    "helpers.pages.benchmarks_charts",
     "helpers.present.cover_report",
     "helpers.present.docx_pack",
     "helpers.present.spreadsheet",

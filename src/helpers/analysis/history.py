@@ -45,10 +45,10 @@ class Current:
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Current:
         """From a ``scorecard.json`` row (``id``, ``measure``, ``unit``, ``latest``, ``rag``)."""
-        latest = row.get("latest")
-        known = latest is not None and not (isinstance(latest, float) and math.isnan(latest))
-        return cls(str(row["id"]), str(row["measure"]), row.get("unit"), float(latest) if known else None,
-                   str(row["rag"]))
+        raw = row.get("latest")
+        latest = None if raw is None else float(raw)
+        return cls(str(row["id"]), str(row["measure"]), row.get("unit"),
+                   None if latest is None or math.isnan(latest) else latest, str(row["rag"]))
 
 
 @dataclass(frozen=True)

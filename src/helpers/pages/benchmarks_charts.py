@@ -9,9 +9,12 @@ named on the chart.
 
 from __future__ import annotations
 
+from typing import Any
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
@@ -26,8 +29,11 @@ _GREY = "#BFBFBF"
 _LEADER = "#6F777B"
 
 
-def _label_column(ax: plt.Axes, entries: list[tuple[float, str, tuple[float, float] | None, bool]], x_text: float,
-                  edge_x: float) -> None:
+#: A label beside the plot: (y, text, the point it names or None for a line at y, bold).
+Label = tuple[float, str, tuple[float, float] | None, bool]
+
+
+def _label_column(ax: Axes, entries: list[Label], x_text: float, edge_x: float) -> None:
     """Stack text labels at ``x_text`` in value order, at least 5 y-units apart, the column moved down to end at 98.
 
     Each entry is ``(y, text, point, bold)``: a label with a leader line to its ``point``, or (point None) a label
@@ -43,11 +49,12 @@ def _label_column(ax: plt.Axes, entries: list[tuple[float, str, tuple[float, flo
                     arrowprops={"arrowstyle": "-", "lw": 0.6, "color": _LEADER} if point else None)
 
 
-def _limit_lines(ax: plt.Axes, lines: pd.DataFrame, lo_x: float, hi_x: float) -> None:
+def _limit_lines(ax: Axes, lines: pd.DataFrame, lo_x: float, hi_x: float) -> None:
     """The baseline, the 95% and 99.8% limits and (when drawn) the wide 99.8% limits, each named once."""
     axis = lines["n"].to_numpy()
     ax.plot(axis, lines["baseline"], color=PALETTE[0], lw=1.6)
-    for level, style in [("95", {"ls": "--", "lw": 1.1}), ("998", {"ls": ":", "lw": 1.5})]:
+    limit_styles: list[tuple[str, dict[str, Any]]] = [("95", {"ls": "--", "lw": 1.1}), ("998", {"ls": ":", "lw": 1.5})]
+    for level, style in limit_styles:
         for side in ("lower", "upper"):
             ax.plot(axis, lines[f"{side}_{level}"], color=PALETTE[0], **style)
     wide = bool(lines["wide_lower_998"].notna().any())
@@ -86,9 +93,10 @@ def funnel_plot(points: pd.DataFrame, lines: pd.DataFrame, *, la_name: str, base
     halfway along the axis.
     """
     fig, ax = plt.subplots(figsize=(9.5, 6))
-    styles = {OTHER_ROLE: {"s": 16, "marker": "o", "color": _GREY, "zorder": 2},
-              NEIGHBOUR_ROLE: {"s": 48, "marker": "^", "color": PALETTE[1], "edgecolor": _INK, "zorder": 3},
-              la_name: {"s": 110, "marker": "D", "color": PALETTE[2], "edgecolor": _INK, "zorder": 4}}
+    styles: dict[str, dict[str, Any]] = {
+        OTHER_ROLE: {"s": 16, "marker": "o", "color": _GREY, "zorder": 2},
+        NEIGHBOUR_ROLE: {"s": 48, "marker": "^", "color": PALETTE[1], "edgecolor": _INK, "zorder": 3},
+        la_name: {"s": 110, "marker": "D", "color": PALETTE[2], "edgecolor": _INK, "zorder": 4}}
     for role, style in styles.items():
         shown = points[points["role"] == role]
         ax.scatter(shown["denominator"], shown["value"], label=role, **style)
@@ -104,9 +112,9 @@ def funnel_plot(points: pd.DataFrame, lines: pd.DataFrame, *, la_name: str, base
     # the right-hand column also names the baseline.
     middle = np.sqrt(lo_x * hi_x)
     marked = points[points["role"] != OTHER_ROLE]
-    entries = {right: [(r.value, r.area_name, (r.denominator, r.value), r.role == la_name)
-                       for r in marked[(marked["denominator"] >= middle) == right].itertuples()]
-               for right in (False, True)}
+    entries: dict[bool, list[Label]] = {right: [(r.value, r.area_name, (r.denominator, r.value), r.role == la_name)
+                                            for r in marked[(marked["denominator"] >= middle) == right].itertuples()]
+                                        for right in (False, True)}
     baseline = float(lines["baseline"].iloc[0])
     entries[True].append((baseline, f"{baseline_name} {narrative.fmt(baseline, '%')}", None, False))
     _label_column(ax, entries[False], lo_x * 1.04, hi_x)

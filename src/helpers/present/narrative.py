@@ -99,8 +99,10 @@ def one_in(pct: float) -> str:
     p = float(pct)
     if not 0 <= p <= 100:
         raise ValueError(f"a percentage must be between 0 and 100, got {p}")
-    if p in (0, 100) or p < 1 or p >= 95:
-        return {0: "none", 100: "all"}.get(p, "fewer than 1 in 100" if p < 1 else "almost all")
+    if p in (0, 100):
+        return "none" if p == 0 else "all"
+    if p < 1 or p >= 95:
+        return "fewer than 1 in 100" if p < 1 else "almost all"
     if p < 50:
         n = round(100 / p)
         if abs(100 / n - p) <= 0.1 * p:
@@ -142,7 +144,7 @@ def change(current: Any, previous: Any, unit: str | None, *, since: str = "last 
 
 def _period_text(period: Any) -> str:
     if isinstance(period, pd.Timestamp):
-        return period.strftime("%b %Y")
+        return str(period.strftime("%b %Y"))
     if isinstance(period, float) and period.is_integer():
         return str(int(period))
     return str(period)
