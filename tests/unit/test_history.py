@@ -115,3 +115,16 @@ def test_parse_formats() -> None:
         parse_formats("html,odt")
     with pytest.raises(InputError):
         parse_formats("")
+
+
+def test_a_malformed_metrics_file_in_the_history_is_refused_naming_it(tmp_path: Path) -> None:
+    """An earlier pack's metrics are read typed: a 95% range upside down stops the comparison with one message
+    naming the file."""
+    bad = {"02_timeliness": {"pct": {"value": 38.0, "unit": "%", "label": "x", "period": "2024", "lower_95": 40.0,
+                                     "upper_95": 30.0}}}
+    folder = fake_pack(tmp_path / "june", "2025-06-30", bad, {"A1": "Red"})
+    with pytest.raises(InputError, match="not a valid metrics file") as caught:
+        history.load_entry(folder)
+    assert "metrics_02_timeliness.json" in str(caught.value)
+    entry = history.load_entry(fake_pack(tmp_path / "ok", "2025-06-30", JUNE, {"A1": "Red"}))
+    assert entry.metrics["02_timeliness"]["open_past_20_weeks"].value == 40
