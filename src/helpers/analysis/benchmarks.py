@@ -39,9 +39,11 @@ import pandas as pd
 from helpers.analysis.intervals import byar_interval, wilson_interval
 from helpers.areas import ENGLAND_CODE, LA_LEVEL, Group
 
-__all__ = ["ENGLAND_CODE", "MEASURES", "Figures", "Measure", "Position", "byar_interval", "group_values",
-           "la_position", "lait_bands", "lait_quartiles", "lait_rank", "measure_values", "rank_intervals",
-           "report_year", "trend_table"]
+#: ``ENGLAND_CODE`` and ``byar_interval`` are re-exported: callers and tests read them here.
+__all__ = ["ENGLAND_CODE", "MEASURES", "Figures", "Measure", "Position", "area_names", "byar_interval",
+           "group_values", "la_position", "lait_bands", "lait_quartiles", "lait_rank", "latest_figures",
+           "latest_year", "measure_values", "measures_with_la_values", "rank_intervals", "report_year",
+           "trend_table", "wilson_interval"]
 
 Kind = Literal["proportion", "growth"]
 
