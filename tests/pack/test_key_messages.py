@@ -56,10 +56,7 @@ def test_every_key_message_number_is_on_the_linked_page(demo_build: Path) -> Non
     for text, href in messages:
         if href == "#scorecard" and text.startswith("Of "):
             continue  # the summary's counts are checked against the Status column below
-        if href.startswith("#"):
-            target = front
-        else:
-            target = _text(lxml.html.parse(str(demo_build / href)).getroot())
+        target = front if href.startswith("#") else _text(lxml.html.parse(str(demo_build / href)).getroot())
         found = {n for n in numbers(target)}
         missing += [(href, n, text) for n in numbers(text) if n not in found]
     assert not missing, "numbers not on the linked page: " + "; ".join(f"{n} ({h}): {t}" for h, n, t in missing)

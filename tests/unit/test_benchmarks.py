@@ -1,4 +1,5 @@
-"""helpers.analysis.benchmarks: ratio-of-sums comparator groups, Wilson/Byar intervals, LAIT ranks and bands, rank intervals."""
+"""helpers.analysis.benchmarks and helpers.pages.benchmarks*: ratio-of-sums comparator groups, Wilson/Byar
+intervals, LAIT ranks and bands, rank intervals, the funnel and the page's wording."""
 
 from __future__ import annotations
 
@@ -11,7 +12,11 @@ import pytest
 from helpers.areas import comparator_groups
 from helpers.analysis.intervals import wilson_interval
 from helpers.analysis import benchmarks as bm
+from helpers.analysis import benchmarks_funnel as bf
 from helpers.analysis import funnel
+from helpers.pages import benchmarks_funnel as words
+from helpers.pages import benchmarks_tables as tables
+from helpers.pages.benchmarks_metrics import metrics as page_metrics
 from helpers.sources import neighbours
 
 
@@ -174,11 +179,11 @@ def test_la_position_summarises_rank_band_and_interval() -> None:
     values = bm.measure_values(ees, TIMELINESS)
     pos = bm.la_position(values, "102", 2024, TIMELINESS)
     # 2024 LA values: 50, 90, 50, (x), 0 -> 102 is best of 4
-    assert (pos["value"], pos["rank"], pos["of"], pos["band"]) == (90.0, 1, 4, "A")
-    assert pos["rank_lower"] >= 1 and pos["rank_upper"] <= 4
+    assert (pos.value, pos.rank, pos.of, pos.band) == (90.0, 1, 4, "A")
+    assert pos.rank_lower >= 1 and pos.rank_upper <= 4
     refusal = bm.la_position(bm.measure_values(ees, bm.MEASURES["refusal_rate"]), "102", 2024,
                              bm.MEASURES["refusal_rate"])
-    assert refusal["rank"] is None and refusal["band"] is None
+    assert refusal.rank is None and refusal.band is None
 
 
 def test_kents_ten_neighbours_from_the_real_file(shared_dir: Path) -> None:
@@ -222,25 +227,26 @@ def test_summary_table_and_metrics_on_the_synthetic_table() -> None:
     ees = _ees()
     groups = comparator_groups(ees, "103", neighbours=["101", "102"])
     measures = [TIMELINESS, bm.MEASURES["tribunal_share"]]
-    table = bm.summary_table(ees, groups, measures)
+    figures = [f for m in measures if (f := bm.latest_figures(ees, groups, m, "103")) is not None]
+    table = tables.summary_table(figures, groups)
     assert table["Measure"].tolist() == [TIMELINESS.label]  # no tribunal data at all: left out
     row = table.iloc[0]
     assert (row["Cby"], row["England"], round(row["Statistical neighbours"], 1)) == (50.0, 80.0, 83.3)
     assert row["LAIT rank (1 = best)"] == "2 of 4"
     assert row["LAIT quartile band"] == "C"
     pos = bm.la_position(bm.measure_values(ees, TIMELINESS), "103", 2024, TIMELINESS)
-    out = bm.metrics(ees, groups, measures, "103", position=pos, year=2024, funnel_label="Low (0.001)",
-                     funnel_label_wide="Not significant")
-    assert out["timeliness_pct"]["value"] == 50.0 and out["timeliness_pct"]["england"] == 80.0
-    assert out["timeliness_pct"]["previous"] == 50.0  # 2023: 30/60
-    assert out["timeliness_rank"]["value"] == 2 and out["timeliness_rank"]["band"] == "C"
-    assert out["timeliness_funnel"]["special_cause"] is False
+    out = page_metrics(figures, "Cby", position=pos, year=2024, funnel_label="Low (0.001)",
+                       funnel_label_wide="Not significant")
+    assert out["timeliness_pct"].value == 50.0 and out["timeliness_pct"].england == 80.0
+    assert out["timeliness_pct"].previous == 50.0  # 2023: 30/60
+    assert out["timeliness_rank"].value == 2 and out["timeliness_rank"].extra("band") == "C"
+    assert out["timeliness_funnel"].extra("special_cause") is False
     assert "tribunal_share_pct" not in out
 
 
 def _funnel_points() -> pd.DataFrame:
     values = bm.measure_values(_ees(), TIMELINESS)
-    return bm.funnel_points(values, 2024, 0.8, la_code="103", la_name="Cby", neighbours=["101", "102"])
+    return bf.funnel_points(values, 2024, 0.8, la_code="103", la_name="Cby", neighbours=["101", "102"])
 
 
 def test_funnel_points_roles_and_labels_by_hand() -> None:
@@ -251,11 +257,11 @@ def test_funnel_points_roles_and_labels_by_hand() -> None:
     95% = 0.8852 − 0.0596 = 0.826 > 0.8 but at 99.8% = 0.8651 − 0.0952 = 0.770 < 0.8, so "High (0.025)"."""
     points = _funnel_points().set_index("area_name")
     assert list(points.index) == ["Aby", "Bby", "Cby", "Eby"]
-    assert points["role"].tolist() == [bm.NEIGHBOUR_ROLE, bm.NEIGHBOUR_ROLE, "Cby", bm.OTHER_ROLE]
+    assert points["role"].tolist() == [bf.NEIGHBOUR_ROLE, bf.NEIGHBOUR_ROLE, "Cby", bf.OTHER_ROLE]
     assert points["significance"].tolist() == ["Low (0.001)", "High (0.025)", "Low (0.001)", "Low (0.001)"]
     assert points["allowing_for_variation"].isin(funnel.LABELS).all()
-    assert bm.funnel_labels(_funnel_points(), "103") == ("Low (0.001)", points.at["Cby", "allowing_for_variation"])
-    assert bm.funnel_labels(_funnel_points(), "104") == (None, None)
+    assert bf.funnel_labels(_funnel_points(), "103") == ("Low (0.001)", points.at["Cby", "allowing_for_variation"])
+    assert bf.funnel_labels(_funnel_points(), "104") == (None, None)
 
 
 def test_funnel_lines_in_percent_and_wide_limits_on_the_logit_scale() -> None:
@@ -264,7 +270,7 @@ def test_funnel_lines_in_percent_and_wide_limits_on_the_logit_scale() -> None:
     wide limits strictly inside 0-100% at every size (on the arcsine scale they were clipped to 0% and 100%, so no
     council could ever be outside them); they are drawn, and there is no note."""
     even = pd.DataFrame({"numerator": [40.0, 80.0, 160.0, 400.0], "denominator": [50.0, 100.0, 200.0, 500.0]})
-    lines = bm.funnel_lines(even, 0.8)
+    lines = bf.funnel_lines(even, 0.8)
     n = lines["n"].iloc[-1]
     half = 3.090232 / np.sqrt(n * 0.16)
     centre = np.log(0.8 / 0.2)
@@ -272,59 +278,59 @@ def test_funnel_lines_in_percent_and_wide_limits_on_the_logit_scale() -> None:
     assert lines["wide_upper_998"].iloc[-1] == pytest.approx(100 / (1 + np.exp(-(centre + half))), abs=1e-4)
     assert (lines["baseline"] == 80.0).all()
     assert lines["upper_95"].iloc[-1] < lines["upper_998"].iloc[-1] < 100
-    assert bm.funnel_note(lines) is None
-    spread = bm.funnel_lines(_funnel_points(), 0.8)
+    assert words.funnel_note(lines) is None
+    spread = bf.funnel_lines(_funnel_points(), 0.8)
     assert (spread["wide_lower_998"] > 0).all() and (spread["wide_upper_998"] < 100).all()
     assert spread["wide_lower_998"].iloc[-1] > 5 and spread["wide_upper_998"].iloc[-1] < 99.7
     assert spread["wide_lower_998"].iloc[-1] < spread["lower_998"].iloc[-1]
-    assert bm.funnel_note(spread) is None
+    assert words.funnel_note(spread) is None
     flat = spread.assign(wide_lower_998=np.nan, wide_upper_998=np.nan)
-    assert "not drawn" in bm.funnel_note(flat)
+    assert "not drawn" in words.funnel_note(flat)
 
 
 def test_funnel_title_alt_and_table() -> None:
     points = _funnel_points()
-    assert bm.funnel_title(points, "103", "Cby", 2024, 0.8) == (
+    assert words.funnel_title(points, "103", "Cby", 2024, 0.8) == (
         "In 2024, Cby issued 50.0% of EHC plans within 20 weeks, below England's 80.0%")
-    assert bm.funnel_title(points, "104", "Dby", 2024, 0.8) == "Dby has no 20-week figure for 2024"
-    alt = bm.funnel_alt(points, "103", "Cby", 2024, 0.8)
+    assert words.funnel_title(points, "104", "Dby", 2024, 0.8) == "Dby has no 20-week figure for 2024"
+    alt = words.funnel_alt(points, "103", "Cby", 2024, 0.8)
     assert "for 4 councils" in alt and "at 50.0% of 60 plans" in alt and "triangles" in alt
     assert alt.endswith("3 of the 4 councils lie outside the 99.8% limits.")
-    no_neighbours = points.assign(role=points["role"].replace(bm.NEIGHBOUR_ROLE, bm.OTHER_ROLE))
-    assert "triangles" not in bm.funnel_alt(no_neighbours, "103", "Cby", 2024, 0.8)
-    table = bm.funnel_table(points, 0.8, "Cby")
+    no_neighbours = points.assign(role=points["role"].replace(bf.NEIGHBOUR_ROLE, bf.OTHER_ROLE))
+    assert "triangles" not in words.funnel_alt(no_neighbours, "103", "Cby", 2024, 0.8)
+    table = words.funnel_table(points, 0.8, "Cby")
     assert table["Council"].tolist() == ["Cby", "Aby", "Bby", "Eby"]  # LA, neighbours A-Z, others
     assert table["Plans issued"].dtype == "Int64"
     cby = table.iloc[0]
     expected = funnel.limits([60.0], 0.8)
     assert cby["99.8% lower limit"] == pytest.approx(100 * expected["lower_998"].iloc[0])
     assert cby["Against England"] == "Well below (outside the 99.8% limits)"
-    assert set(table["Allowing for variation between councils"]) <= set(funnel.SHORT_PLAIN.values())
+    assert set(table["Allowing for variation between councils"]) <= set(words.SHORT_PLAIN.values())
 
 
 def test_funnel_verdict_is_one_sentence_for_each_case() -> None:
     """Both funnel tests told together: a gap bigger than chance for the council's size, then whether councils
     usually differ that much. Never the old pair "very unlikely to be chance" + "not unusual" as two claims."""
-    assert bm.funnel_sentences("Cby", 0.8, None, None) == []
-    chance_only = bm.funnel_verdict("Kent", 33.3, 0.464, "Low (0.001)", "Not significant")
+    assert words.funnel_sentences("Cby", 0.8, None, None) == []
+    chance_only = words.funnel_verdict("Kent", 33.3, 0.464, "Low (0.001)", "Not significant")
     assert chance_only == ("Kent's 33.3% is below England's 46.4% by more than chance alone would explain for a "
                            "council of its size (outside the 99.8% limits), but councils differ widely, and allowing "
                            "for the usual differences between councils it is not unusual among them.")
-    special = bm.funnel_verdict("Cby", 2.0, 0.8, "Low (0.001)", "Low (0.001)")
+    special = words.funnel_verdict("Cby", 2.0, 0.8, "Low (0.001)", "Low (0.001)")
     assert special.startswith("Cby's 2.0% is below England's 80.0%") and "very unusual among councils" in special
-    watch = bm.funnel_verdict("Cby", 95.0, 0.8, "High (0.025)", "High (0.025)")
+    watch = words.funnel_verdict("Cby", 95.0, 0.8, "High (0.025)", "High (0.025)")
     assert "above England's 80.0%" in watch and "outside the 95% limits" in watch and "worth watching" in watch
-    same = bm.funnel_verdict("Cby", 79.0, 0.8, "Not significant", "Not significant")
+    same = words.funnel_verdict("Cby", 79.0, 0.8, "Not significant", "Not significant")
     assert same == ("Cby's 79.0% is within the range chance alone would give a council of its size around England's "
                     "80.0%, so it is not significantly different from England.")
     for text in (chance_only, special, watch, same):
         assert text.count(". ") == 0 and text.endswith(".")
-    assert bm.funnel_sentences("Kent", 0.464, "Low (0.001)", "Not significant", value=33.3) == [
+    assert words.funnel_sentences("Kent", 0.464, "Low (0.001)", "Not significant", value=33.3) == [
         (chance_only, "headline")]
-    medway = bm.funnel_verdict("Medway", 11.9, 0.464, "Low (0.001)", "Not significant", further=13, councils=151)
+    medway = words.funnel_verdict("Medway", 11.9, 0.464, "Low (0.001)", "Not significant", further=13, councils=151)
     assert medway.endswith("it is not unusual among them (13 of 151 councils are further below).")
     points = pd.DataFrame({"value": [5.0, 11.9, 30.0, 60.0]})
-    got = bm.funnel_sentences("Medway", 0.464, "Low (0.001)", "Not significant", value=11.9, points=points)
+    got = words.funnel_sentences("Medway", 0.464, "Low (0.001)", "Not significant", value=11.9, points=points)
     assert got[0][0].endswith("(1 of 4 councils is further below).")
 
 
@@ -332,9 +338,9 @@ def test_names_neighbours_sentence_and_report_year() -> None:
     ees = _ees()
     names = bm.area_names(ees)
     assert names["101"] == "Aby" and names["E92000001"] == "England"
-    assert bm.neighbours_sentence("Cby", ["101", "102", "105"], names) == (
+    assert tables.neighbours_sentence("Cby", ["101", "102", "105"], names) == (
         "Cby's statistical neighbours are Aby, Bby and Eby.")
-    assert bm.neighbours_sentence("Cby", [], names).startswith("No statistical neighbours are set")
+    assert tables.neighbours_sentence("Cby", [], names).startswith("No statistical neighbours are set")
     values = bm.measure_values(ees, TIMELINESS)
     assert bm.report_year(values, "104") == 2023  # 104 is x in 2024
     assert bm.report_year(values, "999") == 2024  # not in the table: the latest year anyone has
@@ -344,7 +350,7 @@ def test_interval_table_and_measures_with_la_values() -> None:
     ees = _ees()
     groups = comparator_groups(ees, "103", neighbours=["101", "102"])
     rows = bm.group_values(bm.measure_values(ees, TIMELINESS), groups, TIMELINESS, years=[2024])
-    table = bm.interval_table(rows).set_index("Area or group")
+    table = tables.interval_table(rows).set_index("Area or group")
     assert table.at["Statistical neighbours", "Plans issued"] == 120
     assert table.at["Statistical neighbours", "Within 20 weeks"] == 100
     assert table["Plans issued"].dtype == "Int64"

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from helpers.analysis import funnel
+from helpers.pages import benchmarks_funnel as words
 
 
 @pytest.fixture(scope="module")
@@ -166,7 +167,7 @@ def test_label_order_and_wording() -> None:
                            "upper_998": [0.7] * 5})
     got = funnel.label(pd.Series([0.2, 0.35, 0.5, 0.65, 0.8]), bounds)
     assert got.tolist() == ["Low (0.001)", "Low (0.025)", "Not significant", "High (0.025)", "High (0.001)"]
-    assert set(funnel.PLAIN_ENGLISH) == set(funnel.LABELS)
+    assert set(words.SHORT_PLAIN) == set(funnel.LABELS)  # every label has a plain-English reading
 
 
 def test_logit_additive_limits_by_hand() -> None:
@@ -235,7 +236,7 @@ def test_logit_limits_are_finite_at_every_size_where_arcsine_ones_hit_0_and_100(
 
 
 def test_plain_labels_for_tables() -> None:
-    assert funnel.plain_label("High (0.001)") == "Well above (outside the 99.8% limits)"
-    assert funnel.plain_label("Not significant") == "Within the limits"
-    assert funnel.plain_label(None) == "–"
-    assert set(funnel.SHORT_PLAIN) == set(funnel.LABELS)
+    assert words.plain_label("High (0.001)") == "Well above (outside the 99.8% limits)"
+    assert words.plain_label("Not significant") == "Within the limits"
+    assert words.plain_label(None) == "–"
+    assert set(words.SHORT_PLAIN) == set(funnel.LABELS)

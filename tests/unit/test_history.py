@@ -1,4 +1,5 @@
-"""Pack history: entries kept per period, the previous pack found, and the "Since the last pack" figures."""
+"""Pack history: entries kept per period (helpers.pack.history), the previous pack found, and the "Since the last
+pack" figures (helpers.analysis.history, in words by helpers.pages.inspection_readiness_history)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from helpers.analysis import history
+from helpers.analysis.history import Current
+from helpers.pack import history
+from helpers.pages import inspection_readiness_history as since
 from helpers.errors import InputError
 from helpers.config import load_pack
 from helpers.pack.outputs import parse_formats
@@ -27,9 +30,10 @@ def fake_pack(folder: Path, period: str, metrics: dict[str, dict], statuses: dic
     return folder
 
 
-JUNE = {"02_timeliness": {"pct_within_20_weeks_ex": {"value": 38.0, "unit": "%"},
-                          "open_past_20_weeks": {"value": 40, "unit": "count"}},
-        "03_ep_workforce": {"advice_within_6_weeks_pct": {"value": 10.1, "unit": "%"}}}
+JUNE = {"02_timeliness": {"pct_within_20_weeks_ex": {"value": 38.0, "unit": "%", "label": "x", "period": "2024"},
+                          "open_past_20_weeks": {"value": 40, "unit": "count", "label": "x", "period": "2024"}},
+        "03_ep_workforce": {"advice_within_6_weeks_pct": {"value": 10.1, "unit": "%", "label": "x",
+                                                          "period": "2024"}}}
 
 
 def test_record_replaces_the_period_and_carry_keeps_history(tmp_path: Path) -> None:
@@ -64,7 +68,7 @@ def test_previous_is_the_latest_earlier_period(tmp_path: Path) -> None:
     other = fake_pack(tmp_path / "other-pack", "2024-12-31", JUNE, {"A1": "Green"})
     chosen = history.previous(pack, dt.date(2025, 9, 30), compare_with=other)
     assert chosen.period_end == dt.date(2024, 12, 31) and chosen.statuses["A1"]["rag"] == "Green"
-    assert chosen.description == "the pack for the period to 31 December 2024, built on 5 July 2025"
+    assert since.description(chosen) == "the pack for the period to 31 December 2024, built on 5 July 2025"
     with pytest.raises(InputError, match="no earlier pack"):
         history.previous(pack, dt.date(2025, 9, 30), compare_with=tmp_path / "missing")
 
@@ -83,9 +87,10 @@ def test_movements_previous_latest_change_and_status(tmp_path: Path) -> None:
             {"id": "A3", "measure": "Open past 20 weeks", "unit": "count", "latest": 3, "rag": "Green"},
             {"id": "A4", "measure": "EP advice", "unit": "%", "latest": 10.1, "rag": "Red"},
             {"id": "A6", "measure": "Families informed", "unit": None, "latest": None, "rag": "Grey"}]
-    a1, a3, a4, a6 = history.movements_from_rows(rows, cfg, before, threshold=5)
+    moves = since.movements([Current.from_row(r) for r in rows], cfg, before)
+    a1, a3, a4, a6 = (since.shown(m, threshold=5) for m in moves)
     # A1: 43.5 - 38.0 = 5.5 percentage points
-    assert (a1.previous, a1.latest, a1.previous_text, a1.latest_text) == (38.0, 43.5, "38.0%", "43.5%")
+    assert (moves[0].previous, moves[0].latest, a1.previous_text, a1.latest_text) == (38.0, 43.5, "38.0%", "43.5%")
     assert a1.change == "Up 5.5 percentage points since the previous pack" and a1.status_text == "Red to Amber"
     # A3: latest 3 is a small count: shown as "fewer than 5" and no change given
     assert (a3.previous_text, a3.latest_text, a3.change) == ("40", "fewer than 5", "Not shown (small number)")
@@ -93,12 +98,12 @@ def test_movements_previous_latest_change_and_status(tmp_path: Path) -> None:
     assert a4.change == "No change since the previous pack" and a4.status_text == "Still Red"
     assert (a6.previous_text, a6.change, a6.status_text) == ("not available", "Not available",
                                                                "Grey (previous status not recorded)")
-    sentence = history.summary_sentence([a1, a3, a4, a6], before, dt.date(2025, 9, 30))
+    sentence = since.summary_sentence(moves, before, dt.date(2025, 9, 30))
     assert sentence == ("Compared with the pack for the period to 30 June 2025, built on 5 July 2025: 2 of 4 "
                         "action-plan areas changed status (2 better).")
-    assert history.summary_sentence([], None, dt.date(2025, 9, 30)).startswith(
+    assert since.summary_sentence([], None, dt.date(2025, 9, 30)).startswith(
         "There is no earlier pack to compare with")
-    table = history.movement_table([a1], before, dt.date(2025, 9, 30))
+    table = since.movement_table(moves[:1], before, dt.date(2025, 9, 30))
     assert list(table.columns) == ["Measure", "Previous pack (Jun 2025)", "This pack (Sep 2025)", "Change", "Status"]
 
 
@@ -110,3 +115,16 @@ def test_parse_formats() -> None:
         parse_formats("html,odt")
     with pytest.raises(InputError):
         parse_formats("")
+
+
+def test_a_malformed_metrics_file_in_the_history_is_refused_naming_it(tmp_path: Path) -> None:
+    """An earlier pack's metrics are read typed: a 95% range upside down stops the comparison with one message
+    naming the file."""
+    bad = {"02_timeliness": {"pct": {"value": 38.0, "unit": "%", "label": "x", "period": "2024", "lower_95": 40.0,
+                                     "upper_95": 30.0}}}
+    folder = fake_pack(tmp_path / "june", "2025-06-30", bad, {"A1": "Red"})
+    with pytest.raises(InputError, match="not a valid metrics file") as caught:
+        history.load_entry(folder)
+    assert "metrics_02_timeliness.json" in str(caught.value)
+    entry = history.load_entry(fake_pack(tmp_path / "ok", "2025-06-30", JUNE, {"A1": "Red"}))
+    assert entry.metrics["02_timeliness"]["open_past_20_weeks"].value == 40

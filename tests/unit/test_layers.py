@@ -29,9 +29,6 @@ LAZY = "# lazy:"
 
 #: Modules still to be reshaped (emptied as each is done; nothing may be added).
 TRANSITIONAL: set[str] = {
-    "helpers.analysis.benchmarks",
-    "helpers.analysis.history",
-    "helpers.analysis.scorecard",
     "helpers.pack.batch",
     "helpers.pack.build",
     "helpers.pack.check",
@@ -39,7 +36,6 @@ TRANSITIONAL: set[str] = {
     "helpers.pack.manifest",
     "helpers.pack.outputs",
     "helpers.pack.render",
-    "helpers.pages.benchmarks_charts",
     "helpers.present.cover_report",
     "helpers.present.docx_pack",
     "helpers.present.spreadsheet",

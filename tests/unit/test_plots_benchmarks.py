@@ -9,7 +9,7 @@ import pytest
 from matplotlib.collections import PathCollection
 
 from helpers.present.style import MARKERS, PALETTE
-from helpers.analysis.benchmarks import NEIGHBOUR_ROLE, OTHER_ROLE
+from helpers.analysis.benchmarks_funnel import NEIGHBOUR_ROLE, OTHER_ROLE
 from helpers.pages import benchmarks_charts as plots
 
 LA = "Aby"

@@ -1,13 +1,25 @@
-"""Action-plan scorecard: each RAG outcome hand-checked against RAG_RULE, findings and key messages."""
+"""Action-plan scorecard: each RAG outcome hand-checked against RAG_RULE, findings and key messages.
+
+Rules from :mod:`helpers.analysis.scorecard`; rows, messages and tables from :mod:`helpers.pages.inspection_readiness`
+and its parts. Metrics are written here as plain records and read as typed :class:`~helpers.metrics.Metric`.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 
 from helpers.analysis import scorecard as sc
+from helpers.analysis.scorecard_baselines import BaselineCheck
 from helpers.config import PackConfig
+from helpers.errors import InputError
+from helpers.metrics import Metric, from_record
+from helpers.pages import inspection_readiness as front
+from helpers.pages import inspection_readiness_messages as km
+from helpers.pages import inspection_readiness_status as status
+from helpers.present.page import Page
 
 AS_OF = dt.date(2025, 9, 30)
 
@@ -31,8 +43,15 @@ def metrics(**record) -> dict:
     return {"02_timeliness": {"pct": {**rec, **record}}}
 
 
-def rate(area_kw: dict, record: dict) -> sc.AreaStatus:
-    return sc.scorecard(config(area(**area_kw)), metrics(**record))[0]
+def typed(records: dict) -> dict[str, dict[str, Metric]]:
+    """Plain records as ``page.metrics()`` gives them (a label, period and unit filled in where a test leaves
+    them out)."""
+    return {nb: {k: from_record({"label": k, "period": "", "unit": None, **r}) for k, r in recs.items()}
+            for nb, recs in records.items()}
+
+
+def rate(area_kw: dict, record: dict) -> status.AreaStatus:
+    return status.scorecard(config(area(**area_kw)), typed(metrics(**record)))[0]
 
 
 def test_green_when_target_met():
@@ -102,11 +121,11 @@ def test_record_higher_is_better_used_when_area_does_not_say():
 def test_grey_when_no_metric_or_no_value():
     cfg = config(area(), {"id": "A6", "title": "Families feel informed while they wait",
                           "note": "needs a parent carer survey"})
-    statuses = sc.scorecard(cfg, {"02_timeliness": {"pct": {"value": None, "unit": "%", "label": "x"}}})
+    statuses = status.scorecard(cfg, typed({"02_timeliness": {"pct": {"value": None, "unit": "%", "label": "x"}}}))
     assert [s.rag for s in statuses] == ["Grey", "Grey"]
     assert statuses[1].finding == ("Families feel informed while they wait: no data in this pack "
                                    "(needs a parent carer survey).")
-    assert sc.scorecard(config(area()), {})[0].rag == "Grey"  # notebook not run / metric missing
+    assert status.scorecard(config(area()), {})[0].rag == "Grey"  # notebook not run / metric missing
 
 
 def test_benchmark_words_not_colour():
@@ -121,8 +140,7 @@ def test_trend_text():
     assert rate({}, {"trend": "improving"}).trend == "Improving"
     assert rate({}, {"previous": 28.7}).trend == "Not tested; up 4.6 percentage points on last year"
     assert rate({}, {}).trend == "Not tested"
-    assert rate({}, {"trend": "too few figures to test",
-                     "trend_phrase": "not tested: only 3 points (x), too few for a trend"}).trend == (
+    assert rate({}, {"trend_phrase": "not tested: only 3 points (x), too few for a trend"}).trend == (
         "Not tested: only 3 points (x), too few for a trend")
 
 
@@ -147,7 +165,7 @@ B = "the DfE figures for 2020 to 2024"
     ("untested, better than baseline", {}, {"value": 33.3}, "Amber", "Not tested",
      "Amber because there is no trend test for it and the figure is better than the baseline (up 16.9 percentage "
      "points since the baseline)."),
-    ("untested, too few figures", {}, {"value": 33.3, "trend": "too few figures to test"}, "Amber",
+    ("untested, too few figures", {}, {"value": 33.3, "trend_phrase": "not tested: too few figures to test"}, "Amber",
      "Not tested: too few figures to test",
      "Amber because there is no trend test for it and the figure is better than the baseline (up 16.9 percentage "
      "points since the baseline)."),
@@ -166,7 +184,7 @@ def test_status_and_trend_come_from_one_test(case, area_kw, record, rag, trend, 
     "improving" beside a Trend that a test found not improving."""
     s = rate(area_kw, record)
     assert (s.rag, s.trend, s.reason) == (rag, trend, reason), case
-    row = sc.scorecard_table([s]).iloc[0]
+    row = front.scorecard_frame([s]).iloc[0]
     assert row["Why this status"] == reason
     if s.trend.lower().startswith(("deteriorating", "no significant change")):
         assert s.rag != "Amber"
@@ -189,19 +207,20 @@ def test_baseline_checked_against_the_packs_own_figure():
     cfg = config(area(metric="02_timeliness.pct_within_20_weeks_ex", baseline_label="2022 (inspection)"),
                  area(id="A2", metric="02_timeliness.pct_within_20_weeks_ex", baseline=82.3, baseline_label="2022"),
                  area(id="A3", metric="02_timeliness.pct_within_20_weeks_ex", baseline_label="Sep 2024"))
-    checks = sc.baseline_checks(cfg, ees, "999", "E12000008")
+    checks = status.baseline_checks(cfg, ees, "999", "E12000008")
     assert [(c.area_id, c.year, c.pack_value, c.differs) for c in checks] == [
         ("A1", 2022, 82.5, True), ("A2", 2022, 82.5, False)]
-    assert checks[0].warning.startswith("the pack's own DfE figure for 2022 is 82.5%, not the 16.4% typed")
-    assert sc.baseline_sentence(checks).startswith("Warning: 1 of 2 checked action-plan baselines differs from")
-    assert sc.baseline_table(checks)["Check"].tolist() == ["Differs: check the config", "Matches"]
+    assert status.baseline_warning(checks[0]).startswith(
+        "the pack's own DfE figure for 2022 is 82.5%, not the 16.4% typed")
+    assert status.baseline_sentence(checks).startswith("Warning: 1 of 2 checked action-plan baselines differs from")
+    assert status.baseline_table(checks)["Check"].tolist() == ["Differs: check the config", "Matches"]
     m = {"02_timeliness": {"pct_within_20_weeks_ex": {"value": 25.0, "unit": "%", "label": "x"}}}
-    row = sc.scorecard_table(sc.scorecard(cfg, m, checks=checks)).iloc[0]
+    row = front.scorecard_frame(status.scorecard(cfg, typed(m), checks=checks)).iloc[0]
     assert "Warning: the pack's own DfE figure for 2022 is 82.5%" in row["Baseline"]
-    assert sc.baseline_sentence(checks[1:]) == (
+    assert status.baseline_sentence(checks[1:]) == (
         "1 of 1 checked action-plan baseline matches the pack's own DfE figure for its year.")
-    no_figure = sc.BaselineCheck("A5", "Annual reviews", 40.0, "2023", 2023, None, "%")
-    assert sc.baseline_sentence([checks[1], no_figure]) == (
+    no_figure = BaselineCheck("A5", "Annual reviews", 40.0, "2023", 2023, None, "%")
+    assert status.baseline_sentence([checks[1], no_figure]) == (
         "1 of 1 checked action-plan baseline matches the pack's own DfE figure for its year. 1 baseline could not be "
         'checked, as the release has no figure for its year: "Annual reviews" (2023).')
 
@@ -229,12 +248,12 @@ def test_key_messages_lead_with_the_largest_gap_whether_or_not_on_the_action_pla
     worse, reviews 10.8 worse, decisions 5.2 better (after the worse ones), tribunal 1.0 (under 5: left out)."""
     cfg = config(area(metric="02_timeliness.pct"))
     m = {**_gap_metrics(), **metrics(trend="no significant change")}
-    ranked = sc.gaps(m)
+    ranked = sc.gaps(typed(m))
     assert [g.key for g in ranked] == ["refusal_rate_pct", "timeliness_pct", "reviews_4_weeks_pct",
                                        "decisions_6_weeks_pct"]
     assert [round(g.size, 1) for g in ranked] == [30.1, 13.1, 10.8, 5.2]
     assert [g.worse for g in ranked] == [None, True, True, False]
-    msgs = sc.key_messages(m, cfg, la_name="Kent")
+    msgs = km.key_messages(typed(m), cfg, la_name="Kent")
     assert msgs[0] == ("Kent: 57.9% of decisions on requests were refusals in 2024, above England (27.8%) and above "
                        "its statistical neighbours (30.0%).", "04_benchmarks.html")
     assert msgs[2][0] == ("Kent: 33.6% of annual reviews in 4 weeks in 2024, worse than England (44.4%) and worse "
@@ -253,20 +272,20 @@ def test_medway_decisions_and_plans_over_a_year_appear():
                                   "higher_is_better": True, "message": "22.8% of decisions were made in 6 weeks"},
         "over_a_year_pct": {"value": 27.8, "england": 6.8, "unit": "%", "period": "2024", "compare": True,
                             "higher_is_better": False, "message": "27.8% of new EHC plans took more than a year"}}}
-    msgs = sc.key_messages(m, config(), la_name="Medway")
+    msgs = km.key_messages(typed(m), config(), la_name="Medway")
     assert [t for t, _ in msgs] == [
         "Medway: 22.8% of decisions were made in 6 weeks in 2024, worse than England (84.8%).",
         "Medway: 27.8% of new EHC plans took more than a year in 2024, worse than England (6.8%)."]
 
 
 def test_table_has_status_words_and_rule_mentions_every_status():
-    table = sc.scorecard_table(sc.scorecard(config(area()), metrics()))
+    table = front.scorecard_frame(status.scorecard(config(area()), typed(metrics())))
     assert table.loc[0, "Status"] == "Amber: not met yet, improving"
     assert table.loc[0, "Latest"] == "33.3% (2024)"
     assert table.loc[0, "Due"] == "31 Mar 2026"
     assert table.loc[0, "Baseline"] == "16.4%, 2022"
     for word in ("Green", "Amber", "Red", "Grey"):
-        assert f"{word}:" in sc.RAG_RULE
+        assert f"{word}:" in km.RAG_RULE
 
 
 def test_key_messages_worst_first_with_links():
@@ -278,7 +297,7 @@ def test_key_messages_worst_first_with_links():
     m = {"02_timeliness": {"pct": {"value": 33.3, "unit": "%", "label": "Plans in 20 weeks", "period": "2024"},
                            "dec": {"value": 95.0, "unit": "%", "label": "Decisions in 6 weeks"}},
          "03_ep_workforce": {"adv": {"value": 30.0, "unit": "%", "label": "EP advice in 6 weeks"}}}
-    msgs = sc.key_messages(m, cfg)
+    msgs = km.key_messages(typed(m), cfg)
     assert 3 <= len(msgs) <= 5
     assert msgs[0] == (("Of 4 action-plan areas, 1 is on target (Green), 1 is improving but not yet on target "
                         "(Amber), 1 is off target and not improving (Red) and 1 has no data in this pack (Grey)."),
@@ -294,7 +313,7 @@ def test_key_messages_fall_back_to_notebook_findings():
     m = {"01_request_growth": {"growth": {"value": 8.0, "unit": "%", "finding": "requests grew 8% a year"},
                                "used": {"value": 1.0, "unit": "%", "finding": "Already in the scorecard."}},
          "04_benchmarks": {"a": {"value": 1}, "b": {"value": 2, "finding": "Timeliness is in band D."}}}
-    msgs = sc.key_messages(m, cfg)
+    msgs = km.key_messages(typed(m), cfg)
     assert [href for _, href in msgs] == ["#scorecard", "02_timeliness.html", "01_request_growth.html",
                                           "04_benchmarks.html"]
     assert msgs[2:] == [("Requests grew 8% a year.", "01_request_growth.html"),
@@ -315,52 +334,77 @@ def test_small_count_hidden_in_public_build_but_rated_on_true_value():
     kw = {"baseline": 180, "target": 25, "higher_is_better": False}
     cfg = config(area(**kw))
     m = metrics(value=3, unit="count", previous=40)
-    s = sc.scorecard(cfg, m, threshold=5)[0]
+    s = status.scorecard(cfg, typed(m), threshold=5)[0]
     assert s.rag == "Green" and s.latest_text == "fewer than 5"
     assert "3" not in s.finding.replace("31 March", "") and "fewer than 5" in s.finding
     assert s.finding == ("Plans issued within 20 weeks: fewer than 5 in 2024 (baseline 180 in 2022); meets the "
                          "target of 25 due by 31 March 2026.")
-    assert sc.scorecard_table([s]).loc[0, "Latest"] == "fewer than 5 (2024)"
-    assert sc.scorecard(cfg, m)[0].latest_text == "3"  # restricted/reviewer builds show it
+    assert front.scorecard_frame([s]).loc[0, "Latest"] == "fewer than 5 (2024)"
+    assert status.scorecard(cfg, typed(m))[0].latest_text == "3"  # restricted/reviewer builds show it
 
 
 def test_messages_and_rule_html_escape_and_link():
-    out = sc.messages_html([("Plans <b> & more.", "03_ep_workforce.html"), ("Summary.", "#scorecard")])
+    out = km.messages_html([("Plans <b> & more.", "03_ep_workforce.html"), ("Summary.", "#scorecard")])
     assert "Plans &lt;b&gt; &amp; more." in out
     assert '<a href="03_ep_workforce.html">Evidence: EP workforce page</a>' in out
     assert '<a href="#scorecard">Evidence: the scorecard below</a>' in out
-    rule = sc.rule_html()
+    rule = km.rule_html()
     assert 'id="scorecard"' in rule and rule.count("<li>") == 4
 
 
 def test_headline_grammar_via_narrative():
-    statuses = sc.scorecard(config(area()), metrics())
-    assert sc.headline("Kent", statuses, AS_OF) == "Kent at 30 September 2025: 0 of 1 action-plan area is on target."
+    statuses = status.scorecard(config(area()), typed(metrics()))
+    assert km.headline("Kent", statuses, AS_OF) == "Kent at 30 September 2025: 0 of 1 action-plan area is on target."
 
 
 def test_headline_and_summary_metrics():
     cfg = config(area(), {"id": "A6", "title": "Families"})
-    statuses = sc.scorecard(cfg, metrics(value=61.0))
-    assert sc.headline("Northby", statuses, AS_OF) == \
+    statuses = status.scorecard(cfg, typed(metrics(value=61.0)))
+    assert km.headline("Northby", statuses, AS_OF) == \
         "Northby at 30 September 2025: 1 of 2 action-plan areas is on target."
-    m = sc.summary_metrics(statuses, AS_OF)
-    assert m["areas_green"]["value"] == 1 and m["areas_grey"]["value"] == 1 and m["areas_red"]["value"] == 0
-    assert m["areas_green"]["period"] == "Sep 2025"
+    m = front.summary_metrics(statuses, AS_OF)
+    assert m["areas_green"].value == 1 and m["areas_grey"].value == 1 and m["areas_red"].value == 0
+    assert m["areas_green"].period == "Sep 2025"
 
 
 @pytest.mark.parametrize(("period", "expected"), [("30 Sep 2025", "at 30 Sep 2025"), ("2024", "in 2024"),
                                                   ("12 months to Sep 2025", "in the 12 months to Sep 2025"),
                                                   ("Sep 2025", "in Sep 2025")])
 def test_period_phrase(period, expected):
-    assert sc.period_phrase(period) == expected
+    assert status.period_phrase(period) == expected
 
 
 def test_demand_message_quotes_the_growth_pages_figure_unchanged():
     """The EP-hours figure is written once (01_request_growth.ep_hours_next_year); the front page quotes it."""
     m = {**_gap_metrics(), "01_request_growth": {"ep_hours_next_year": {
         "value": 55_700, "unit": "count", "finding": "about 55,700 EP hours for 3,197 assessments in 2025"}}}
-    msgs = sc.key_messages(m, config(), la_name="Kent")
+    msgs = km.key_messages(typed(m), config(), la_name="Kent")
     assert msgs.index(("About 55,700 EP hours for 3,197 assessments in 2025.", "01_request_growth.html")) == 4
     m["01_request_growth"]["ep_hours_next_year"]["evidence"] = "03_ep_workforce"
-    assert ("About 55,700 EP hours for 3,197 assessments in 2025.", "03_ep_workforce.html") in sc.key_messages(
-        m, config(), la_name="Kent")
+    assert ("About 55,700 EP hours for 3,197 assessments in 2025.", "03_ep_workforce.html") in km.key_messages(
+        typed(m), config(), la_name="Kent")
+
+
+@pytest.mark.parametrize(("record", "why"), [
+    ({"value": 33.3, "unit": "percent", "label": "Plans", "period": "2024"}, "unit"),
+    ({"value": 33.3, "unit": "%", "label": "Plans", "period": "2024", "lower_95": 40.0, "upper_95": 30.0},
+     "range lower 40.0 is above upper 30.0"),
+])
+def test_a_malformed_metrics_record_is_refused_naming_the_file(tmp_path, record, why):
+    """The front page reads every notebook's metrics typed: a record with an unknown unit or a 95% range upside
+    down stops it with one clear message naming the file, not a wrong scorecard row."""
+    bad = tmp_path / "metrics_02_timeliness.json"
+    bad.write_text(json.dumps({"pct": record}), encoding="utf-8")
+    page = Page(config=config(area()), artefacts=tmp_path, variant="public", notebook="05_inspection_readiness")
+    with pytest.raises(InputError, match="not a valid metrics file") as caught:
+        page.metrics()
+    assert "metrics_02_timeliness.json" in str(caught.value) and why in str(caught.value)
+
+
+def test_write_metrics_refuses_a_plain_dict(tmp_path):
+    page = Page(config=config(area()), artefacts=tmp_path, variant="public", notebook="05_inspection_readiness")
+    with pytest.raises(TypeError, match="is a dict, not a Metric"):
+        page.write_metrics({"areas_green": {"value": 1, "unit": "count", "label": "Green", "period": "Sep 2025"}})
+    assert not (tmp_path / "metrics_05_inspection_readiness.json").exists()
+    page.write_metrics(front.summary_metrics([], AS_OF))
+    assert set(page.metrics()["05_inspection_readiness"]) == {"areas_green", "areas_amber", "areas_red", "areas_grey"}

@@ -80,7 +80,8 @@ def _wilson_limit(p: float, n: np.ndarray, baseline: float, side: int) -> np.nda
     adj = np.sqrt((-8 * av * (n / z2 + 1)) ** 2
                   - 64 * (1 / z2 + 1 / n) * av * (n * (av * (n / z2 + 2) - 1) + z2 * (av - 1)))
     last = 1 / z2 + 1 / n
-    return ((first + side * adj / 8) / last) / n
+    out: np.ndarray = ((first + side * adj / 8) / last) / n
+    return out
 
 
 def _exact_limit(p: float, n: np.ndarray, baseline: float) -> np.ndarray:
@@ -94,11 +95,13 @@ def _exact_limit(p: float, n: np.ndarray, baseline: float) -> np.ndarray:
     f_r = dist.cdf(r)
     f_below = dist.cdf(r - 1)
     alpha = (f_r - p) / (f_r - f_below)
-    return (r - alpha) / n
+    out: np.ndarray = (r - alpha) / n
+    return out
 
 
 def _normal_limit(p: float, n: np.ndarray, baseline: float) -> np.ndarray:
-    return baseline + stats.norm.ppf(p) * np.sqrt(baseline * (1 - baseline) / n)
+    out: np.ndarray = baseline + stats.norm.ppf(p) * np.sqrt(baseline * (1 - baseline) / n)
+    return out
 
 
 def limits(n: pd.Series | np.ndarray | list[float], baseline: float, *, method: Method = "wilson",
@@ -238,7 +241,8 @@ def _scale_sd(n: np.ndarray, baseline: float, scale: Scale) -> np.ndarray:
     """Standard error of one area's transformed proportion under the baseline: 1/(2√n) on the arcsine scale,
     1/√(n·θ₀(1−θ₀)) on the logit scale (delta method)."""
     if scale == "arcsine":
-        return 1 / (2 * np.sqrt(n))
+        out: np.ndarray = 1 / (2 * np.sqrt(n))
+        return out
     if scale == "logit":
         return 1 / np.sqrt(n * baseline * (1 - baseline))
     raise ValueError(f"unknown scale {scale!r}; use 'arcsine' or 'logit'")
@@ -316,29 +320,3 @@ def adjusted_limits(n: pd.Series | np.ndarray | list[float], od: Overdispersion,
             out[f"lower_{_suffix(level)}"] = np.sin(np.clip(centre - z * spread, 0, np.pi / 2)) ** 2
             out[f"upper_{_suffix(level)}"] = np.sin(np.clip(centre + z * spread, 0, np.pi / 2)) ** 2
     return out
-
-
-#: Plain-English reading of each label for councillors ("higher"/"lower", not better/worse: polarity is the
-#: caller's), to follow "<area> is ...".
-PLAIN_ENGLISH: dict[str, str] = {
-    "Low (0.001)": "well below: outside the 99.8% limits, so very unlikely to be chance (special-cause variation)",
-    "Low (0.025)": "below: outside the 95% limits but inside the 99.8% limits, so worth watching",
-    "High (0.001)": "well above: outside the 99.8% limits, so very unlikely to be chance (special-cause variation)",
-    "High (0.025)": "above: outside the 95% limits but inside the 99.8% limits, so worth watching",
-    "Not significant": "within the limits expected for an area of its size",
-}
-
-
-#: The same readings as table cells, short and in plain words (never PHE's raw "Low (0.001)").
-SHORT_PLAIN: dict[str, str] = {
-    "Low (0.001)": "Well below (outside the 99.8% limits)",
-    "Low (0.025)": "Below (outside the 95% limits)",
-    "High (0.001)": "Well above (outside the 99.8% limits)",
-    "High (0.025)": "Above (outside the 95% limits)",
-    "Not significant": "Within the limits",
-}
-
-
-def plain_label(value: object) -> str:
-    """A significance label as a short plain-English table cell; missing → "–"."""
-    return SHORT_PLAIN.get(str(value), "–") if isinstance(value, str) else "–"

@@ -26,6 +26,8 @@ from typing import Any
 
 import pandas as pd
 
+from helpers.analysis.scorecard import shown_change
+
 #: What a missing figure reads as in a sentence.
 NOT_AVAILABLE = "not available"
 
@@ -97,14 +99,10 @@ def one_in(pct: float) -> str:
     p = float(pct)
     if not 0 <= p <= 100:
         raise ValueError(f"a percentage must be between 0 and 100, got {p}")
-    if p == 0:
-        return "none"
-    if p == 100:
-        return "all"
-    if p < 1:
-        return "fewer than 1 in 100"
-    if p >= 95:
-        return "almost all"
+    if p in (0, 100):
+        return "none" if p == 0 else "all"
+    if p < 1 or p >= 95:
+        return "fewer than 1 in 100" if p < 1 else "almost all"
     if p < 50:
         n = round(100 / p)
         if abs(100 / n - p) <= 0.1 * p:
@@ -130,18 +128,14 @@ def change(current: Any, previous: Any, unit: str | None, *, since: str = "last 
     if is_missing(current) or is_missing(previous):
         return f"change {link} {since} {NOT_AVAILABLE}"
     now, before = float(current), float(previous)
+    diff = shown_change(now, before, unit)  # the one rounding rule, shared with the scorecard's direction
     if unit == "%":
-        diff = round(now - before, 1)
         amount = f"{abs(diff):.1f} percentage point{'' if abs(diff) == 1 else 's'}"
     elif unit == "count" or unit is None:
         if before == 0:
             return f"no change {link} {since}" if now == 0 else f"up from none {link} {since}"
-        rel = (now - before) / abs(before) * 100
-        shown = _relative_text(rel)
-        diff = 0.0 if float(shown.rstrip("%").replace(",", "")) == 0 else rel
-        amount = shown
+        amount = _relative_text(diff)
     else:
-        diff = round(now - before, 1)
         amount = fmt(abs(diff), unit) if unit in _WORD_UNITS or unit == "FTE" else f"{abs(diff):.1f}"
     if diff == 0:
         return f"no change {link} {since}"
@@ -150,7 +144,7 @@ def change(current: Any, previous: Any, unit: str | None, *, since: str = "last 
 
 def _period_text(period: Any) -> str:
     if isinstance(period, pd.Timestamp):
-        return period.strftime("%b %Y")
+        return str(period.strftime("%b %Y"))
     if isinstance(period, float) and period.is_integer():
         return str(int(period))
     return str(period)
