@@ -386,7 +386,7 @@ class Builder:
             raise
 
     def _run(self) -> BuildResult:
-        from helpers.analysis import history
+        from helpers.pack import history
         from helpers.pack import manifest, outputs, render
 
         t0 = time.perf_counter()

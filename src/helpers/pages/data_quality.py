@@ -10,7 +10,9 @@ from __future__ import annotations
 import pandas as pd
 
 from helpers.analysis import dataquality as checks
-from helpers.analysis import outliers, scorecard
+from helpers.analysis import outliers
+from helpers.analysis.scorecard_baselines import BaselineCheck
+from helpers.pages import inspection_readiness_status as scorecard
 from helpers.areas import LA
 from helpers.metrics import Metric
 from helpers.present.chart import Table
@@ -190,17 +192,17 @@ def implausible_table(flags: pd.DataFrame) -> Table:
                  name="implausible-years", row_header=False)
 
 
-def baseline_checks(page: Page, release: ees.Release) -> list[scorecard.BaselineCheck]:
+def baseline_checks(page: Page, release: ees.Release) -> list[BaselineCheck]:
     """Action-plan baselines typed in the config, checked against the pack's own DfE figure for the same year."""
     return scorecard.baseline_checks(page.config, release.table, page.la.old_code, page.la.region_code)
 
 
-def baseline_sentence(found: list[scorecard.BaselineCheck]) -> str:
+def baseline_sentence(found: list[BaselineCheck]) -> str:
     """Which baselines match the pack's own figure and which differ (a warning)."""
     return scorecard.baseline_sentence(found)
 
 
-def baseline_table(found: list[scorecard.BaselineCheck]) -> Table:
+def baseline_table(found: list[BaselineCheck]) -> Table:
     """The baseline checks as a table."""
     return Table(scorecard.baseline_table(found), name="baseline-check",
                  caption="Action-plan baselines in the pack config compared with the pack's own DfE figures")

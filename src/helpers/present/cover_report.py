@@ -16,7 +16,9 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from helpers.analysis import history
+from helpers.analysis.history import Current
+from helpers.pack import history
+from helpers.pages import inspection_readiness_history as since
 
 if TYPE_CHECKING:
     from helpers.config import PackConfig
@@ -39,7 +41,7 @@ def write(pack: Path, cfg: PackConfig, variant: str, formats: set[str] | None = 
 
     from helpers.present import docx_pack
     from helpers.pack.render import page_label
-    from helpers.analysis.scorecard import RAG_MEANING
+    from helpers.pages.inspection_readiness_messages import RAG_MEANING
 
     label = page_label(cfg, variant)
     doc = docx_pack.new_document(f"Cover report: {cfg.title}", label)
@@ -67,7 +69,7 @@ def write(pack: Path, cfg: PackConfig, variant: str, formats: set[str] | None = 
 
     card = _scorecard(pack)
     areas = card.get("areas", [])
-    before = history.previous(pack, cfg.period_end, history.compare_folder(cfg))
+    before = history.previous_for(cfg, pack)
 
     doc.add_heading("1. Purpose of the report", level=2)
     doc.add_paragraph(
@@ -81,16 +83,18 @@ def write(pack: Path, cfg: PackConfig, variant: str, formats: set[str] | None = 
     doc.add_heading("3. Key figures", level=2)
     if card.get("headline"):
         doc.add_paragraph(card["headline"]).runs[0].bold = True
-    moves = {m.area_id: m for m in history.movements_from_rows(areas, cfg, before,
-                                                               _threshold(cfg, variant))} if before else {}
+    moves = {m.area_id: m for m in since.movements([Current.from_row(r) for r in areas], cfg, before)} \
+        if before else {}
+    shown = {k: since.shown(m, _threshold(cfg, variant)) for k, m in moves.items()}
     if areas:
         prev_col = f"Previous ({before.period_end:%b %Y})" if before else "Previous"
         table_rows = []
         for a in areas:
             m = moves.get(str(a["id"]))
+            t = shown.get(str(a["id"]))
             latest = a.get("latest_text", "") + (f" ({a['period']})" if a.get("period") else "")
-            status = m.status_text if m and m.previous_status else f"{a['rag']}: {RAG_MEANING.get(a['rag'], '')}"
-            table_rows.append([a["measure"], m.previous_text if m else "No earlier pack", latest,
+            status = t.status_text if m and t and m.previous_status else f"{a['rag']}: {RAG_MEANING.get(a['rag'], '')}"
+            table_rows.append([a["measure"], t.previous_text if t else "No earlier pack", latest,
                                a.get("target_text", ""), status])
         docx_pack.add_table(doc, ["Measure", prev_col, "Latest", "Target", "Status"], table_rows, caption=None,
                             font_pt=9, widths_cm=[6.0, 2.6, 3.4, 1.8, 3.2])
@@ -98,12 +102,13 @@ def write(pack: Path, cfg: PackConfig, variant: str, formats: set[str] | None = 
         doc.add_paragraph("The pack config lists no action-plan areas to rate.")
 
     doc.add_heading("4. Changes since the last report", level=2)
-    sentence = history.summary_sentence(list(moves.values()), before, cfg.period_end)
+    sentence = since.summary_sentence(list(moves.values()), before, cfg.period_end)
     doc.add_paragraph(sentence)
     if before:
         moved = [m for m in moves.values() if m.previous_status and m.previous_status != m.latest_status]
         for m in moved:
-            doc.add_paragraph(f"{m.measure}: {m.status_text} ({m.change.lower()}).", style="List Bullet")
+            t = shown[m.area_id]
+            doc.add_paragraph(f"{m.measure}: {t.status_text} ({t.change.lower()}).", style="List Bullet")
 
     doc.add_heading("5. The full pack", level=2)
     para = doc.add_paragraph("The evidence behind every figure: ")
