@@ -1,7 +1,7 @@
 """A metrics record: one headline number a page publishes for the front page, the scorecard and the history.
 
 Pages write ``<artefacts>/metrics_<notebook>.json`` (a mapping of metric id to record) through
-:meth:`helpers.present.context.Page.write_metrics`; the scorecard and the history read them back as
+:meth:`helpers.present.page.Page.write_metrics`; the scorecard and the history read them back as
 :class:`Metric`. Validation happens when a record is written, so a page with a malformed metric fails its own
 build, not a later page's.
 """

@@ -199,7 +199,7 @@ def test_kent_against_neighbours_on_the_real_release(shared_dir: Path, ees_2025:
     import datetime as dt
 
     from helpers.config import Comparators, Inputs, LAConfig, PackConfig
-    from helpers.present.context import LA
+    from helpers.areas import LA
     from helpers.sources import ees as ees_reader
 
     ees = ees_reader.read_release(ees_2025).table

@@ -10,7 +10,7 @@ import pytest
 
 from helpers.errors import InputError
 from helpers.config import Comparators, Inputs, LAConfig, PackConfig
-from helpers.present.context import LA
+from helpers.areas import LA
 from helpers.sources import neighbours
 
 HEADER = "la_code,la_name,SN,SN_code,SN_name,SN_prox\n"

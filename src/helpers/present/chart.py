@@ -1,7 +1,7 @@
 """A chart or a table as one object: what it shows, how it is described, the data behind it, what is child-level.
 
 Page modules (:mod:`helpers.pages`) return :class:`Chart` and :class:`Table` bundles; a notebook shows them with
-``page.show(bundle)`` (:class:`helpers.present.context.Page`), which applies suppression, writes the CSV download
+``page.show(bundle)`` (:class:`helpers.present.page.Page`), which applies suppression, writes the CSV download
 and emits one accessible HTML block. This module only holds the bundles and turns them into HTML; it writes
 nothing.
 """

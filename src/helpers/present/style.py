@@ -1,7 +1,7 @@
 """Chart style: Analysis Function palette, markers, a fixed bundled font, deterministic PNGs, direct line labels.
 
 Importing this module changes nothing; :func:`use_style` (called when a page opens, see
-:func:`helpers.present.context.open_page`) applies the style, so figures are byte-identical run to run.
+:func:`helpers.present.page.open_page`) applies the style, so figures are byte-identical run to run.
 """
 
 from __future__ import annotations
