@@ -1,0 +1,134 @@
+"""Annual reviews on the "Plans in place and annual reviews" page (04_plans_and_reviews), and the page's metrics.
+
+Reviews due, completed and decided within 4 weeks of the meeting (:mod:`helpers.analysis.reviews`), compared
+with the region, England and the statistical neighbours; the shortfall turned into officer time with the
+``annual_review_hours`` assumption when the pack config sets it.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from helpers.analysis import plans, reviews
+from helpers.metrics import Metric
+from helpers.present import narrative
+from helpers.present.chart import Chart, Table
+from helpers.pages import plans_reviews_charts as figures
+from helpers.pages.plans_reviews import REVIEW_HOURS, PlansPage, group_plans
+
+fmt = narrative.fmt
+
+
+def comparison(p: PlansPage) -> pd.DataFrame:
+    """Latest-year review figures for the council and each comparator group."""
+    areas = {g.name: (g.published_code if g.published_code else g.members) for g in p.groups}
+    return reviews.comparison(p.ees, areas)
+
+
+def reviews_chart(p: PlansPage) -> Chart | None:
+    """Reviews completed and decided within 4 weeks, as a share of reviews due, council against comparators."""
+    table = comparison(p)
+    if table.empty or table.iloc[0]["area"] != p.la_name:
+        return None
+    own = table.iloc[0]
+    eng = table[table["area"] == p.england.name]
+    eng_pct = eng["pct_within_4_weeks"].iloc[0] if len(eng) else None
+    title = (f"{p.la_name} sent {fmt(own['pct_within_4_weeks'], '%')} of annual-review decisions within 4 weeks "
+             f"of the meeting in {int(own['year'])} (England {fmt(eng_pct, '%')})")
+    alt = (f"Bar chart for {', '.join(table['area'])} of annual reviews completed and decisions sent within 4 weeks, "
+           f"each as a percentage of reviews due in {int(own['year'])}. {p.la_name} completed "
+           f"{fmt(own['pct_completed'], '%')} of the reviews due.")
+    data = pd.DataFrame({"Area": table["area"], "Year": table["year"], "Reviews due": table["expected"],
+                         "Completed (or decisions made)": table["completed"],
+                         "Decision within 4 weeks": table["within_4_weeks"],
+                         "Decision after 4 weeks": table["over_4_weeks"],
+                         "Completed (% of due)": table["pct_completed"].round(1),
+                         "Within 4 weeks (% of decisions)": table["pct_within_4_weeks"].round(1),
+                         "Not completed": table["gap"]})
+    return Chart(figures.review_bars(table), title, alt, data, name="annual-reviews")
+
+
+def basis_sentence(p: PlansPage) -> str:
+    """What "completed" means for the years the release gives."""
+    t = reviews.review_table(p.ees, p.la_code)
+    if t.empty:
+        return f"DfE has not published annual-review figures for {p.la_name}."
+    if (t["completed_basis"] == "reviews completed").all():
+        return "\"Completed\" is DfE's count of reviews completed in the year."
+    return ("This release does not count completed reviews directly, so \"completed\" here is the number of review "
+            "decisions the council made in the year (sent within or after 4 weeks): the closest published figure.")
+
+
+def officer_time_sentence(p: PlansPage) -> str:
+    """The reviews not completed and the officer time they represent (or why that cannot be worked out)."""
+    t = reviews.review_table(p.ees, p.la_code)
+    if t.empty:
+        return "There are no published annual-review figures to work out a shortfall from."
+    last = t.iloc[-1]
+    gap = f"{fmt(last['gap'], 'count')} of the {fmt(last['expected'], 'count')} reviews due in {int(last['year'])}"
+    if p.review_hours is None:
+        return (f"{gap} were not completed. The pack config does not set the assumption {REVIEW_HOURS} (officer "
+                "hours per annual review), so the officer time this represents is not worked out; add it under "
+                "assumptions to see it.")
+    time = reviews.officer_time(last["gap"], p.review_hours)
+    return (f"{gap} were not completed. At {fmt(p.review_hours)} officer hours per review (assumption "
+            f"{REVIEW_HOURS}), completing them would take about {fmt(time['hours'], 'count')} hours: "
+            f"{fmt(time['weeks'], 'count')} weeks of one full-time officer ({fmt(time['fte_years'], 'FTE')} for a "
+            "year).")
+
+
+def reviews_history(p: PlansPage) -> Table:
+    """The council's published review figures by year."""
+    t = reviews.review_table(p.ees, p.la_code)
+    table = pd.DataFrame({"Year": t["year"], "Reviews due": t["expected"], "Completed": t["completed"],
+                          "Counted as": t["completed_basis"], "Decision within 4 weeks": t["within_4_weeks"],
+                          "Within 4 weeks (% of decisions)": t["pct_within_4_weeks"].round(1),
+                          "Not completed": t["gap"]})
+    return Table(table, f"{p.la_name}'s annual reviews by year", name="annual-reviews-by-year")
+
+
+# --- metrics ----------------------------------------------------------------------------------------------------
+
+def metrics(p: PlansPage) -> dict[str, Metric]:
+    """The page's headline metrics: plans in place and their growth, independent special share, reviews."""
+    out: dict[str, Metric] = {}
+    own, england = group_plans(p, p.groups[0]), group_plans(p, p.england)
+    if len(own):
+        year = int(own.index[-1])
+        out["plans_in_place"] = Metric(value=int(own.iloc[-1]), unit="count", label="EHC plans in place",
+                                       period=f"January {year}", higher_is_better=None,
+                                       previous=int(own.loc[year - 1]) if year - 1 in own.index else None,
+                                       england=int(england.get(year)) if year in england.index else None)
+        out["plans_growth_5y_pct"] = Metric(
+            value=round(plans.annual_rate(own, 5), 2), unit="%", label="Average yearly growth in plans in place, "
+            "last five years", period=f"January {year - 5} to January {year}", higher_is_better=None,
+            england=round(plans.annual_rate(england, 5), 2))
+    special = plans.special_shares(plans.group_counts(p.breakdowns, p.groups[0], "placement")).dropna()
+    eng_special = plans.special_shares(plans.group_counts(p.breakdowns, p.england, "placement")).set_index("year")
+    if len(special):
+        last = special.iloc[-1]
+        out["independent_special_pct"] = Metric(
+            value=round(float(last["independent_special"]), 2), unit="%",
+            label="Plans in independent special schools", period=f"January {int(last['year'])}",
+            higher_is_better=False, england=_round(eng_special["independent_special"].get(int(last["year"]))))
+    table = comparison(p)
+    if len(table) and table.iloc[0]["area"] == p.la_name:
+        own_r = table.iloc[0]
+        eng = table[table["area"] == p.england.name]
+        by_kind = {g.kind: g.name for g in p.groups}
+        within = table.set_index("area")["pct_within_4_weeks"]
+        out["reviews_within_4_weeks_pct"] = Metric(
+            value=round(float(own_r["pct_within_4_weeks"]), 2), unit="%",
+            label="Annual-review decisions sent within 4 weeks", period=str(int(own_r["year"])),
+            higher_is_better=True, england=_round(within.get(by_kind["england"])),
+            region=_round(within.get(by_kind.get("region", ""))),
+            neighbours=_round(within.get(by_kind.get("neighbours", ""))))
+        out["reviews_completed_pct"] = Metric(
+            value=round(float(own_r["pct_completed"]), 2), unit="%", label="Annual reviews due that were completed",
+            period=str(int(own_r["year"])), higher_is_better=True,
+            england=_round(eng["pct_completed"].iloc[0]) if len(eng) else None)
+    return out
+
+
+def _round(value: object) -> float | None:
+    return None if value is None or pd.isna(value) else round(float(value), 2)  # type: ignore[arg-type]
