@@ -40,7 +40,8 @@ def review_table(ees: pd.DataFrame, area_code: str) -> pd.DataFrame:
 
 
 def comparison(ees: pd.DataFrame, areas: Mapping[str, str | tuple[str, ...]]) -> pd.DataFrame:
-    """Latest-year review figures for named areas: a published code, or a tuple of council codes (summed)."""
+    """Latest-year review figures for named areas: a published code, or a tuple of council codes (summed over
+    the councils with every part published)."""
     rows = []
     for name, code in areas.items():
         codes = (code,) if isinstance(code, str) else code
@@ -50,6 +51,8 @@ def comparison(ees: pd.DataFrame, areas: Mapping[str, str | tuple[str, ...]]) ->
             continue
         year = max(int(p["year"].max()) for p in parts)
         latest = pd.concat([p[p["year"] == year] for p in parts])
+        if len(codes) > 1:  # a group's sum counts only councils that publish every part
+            latest = latest.dropna(subset=["expected", "within_4_weeks", "over_4_weeks"])
         sums = latest[["expected", "completed", "within_4_weeks", "over_4_weeks", "gap"]].sum(min_count=1)
         decided = sums["within_4_weeks"] + sums["over_4_weeks"]
         rows.append({"area": name, "year": year, **sums.to_dict(),

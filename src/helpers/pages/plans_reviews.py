@@ -124,15 +124,15 @@ def forecast_table(p: PlansPage) -> tuple[Table | None, str]:
         return None, growth.too_few_years_sentence("plans_in_place", p.la_name)
     wide = fc.forecast.pivot_table(index="year", columns="level", values=["mean", "lower", "upper"])
     levels = sorted(fc.forecast["level"].unique())
-    table = pd.DataFrame({"January": wide.index.astype(int), "Central": wide[("mean", levels[0])].round(0).to_numpy()})
+    table = pd.DataFrame({"Year": wide.index.astype(int), "Central": wide[("mean", levels[0])].round(0).to_numpy()})
     for level in levels:
         table[f"{level:.0%} range"] = [f"{lo:,.0f} to {hi:,.0f}" for lo, hi in
                                        zip(wide[("lower", level)], wide[("upper", level)])]
     first = table.iloc[-1]
     method = growth.METHOD_WORDS.get(fc.method, fc.method)
     sentence = (f"If recent trends continue, {p.la_name} would have about {fmt(first['Central'], 'count')} plans "
-                f"in January {int(first['January'])} (forecast by {method}).")
-    return Table(table, f"Forecast plans in place, {p.la_name}", name="plans-in-place-forecast"), sentence
+                f"in January {int(first['Year'])} (forecast by {method}).")
+    return Table(table, f"Forecast plans in place each January, {p.la_name}", name="plans-in-place-forecast"), sentence
 
 
 # --- placement, need and age ------------------------------------------------------------------------------------
@@ -159,8 +159,7 @@ def _pair(table: pd.DataFrame, la: str, england: str, column: str, rows: tuple[s
 
 def placement_chart(p: PlansPage) -> Chart | None:
     """Where children and young people with plans are placed: council against England (and region)."""
-    bundle = share_table(p, "placement", PLACEMENTS)
-    table = bundle.data
+    table = placement_table(p).data
     if table.empty:
         return None
     col, eng = "Type of setting", p.england.name
@@ -174,6 +173,11 @@ def placement_chart(p: PlansPage) -> Chart | None:
            f"{', '.join(shown)}. The largest share for {p.la_name} is {table.iloc[table[p.la_name].idxmax()][col]}.")
     plot = table.rename(columns={col: "category"})
     return Chart(figures.share_bars(plot, shown), title, alt, table, name="placement-shares")
+
+
+def placement_table(p: PlansPage) -> Table:
+    """Placement shares for the council and every comparator group, in the page's order of settings."""
+    return share_table(p, "placement", PLACEMENTS)
 
 
 def placement_change(p: PlansPage) -> Table:
@@ -246,11 +250,11 @@ def age_table(p: PlansPage) -> Table:
 def stock_flow_table(p: PlansPage) -> Table:
     """Published plans in place against last January + new plans − plans ceased, with the gap."""
     t = plans.stock_flow(p.ees, p.la_code)
-    table = pd.DataFrame({"January": t["year"], "Plans a year before": t["previous"],
+    table = pd.DataFrame({"Year": t["year"], "Plans a year before": t["previous"],
                           "New plans in the year": t["new_plans"], "Plans ceased in the year": t["ceased"],
                           "Expected (before + new − ceased)": t["expected"], "Published": t["published"],
                           "Gap (published − expected)": t["gap"], "Gap (% of published)": t["gap_pct"].round(1)})
-    return Table(table, f"Do {p.la_name}'s published plans add up? Stock and flow by year", name="stock-flow")
+    return Table(table, f"Do {p.la_name}'s published plans add up? Stock and flow by January census", name="stock-flow")
 
 
 def stock_flow_sentence(p: PlansPage) -> str:

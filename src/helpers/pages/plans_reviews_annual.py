@@ -35,9 +35,9 @@ def reviews_chart(p: PlansPage) -> Chart | None:
     eng_pct = eng["pct_within_4_weeks"].iloc[0] if len(eng) else None
     title = (f"{p.la_name} sent {fmt(own['pct_within_4_weeks'], '%')} of annual-review decisions within 4 weeks "
              f"of the meeting in {int(own['year'])} (England {fmt(eng_pct, '%')})")
-    alt = (f"Bar chart for {', '.join(table['area'])} of annual reviews completed and decisions sent within 4 weeks, "
-           f"each as a percentage of reviews due in {int(own['year'])}. {p.la_name} completed "
-           f"{fmt(own['pct_completed'], '%')} of the reviews due.")
+    alt = (f"Bar chart for {', '.join(table['area'])} of annual reviews completed as a percentage of reviews due, "
+           f"and decisions sent within 4 weeks as a percentage of decisions, in {int(own['year'])}. {p.la_name} "
+           f"completed {fmt(own['pct_completed'], '%')} of the reviews due.")
     data = pd.DataFrame({"Area": table["area"], "Year": table["year"], "Reviews due": table["expected"],
                          "Completed (or decisions made)": table["completed"],
                          "Decision within 4 weeks": table["within_4_weeks"],

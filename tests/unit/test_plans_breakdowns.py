@@ -1,0 +1,141 @@
+"""The breakdowns reader (helpers.sources.ees_breakdowns) against published DfE values and bad inputs.
+
+Published values are read from the real 2025 release (../shared/ees/education-health-and-care-plans_2025.zip);
+each test names the file and CSV line the value comes from. Tests needing it skip when ../shared is absent.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from helpers.errors import InputError
+from helpers.sources import ees_breakdowns_layouts as lay
+from helpers.sources.ees_breakdowns import COLUMNS, read_breakdowns
+
+LEAD = ("time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
+        "new_la_code,old_la_code,la_name,breakdown_topic,breakdown")
+
+
+@pytest.fixture(scope="module")
+def real(ees_2025: Path, ees_2022: Path) -> pd.DataFrame:
+    return read_breakdowns([ees_2022, ees_2025])
+
+
+def _value(frame: pd.DataFrame, year: int, code: str, breakdown: str, category: str) -> float:
+    row = frame[(frame["year"] == year) & (frame["area_code"] == code) & (frame["breakdown"] == breakdown)
+                & (frame["category"] == category)]
+    assert len(row) == 1, row
+    return float(row["count"].iloc[0])
+
+
+def test_england_plans_in_place_january_2025(real: pd.DataFrame) -> None:
+    # data/caseload.csv line 13028: 202425,Academic year,National,...,All EHC plans,All EHC plans,638745
+    for breakdown in ("placement", "age", "need"):
+        assert _value(real, 2025, "E92000001", breakdown, lay.ALL) == 638_745
+
+
+def test_kent_plans_in_place_january_2025(real: pd.DataFrame) -> None:
+    # data/caseload.csv line 23794: 202425,...,E10000016,886,Kent,All EHC plans,All EHC plans,20635
+    assert _value(real, 2025, "886", "placement", lay.ALL) == 20_635
+    assert list(real.columns) == list(COLUMNS)
+
+
+def test_kent_independent_special_share_2025(real: pd.DataFrame) -> None:
+    # data/caseload.csv line 23794: special_independent = 1487 of ehcplans = 20635 (7.2%)
+    count = _value(real, 2025, "886", "placement", lay.SPECIAL_INDEPENDENT)
+    assert count == 1_487
+    assert round(count / 20_635 * 100, 1) == 7.2
+    # same line: special_total 8050 (39.0%) = LA maintained 5428 + academy/free 999 + independent 1487 + NM 136
+    special = sum(_value(real, 2025, "886", "placement", c) for c in lay.SPECIAL if c != lay.HOSPITAL)
+    assert special == 8_050
+
+
+def test_kent_autism_share_2025(real: pd.DataFrame) -> None:
+    # data/sen_needs_all_plans.csv line 9699: Kent 202425 ehc_plans 20635, number_asd 9535, asd_pc 46.2
+    count = _value(real, 2025, "886", "need", "Autistic spectrum disorder")
+    assert count == 9_535
+    assert round(count / _value(real, 2025, "886", "need", lay.ALL) * 100, 1) == 46.2
+
+
+def test_placements_add_up_to_the_total_england_2025(real: pd.DataFrame) -> None:
+    # data/caseload.csv line 13028: the leaf placement columns sum to ehcplans (638,745) in 2025
+    rows = real[(real["year"] == 2025) & (real["area_code"] == "E92000001") & (real["breakdown"] == "placement")]
+    assert rows.loc[rows["category"] != lay.ALL, "count"].sum() == 638_745
+
+
+def test_2022_release_supplies_early_years(real: pd.DataFrame) -> None:
+    # 2022 zip data/sen2_estab_caseload.csv: England 2015 Total/Total total_all; the 2025 zip starts at 2019
+    assert _value(real, 2015, "E92000001", "placement", lay.ALL) == 240_183
+    years = set(real.loc[real["breakdown"] == "age", "year"])
+    assert {2016, 2021, 2024, 2025} <= years
+
+
+def _folder(tmp_path: Path, body: str, name: str = "caseload.csv", header: str | None = None) -> Path:
+    data = tmp_path / "release" / "data"
+    data.mkdir(parents=True)
+    header = header or f"{LEAD},ehcplans,special_independent,mainstream_academy"
+    (data / name).write_bytes(("\ufeff" + header + "\n" + body).encode("utf-8"))
+    return tmp_path / "release"
+
+
+ENGLAND_ROW = "202425,Academic year,National,E92000001,England,,,,,,All EHC plans,All EHC plans,"
+
+
+def test_bom_x_and_academic_year(tmp_path: Path) -> None:
+    out = read_breakdowns(_folder(tmp_path, ENGLAND_ROW + "100,x,60\n"))
+    assert set(out["year"]) == {2025}
+    assert set(out["category"]) == {lay.ALL, lay.MAINSTREAM}  # x is left out, not a zero
+
+
+def test_newest_release_wins(tmp_path: Path) -> None:
+    old = _folder(tmp_path / "a", ENGLAND_ROW + "100,10,60\n")
+    new = _folder(tmp_path / "b", ENGLAND_ROW + "100,20,60\n" + ENGLAND_ROW.replace("202425", "202526")
+                  + "110,20,60\n")
+    out = read_breakdowns([old, new])
+    assert _value(out, 2025, "E92000001", "placement", lay.SPECIAL_INDEPENDENT) == 20
+
+
+def test_text_in_a_count_names_file_line_and_column(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as err:
+        read_breakdowns(_folder(tmp_path, ENGLAND_ROW + "100,ten,60\n"))
+    assert err.value.where == "line 2" and err.value.field == "special_independent"
+    assert err.value.file.endswith("caseload.csv") and err.value.found == "ten"
+
+
+def test_bad_time_period_and_la_code(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="not an academic year|not a time period"):
+        read_breakdowns(_folder(tmp_path / "a", ENGLAND_ROW.replace("202425", "202427") + "1,1,0\n"))
+    la = "202425,Academic year,Local authority,E92000001,England,E12000008,South East,E10000016,88,Kent,"
+    with pytest.raises(InputError) as err:
+        read_breakdowns(_folder(tmp_path / "b", la + "All EHC plans,All EHC plans,1,1,0\n"))
+    assert err.value.field == "old_la_code" and err.value.expected == "three digits such as 886"
+
+
+def test_missing_total_column(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="required column") as err:
+        read_breakdowns(_folder(tmp_path, ENGLAND_ROW + "1,0\n", header=f"{LEAD},special_independent,x"))
+    assert err.value.field == "ehcplans"
+
+
+def test_not_utf8_in_a_zip(tmp_path: Path) -> None:
+    path = tmp_path / "release.zip"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("data/caseload.csv", (LEAD + ",ehcplans\n").encode() + b"\xff\xfe")
+    with pytest.raises(InputError, match="not UTF-8") as err:
+        read_breakdowns(path)
+    assert err.value.file == f"{path}/data/caseload.csv"
+
+
+def test_no_breakdown_files_gives_an_empty_frame(tmp_path: Path) -> None:
+    out = read_breakdowns(_folder(tmp_path, "", name="requests.csv"))
+    assert out.empty and list(out.columns) == list(COLUMNS)
+
+
+def test_age_bands() -> None:
+    assert lay.age_band("under 3") == "Under 5" and lay.age_band("age 4") == "Under 5"
+    assert lay.age_band("age 10") == "Age 5 to 10" and lay.age_band("age 16") == "Age 16 to 19"
+    assert lay.age_band("age 25") == "Age 20 to 25" and lay.age_band("unknown") is None
