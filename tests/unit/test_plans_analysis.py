@@ -61,8 +61,9 @@ def test_kent_stock_flow(ees: pd.DataFrame) -> None:
 
 def _breakdowns() -> pd.DataFrame:
     rows = []
-    for code, level, total, ind, main in (("E92000001", "National", 1000, 50, 400), ("001", "Local authority", 100, 10, 40),
-                                         ("002", "Local authority", 300, 6, 150)):
+    areas = (("E92000001", "National", 1000, 50, 400), ("001", "Local authority", 100, 10, 40),
+             ("002", "Local authority", 300, 6, 150))
+    for code, level, total, ind, main in areas:
         for category, count in ((ALL, total), (SPECIAL_INDEPENDENT, ind), (MAINSTREAM, main)):
             rows.append({"year": 2025, "geographic_level": level, "area_code": code, "breakdown": "placement",
                          "category": category, "count": float(count)})

@@ -127,7 +127,7 @@ def forecast_table(p: PlansPage) -> tuple[Table | None, str]:
     table = pd.DataFrame({"Year": wide.index.astype(int), "Central": wide[("mean", levels[0])].round(0).to_numpy()})
     for level in levels:
         table[f"{level:.0%} range"] = [f"{lo:,.0f} to {hi:,.0f}" for lo, hi in
-                                       zip(wide[("lower", level)], wide[("upper", level)])]
+                                       zip(wide[("lower", level)], wide[("upper", level)], strict=True)]
     first = table.iloc[-1]
     method = growth.METHOD_WORDS.get(fc.method, fc.method)
     sentence = (f"If recent trends continue, {p.la_name} would have about {fmt(first['Central'], 'count')} plans "

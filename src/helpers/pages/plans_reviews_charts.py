@@ -4,6 +4,7 @@ module (:mod:`helpers.pages.plans_reviews`) supplies the data, titles and alt te
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
@@ -24,7 +25,7 @@ def index_lines(index: pd.DataFrame, *, base_year: int) -> Figure:
     ax.axhline(100, color="#505a5f", linewidth=0.8)
     ax.set_xlabel("January census")
     ax.set_ylabel(f"Plans in place ({base_year} = 100)")
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     label_line_ends(ax, ends)
     fig.tight_layout()
     return fig
@@ -59,7 +60,7 @@ def review_bars(table: pd.DataFrame) -> Figure:
     ax.bar(x + 0.2, np.nan_to_num(within), width=0.4, color=PALETTE[1], hatch="//", edgecolor="white",
            label="Decisions sent within 4 weeks (% of decisions)")
     for xs, vals in ((x - 0.2, completed), (x + 0.2, within)):
-        for xi, v in zip(xs, vals):
+        for xi, v in zip(xs, vals, strict=True):
             if np.isfinite(v):
                 ax.annotate(f"{v:.0f}%", (xi, v), xytext=(0, 3), textcoords="offset points", ha="center",
                             fontsize=10)
@@ -82,7 +83,7 @@ def stock_flow_bars(table: pd.DataFrame) -> Figure:
     ax.set_xticks(x)
     ax.set_xticklabels([f"Jan {y}" for y in table["year"]])
     ax.set_ylabel("Plans in place")
-    ax.yaxis.set_major_formatter(plt.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     ax.legend(loc="lower right")
     fig.tight_layout()
     return fig
