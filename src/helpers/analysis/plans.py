@@ -52,13 +52,18 @@ def annual_rate(series: pd.Series, years: int) -> float:
 def group_counts(breakdowns: pd.DataFrame, group: Group, breakdown: str) -> pd.DataFrame:
     """A comparator group's counts by year and category: its published row, or the sum of its councils' rows.
 
-    A sum is taken only over councils with a published total that year, and only for categories they publish.
+    A sum leaves out councils that publish only a total that year; a region without a published row (the appeals
+    table has none) is the sum of its councils.
     """
     rows = breakdowns[breakdowns["breakdown"] == breakdown]
     if group.published_code is not None:
         own = rows[(rows["area_code"] == group.published_code) & (rows["geographic_level"] == group.level)]
-        return own[["year", "category", "count"]].reset_index(drop=True)
+        if len(own) or group.level != "Regional":
+            return own[["year", "category", "count"]].reset_index(drop=True)
     own = rows[(rows["geographic_level"] == LA_LEVEL) & rows["area_code"].isin(group.members)]
+    # a council whose breakdown is not published that year (only its total is) is left out of the sum
+    published = own["category"].ne(ALL).groupby([own["year"], own["area_code"]]).transform("any")
+    own = own[published]
     summed = own.groupby(["year", "category"], as_index=False)["count"].sum()
     return summed
 
@@ -132,3 +137,14 @@ def stock_flow(ees: pd.DataFrame, area_code: str) -> pd.DataFrame:
     out["gap_pct"] = out["gap"] / out["published"] * 100
     cols = ["year", "previous", "new_plans", "ceased", "expected", "published", "gap", "gap_pct"]
     return out.dropna(subset=["expected", "published"])[cols].reset_index(drop=True)
+
+
+def appeal_rates(counts: pd.DataFrame, appeals: str, decisions: str) -> pd.DataFrame:
+    """Appeals to the SEND Tribunal per appealable decision by year: ``year, appeals, decisions, rate`` (%)."""
+    wide = counts.pivot_table(index="year", columns="category", values="count", aggfunc="sum")
+    if appeals not in wide or decisions not in wide:
+        return pd.DataFrame(columns=["year", "appeals", "decisions", "rate"])
+    out = pd.DataFrame({"appeals": wide[appeals], "decisions": wide[decisions]}).dropna()
+    out = out[out["decisions"] > 0]
+    out["rate"] = out["appeals"] / out["decisions"] * 100
+    return out.rename_axis("year").reset_index()

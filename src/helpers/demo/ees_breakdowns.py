@@ -48,7 +48,8 @@ _LEAD = 12
 def _mix(year: int) -> np.ndarray:
     t = min(max((year - 2019) / 6, 0.0), 1.0)
     p = np.array([a + (b - a) * t for a, b in PLACEMENT_MIX.values()])
-    return p / p.sum()
+    out: np.ndarray = p / p.sum()
+    return out
 
 
 def _draw(las: pd.DataFrame, seed: int, tag: int, columns: list[str], probs: dict[str, np.ndarray],

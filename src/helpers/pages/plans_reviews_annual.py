@@ -15,6 +15,7 @@ from helpers.present import narrative
 from helpers.present.chart import Chart, Table
 from helpers.pages import plans_reviews_charts as figures
 from helpers.pages.plans_reviews import REVIEW_HOURS, PlansPage, group_plans
+from helpers.sources.ees_breakdowns_appeals import APPEALS, DECISIONS
 
 fmt = narrative.fmt
 
@@ -111,6 +112,14 @@ def metrics(p: PlansPage) -> dict[str, Metric]:
             value=round(float(last["independent_special"]), 2), unit="%",
             label="Plans in independent special schools", period=f"January {int(last['year'])}",
             higher_is_better=False, england=_round(eng_special["independent_special"].get(int(last["year"]))))
+    rates = appeal_rates(p)
+    if p.la_name in rates:
+        last_rate = rates[p.la_name].iloc[-1]
+        eng_rates = rates.get(p.england.name, pd.DataFrame(columns=["year", "rate"])).set_index("year")["rate"]
+        out["appeal_rate_pct"] = Metric(
+            value=round(float(last_rate["rate"]), 2), unit="%", label="Appeals to the SEND Tribunal per appealable "
+            "decision", period=str(int(last_rate["year"])), higher_is_better=False,
+            england=_round(eng_rates.get(int(last_rate["year"]))))
     table = comparison(p)
     if len(table) and table.iloc[0]["area"] == p.la_name:
         own_r = table.iloc[0]
@@ -132,3 +141,40 @@ def metrics(p: PlansPage) -> dict[str, Metric]:
 
 def _round(value: object) -> float | None:
     return None if value is None or pd.isna(value) else round(float(value), 2)  # type: ignore[arg-type]
+
+
+# --- appeals to the SEND Tribunal -------------------------------------------------------------------------------
+
+def appeal_rates(p: PlansPage) -> dict[str, pd.DataFrame]:
+    """Appeal rates by year for the council and each comparator group (groups with no figures left out)."""
+    out = {}
+    for g in p.groups:
+        rates = plans.appeal_rates(plans.group_counts(p.breakdowns, g, "appeals"), APPEALS, DECISIONS)
+        if len(rates):
+            out[g.name] = rates
+    return out
+
+
+def appeals_chart(p: PlansPage) -> Chart | None:
+    """Appeals registered with the SEND Tribunal per appealable decision, council against comparators."""
+    rates = appeal_rates(p)
+    if p.la_name not in rates:
+        return None
+    own = rates[p.la_name].iloc[-1]
+    year = int(own["year"])
+    eng = rates.get(p.england.name)
+    eng_rate = eng.set_index("year")["rate"].get(year) if eng is not None else None
+    ratio = own["rate"] / eng_rate if eng_rate else None
+    words = "" if ratio is None else (f", {ratio:.1f} times England's rate" if ratio >= 1.2 else
+                                      ", below England's rate" if ratio <= 0.8 else ", close to England's rate")
+    title = (f"{fmt(own['appeals'], 'count')} appeals were registered against {p.la_name}'s decisions in {year}: "
+             f"{fmt(own['rate'], '%')} of appealable decisions{words}")
+    wide = pd.DataFrame({name: r.set_index("year")["rate"] for name, r in rates.items()}).sort_index()
+    alt = (f"Line chart of appeals to the SEND Tribunal as a percentage of appealable decisions, "
+           f"{int(wide.index[0])} to {int(wide.index[-1])}, for {', '.join(wide.columns)}. {p.la_name} is at "
+           f"{fmt(own['rate'], '%')} in {year} (England {fmt(eng_rate, '%')}).")
+    counts = rates[p.la_name].rename(columns={"year": "Year", "appeals": f"{p.la_name}: appeals registered",
+                                              "decisions": f"{p.la_name}: appealable decisions", "rate": "drop"})
+    data = counts.drop(columns="drop").merge(wide.round(2).rename(columns=lambda c: f"{c}: appeal rate (%)")
+                                             .rename_axis("Year").reset_index(), on="Year", how="outer")
+    return Chart(figures.rate_lines(wide), title, alt, data, name="tribunal-appeals")

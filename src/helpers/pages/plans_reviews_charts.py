@@ -87,3 +87,22 @@ def stock_flow_bars(table: pd.DataFrame) -> Figure:
     ax.legend(loc="lower right")
     fig.tight_layout()
     return fig
+
+
+def rate_lines(rates: pd.DataFrame) -> Figure:
+    """One line per area (columns of ``rates``, by year): a percentage over time."""
+    fig, ax = plt.subplots()
+    ends = {}
+    for i, name in enumerate(rates.columns):
+        series = rates[name].dropna()
+        ax.plot(series.index, series.to_numpy(), color=PALETTE[i % len(PALETTE)], marker=MARKERS[i % len(MARKERS)],
+                linestyle=LINESTYLES[i % len(LINESTYLES)], linewidth=2.6 if i == 0 else 1.6, label=name)
+        if len(series):
+            ends[name] = (series.index[-1], float(series.iloc[-1]))
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel("Calendar year")
+    ax.set_ylabel("Appeals per 100 appealable decisions")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    label_line_ends(ax, ends)
+    fig.tight_layout()
+    return fig

@@ -2,6 +2,7 @@
 
 :mod:`helpers.sources.ees` keeps only each file's headline "All ..." rows; this module reads the breakdowns
 behind the January census (placement, primary need, age band; see :mod:`helpers.sources.ees_breakdowns_layouts`)
+and the supporting table of tribunal appeals (:mod:`helpers.sources.ees_breakdowns_appeals`; calendar years)
 from the same release zips or folders into one tidy long frame:
 
 ``year, geographic_level, area_code, breakdown, category, count``
@@ -26,6 +27,8 @@ import pandas as pd
 
 from helpers.errors import InputError
 from helpers.sources import ees_breakdowns_layouts as lay
+from helpers.sources.ees_breakdowns_appeals import FILE_NAMES as APPEAL_FILES
+from helpers.sources.ees_breakdowns_appeals import read_appeals
 
 COLUMNS: tuple[str, ...] = ("year", "geographic_level", "area_code", "breakdown", "category", "count")
 LEVELS: tuple[str, ...] = ("National", "Regional", "Local authority")
@@ -61,7 +64,8 @@ def read_breakdowns(paths: Sequence[str | Path] | str | Path) -> pd.DataFrame:
 
 def _read_release(path: Path) -> pd.DataFrame:
     """Every breakdown file of one release, parsed."""
-    parts = [_parse(data, where, lay.FILES[name]) for name, (data, where) in _members(path).items()]
+    parts = [read_appeals(data, where) if name in APPEAL_FILES else _parse(data, where, lay.FILES[name])
+             for name, (data, where) in _members(path).items()]
     parts = [p for p in parts if len(p)]
     if not parts:
         return pd.DataFrame(columns=list(COLUMNS))
@@ -72,12 +76,16 @@ def _read_release(path: Path) -> pd.DataFrame:
     return frame[has_parts].reset_index(drop=True)
 
 
+def _wanted(name: str) -> bool:
+    return name.lower() in lay.FILES or name.lower() in APPEAL_FILES
+
+
 def _members(path: Path) -> dict[str, tuple[bytes, str]]:
     """The release's breakdown files (lower-case name -> bytes and the path to name in messages)."""
     if path.is_dir():
         found: dict[str, tuple[bytes, str]] = {}
         for file in sorted(path.rglob("*.csv")):
-            if file.name.lower() in lay.FILES and len(file.relative_to(path).parts) <= 4:
+            if _wanted(file.name) and len(file.relative_to(path).parts) <= 4:
                 found.setdefault(file.name.lower(), (file.read_bytes(), str(file)))
         return found
     if not path.is_file():
@@ -90,7 +98,7 @@ def _members(path: Path) -> dict[str, tuple[bytes, str]]:
     with archive:
         for info in archive.infolist():
             name = Path(info.filename).name.lower()
-            if name not in lay.FILES or name in out or info.filename.startswith("__MACOSX"):
+            if not _wanted(name) or name in out or info.filename.startswith("__MACOSX"):
                 continue
             where = f"{path}/{info.filename}"
             ratio = info.file_size / max(info.compress_size, 1)
