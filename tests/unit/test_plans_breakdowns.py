@@ -15,6 +15,7 @@ import pytest
 from helpers.errors import InputError
 from helpers.sources import ees_breakdowns_layouts as lay
 from helpers.sources.ees_breakdowns import COLUMNS, read_breakdowns
+from helpers.sources.ees_breakdowns_appeals import APPEALS, DECISIONS, read_appeals
 
 LEAD = ("time_period,time_identifier,geographic_level,country_code,country_name,region_code,region_name,"
         "new_la_code,old_la_code,la_name,breakdown_topic,breakdown")
@@ -139,3 +140,25 @@ def test_age_bands() -> None:
     assert lay.age_band("under 3") == "Under 5" and lay.age_band("age 4") == "Under 5"
     assert lay.age_band("age 10") == "Age 5 to 10" and lay.age_band("age 16") == "Age 16 to 19"
     assert lay.age_band("age 25") == "Age 20 to 25" and lay.age_band("unknown") is None
+
+
+def test_kent_tribunal_appeal_rate_2024(real: pd.DataFrame) -> None:
+    # supporting-files/SEND Tribunals and appeal rate 2014-2024.csv line 143: Kent, 886, ... 2024: "1,559",
+    # "23,692", 6.60%; line 174 "England Total": 2024 "22,276", "689,739", 3.20%
+    appeals = _value(real, 2024, "886", "appeals", APPEALS)
+    decisions = _value(real, 2024, "886", "appeals", DECISIONS)
+    assert (appeals, decisions) == (1_559, 23_692) and round(appeals / decisions * 100, 1) == 6.6
+    assert _value(real, 2024, "E92000001", "appeals", APPEALS) == 22_276
+
+
+def test_appeals_table_cells() -> None:
+    text = ("Title,,,,\n,,,,\nLocal Authority,LA code,2023,,,2024,,\n"
+            ",,Appeals registered,Total Appealable Decisions,Rate,"
+            "Appeals registered,Total Appealable Decisions,Rate\n"
+            "NORTH EAST,,,,,,,\nDarlington,841, - ,450,0.00%,~,\"1,192\",0.70%\n\"England Total4,9\",,5,900,1%,..,..,..\n")
+    out = read_appeals(text.encode(), "appeals.csv").set_index(["year", "area_code", "category"])["count"]
+    assert out[(2023, "841", APPEALS)] == 0 and out[(2024, "841", DECISIONS)] == 1_192
+    assert (2024, "841", APPEALS) not in out.index and out[(2023, "E92000001", DECISIONS)] == 900
+    with pytest.raises(InputError) as err:
+        read_appeals(text.replace("\"1,192\"", "many").encode(), "appeals.csv")
+    assert err.value.where == "line 6" and err.value.field == "Total Appealable Decisions"

@@ -41,6 +41,8 @@ AGE_MIX: tuple[float, ...] = (0.3, 1.2, 2.8, 4.3, 5.3, 5.8, 6.1, 6.3, 6.5, 7.3, 
                               3.7, 1.9, 1.2, 0.8, 0.5, 0.3, 0.2)
 AGE_LABELS: tuple[str, ...] = ("under 3", *(f"age {n}" for n in range(3, 26)))
 AGE_TOPIC = "Child or young persons age"
+#: The file this module adds to the demo release (the others are written by :mod:`helpers.demo.ees`).
+NEEDS_FILE = "sen_needs_all_plans.csv"
 _KEY = ["time_period", "geographic_level", "region_code", "old_la_code"]
 _LEAD = 12
 
@@ -131,5 +133,5 @@ def write(data: Path, seed: int) -> None:
         ["time_period", "_o", "region_code", "old_la_code", "_b"], kind="stable").drop(columns=["_o", "_b"])
     path.write_bytes(full.to_csv(index=False, lineterminator="\n").encode("utf-8-sig"))
     needs = _needs(head, seed)
-    (Path(data) / "sen_needs_all_plans.csv").write_bytes(needs.to_csv(index=False, lineterminator="\n")
+    (Path(data) / NEEDS_FILE).write_bytes(needs.to_csv(index=False, lineterminator="\n")
                                                           .encode("utf-8-sig"))
