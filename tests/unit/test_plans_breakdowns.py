@@ -155,7 +155,8 @@ def test_appeals_table_cells() -> None:
     text = ("Title,,,,\n,,,,\nLocal Authority,LA code,2023,,,2024,,\n"
             ",,Appeals registered,Total Appealable Decisions,Rate,"
             "Appeals registered,Total Appealable Decisions,Rate\n"
-            "NORTH EAST,,,,,,,\nDarlington,841, - ,450,0.00%,~,\"1,192\",0.70%\n\"England Total4,9\",,5,900,1%,..,..,..\n")
+            "NORTH EAST,,,,,,,\nDarlington,841, - ,450,0.00%,~,\"1,192\",0.70%\n"
+            "\"England Total4,9\",,5,900,1%,..,..,..\n")
     out = read_appeals(text.encode(), "appeals.csv").set_index(["year", "area_code", "category"])["count"]
     assert out[(2023, "841", APPEALS)] == 0 and out[(2024, "841", DECISIONS)] == 1_192
     assert (2024, "841", APPEALS) not in out.index and out[(2023, "E92000001", DECISIONS)] == 900
