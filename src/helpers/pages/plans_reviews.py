@@ -22,7 +22,14 @@ from helpers.present.chart import Chart, Table
 from helpers.present.page import Page
 from helpers.pages import plans_reviews_charts as figures
 from helpers.sources.ees_breakdowns import read_breakdowns
-from helpers.sources.ees_breakdowns_layouts import AGE_BANDS, PLACEMENTS, SPECIAL, SPECIAL_INDEPENDENT
+from helpers.sources.ees_breakdowns_layouts import (
+    AGE_BANDS,
+    AGE_UNKNOWN,
+    ALL,
+    PLACEMENTS,
+    SPECIAL,
+    SPECIAL_INDEPENDENT,
+)
 from helpers.sources.neighbours import neighbours_for
 
 #: The assumption giving officer hours per annual review (typed by h-workforce; read defensively).
@@ -145,11 +152,18 @@ def share_table(p: PlansPage, breakdown: str, order: tuple[str, ...] = ()) -> Ta
     """Shares (%) of plans in place in the latest year for the council and every comparator group."""
     year = _year(p, breakdown)
     table = plans.share_table(p.breakdowns, p.groups, breakdown, year, order) if year else pd.DataFrame()
-    names = {"placement": "Type of setting", "need": "Primary need", "age": "Age band"}
     if len(table):
-        table = table.rename(columns={"category": names[breakdown]}).round(1)
-    what = {"placement": "by type of setting attended", "need": "by primary need", "age": "by age"}[breakdown]
-    return Table(table, f"Plans in place {what}, January {year} (% of plans)", name=f"{breakdown}-shares")
+        table = table.rename(columns={"category": _HEADERS[breakdown]}).round(1)
+    return Table(table, _CAPTIONS[breakdown].format(year=year), name=f"{breakdown}-shares")
+
+
+_HEADERS = {"placement": "Type of setting", "need": "Primary need", "age": "Age band",
+            "ceased_reason": "Reason the plan ended", "ceased_age": "Age when the plan ended"}
+_CAPTIONS = {"placement": "Plans in place by type of setting attended, January {year} (% of plans)",
+             "need": "Plans in place by primary need, January {year} (% of plans)",
+             "age": "Plans in place by age, January {year} (% of plans)",
+             "ceased_reason": "Plans that ended in {year}, by reason (% of plans ended)",
+             "ceased_age": "Plans that ended in {year}, by age (% of plans ended)"}
 
 
 def _pair(table: pd.DataFrame, la: str, england: str, column: str, rows: tuple[str, ...]) -> tuple[float, float]:
@@ -245,6 +259,25 @@ def age_table(p: PlansPage) -> Table:
     return share_table(p, "age", AGE_BANDS)
 
 
+def ceased_sentence(p: PlansPage) -> str:
+    """How many plans ended in the latest year and the most common reason, beside England."""
+    table = share_table(p, "ceased_reason").data
+    counts = plans.group_counts(p.breakdowns, p.groups[0], "ceased_reason")
+    if table.empty or counts.empty:
+        return f"The release read for this pack does not give the reasons {p.la_name}'s plans ended."
+    year = int(counts["year"].max())
+    total = counts[(counts["year"] == year) & (counts["category"] == ALL)]["count"].sum()
+    top = table.iloc[table[p.la_name].idxmax()]
+    return (f"In {year}, {fmt(total, 'count')} of {p.la_name}'s plans ended. The most common reason recorded was "
+            f"\"{top[_HEADERS['ceased_reason']]}\": {fmt(top[p.la_name], '%')} of plans ended (England "
+            f"{fmt(top[p.england.name], '%')}).")
+
+
+def ceased_tables(p: PlansPage) -> tuple[Table, Table]:
+    """Plans ended in the latest year by reason and by age band, council and comparators."""
+    return share_table(p, "ceased_reason"), share_table(p, "ceased_age", (*AGE_BANDS, AGE_UNKNOWN))
+
+
 # --- stock and flow ---------------------------------------------------------------------------------------------
 
 def stock_flow_table(p: PlansPage) -> Table:
@@ -255,6 +288,13 @@ def stock_flow_table(p: PlansPage) -> Table:
                           "Expected (before + new − ceased)": t["expected"], "Published": t["published"],
                           "Gap (published − expected)": t["gap"], "Gap (% of published)": t["gap_pct"].round(1)})
     return Table(table, f"Do {p.la_name}'s published plans add up? Stock and flow by January census", name="stock-flow")
+
+
+def stock_flow_for(page: Page) -> tuple[str, Table]:
+    """The stock-and-flow check for the data-quality page (00): its sentence and table, from the ``ees`` table
+    only (no breakdowns or comparators are read)."""
+    p = PlansPage(page.la.name, page.la.old_code, page.ees, pd.DataFrame(), (), None)
+    return stock_flow_sentence(p), stock_flow_table(p)
 
 
 def stock_flow_sentence(p: PlansPage) -> str:

@@ -191,7 +191,11 @@ def _parse(data: bytes, file: str, spec: lay.BreakdownFile) -> pd.DataFrame:
     if spec.layout == "topic":
         _require(table, [*_KEYS, "breakdown_topic", "breakdown"], file)
         if spec.name == "caseload.csv":
-            parts = [_wide(table, file, "placement", "ehcplans", lay.PLACEMENT_COLUMNS), _ages(table, file)]
+            parts = [_wide(table, file, "placement", "ehcplans", lay.PLACEMENT_COLUMNS),
+                     _ages(table, file, "age", lay.ALL, "child or young persons age", "ehcplans")]
+        elif spec.name == "ceased_plans.csv":
+            parts = [_wide(table, file, "ceased_reason", "total_ceased", lay.CEASED_COLUMNS, lay.CEASED),
+                     _ages(table, file, "ceased_age", lay.CEASED, "age plan ceased", "total_ceased")]
         else:
             total = "ehc_plans" if "ehc_plans" in table.columns else "ehcplans"
             parts = [_wide(table, file, "need", total, lay.NEED_COLUMNS)]
@@ -202,12 +206,13 @@ def _parse(data: bytes, file: str, spec: lay.BreakdownFile) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)
 
 
-def _wide(table: pd.DataFrame, file: str, breakdown: str, total: str, columns: dict[str, str]) -> pd.DataFrame:
-    """A breakdown held as columns of the "All EHC plans" row: each category the sum of its columns."""
+def _wide(table: pd.DataFrame, file: str, breakdown: str, total: str, columns: dict[str, str],
+          headline: str = lay.ALL) -> pd.DataFrame:
+    """A breakdown held as columns of the headline row: each category the sum of its columns."""
     _require(table, [total], file)
-    head = table[table["breakdown_topic"].str.strip() == lay.ALL]
+    head = table[table["breakdown_topic"].str.strip() == headline]
     if head.empty:
-        raise InputError(file, "no headline row found", field="breakdown_topic", expected=repr(lay.ALL))
+        raise InputError(file, "no headline row found", field="breakdown_topic", expected=repr(headline))
     keys = _keys(head, file)
     present = [c for c in columns if c in head.columns]
     if not present:
@@ -220,14 +225,14 @@ def _wide(table: pd.DataFrame, file: str, breakdown: str, total: str, columns: d
     return pd.concat(parts, ignore_index=True)
 
 
-def _ages(table: pd.DataFrame, file: str) -> pd.DataFrame:
-    """Age bands from ``caseload.csv``'s "Child or young persons age" rows (single years grouped)."""
-    total = table[table["breakdown_topic"].str.strip() == lay.ALL]
-    rows = table[table["breakdown_topic"].str.strip().str.lower() == "child or young persons age"]
-    bands = rows["breakdown"].map(lambda s: lay.age_band(s) or "Age not recorded")
-    long = _long(_keys(rows, file), "age", bands, _counts(rows, "ehcplans", file))
+def _ages(table: pd.DataFrame, file: str, breakdown: str, headline: str, topic: str, count: str) -> pd.DataFrame:
+    """Age bands from a topic file's age rows (``topic``, single years grouped), with the headline total."""
+    total = table[table["breakdown_topic"].str.strip() == headline]
+    rows = table[table["breakdown_topic"].str.strip().str.lower() == topic]
+    bands = rows["breakdown"].map(lambda s: lay.age_band(s) or lay.AGE_UNKNOWN)
+    long = _long(_keys(rows, file), breakdown, bands, _counts(rows, count, file))
     long = long.groupby(list(COLUMNS[:5]), as_index=False)["count"].sum()
-    return pd.concat([_long(_keys(total, file), "age", lay.ALL, _counts(total, "ehcplans", file)), long],
+    return pd.concat([_long(_keys(total, file), breakdown, lay.ALL, _counts(total, count, file)), long],
                      ignore_index=True)
 
 

@@ -8,6 +8,8 @@ releases line up:
   2025 and 2026 topic files; rows of ``sen2_estab_caseload.csv`` (``establishment_type``) in the 2022 layout;
 * ``need`` (primary type of need): columns of ``sen_needs_all_plans.csv`` (2025) or ``sen_needs_caseload.csv``
   (2026), "All EHC plans" row; not in the 2022 layout;
+* ``ceased_reason`` and ``ceased_age`` (plans ceased in the calendar year, by reason and by age band):
+  ``ceased_plans.csv``, columns of the "All ceased EHC plans" row and rows "Age plan ceased" (2025 layout on);
 * ``age`` (age band of the child or young person): ``caseload.csv`` rows with breakdown_topic "Child or young
   persons age" (single years, grouped into DfE's 2022 bands); ``sen2_age_caseload.csv`` rows
   (``characteristic_age``) in the 2022 layout.
@@ -20,8 +22,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-#: The category holding the published total of plans in place, in every breakdown.
+#: The category holding the published total of plans in place, in every breakdown of the census.
 ALL = "All EHC plans"
+#: The headline row of ``ceased_plans.csv``; the ceased breakdowns' total is stored under :data:`ALL` too.
+CEASED = "All ceased EHC plans"
 
 MAINSTREAM = "Mainstream school"
 UNIT = "Resourced provision or SEN unit"
@@ -103,8 +107,20 @@ NEED_COLUMNS: dict[str, str] = {
     "number_need_unknown": "Need not recorded",
 }
 
+#: Why plans ceased: ``ceased_plans.csv`` column -> reason (data guidance). The guidance calls ``other``
+#: "reason is not recorded" and ``not_rec`` "ceased for other reasons", the reverse of their names, so the two
+#: are one category. Calendar years.
+CEASED_COLUMNS: dict[str, str] = {
+    "max_age": "Maximum age reached", "needs_met": "Needs met without a plan", "he": "Moved to higher education",
+    "employ": "Moved to paid employment", "transfer": "Transferred to another council",
+    "no_engage": "Young person no longer wishes to engage", "moved_outside_eng": "Moved outside England",
+    "deceased": "Child or young person died", "not_rec": "Other reason, or not recorded",
+    "other": "Other reason, or not recorded",
+}
+
 AGE_BANDS: tuple[str, ...] = ("Under 5", "Age 5 to 10", "Age 11 to 15", "Age 16 to 19", "Age 20 to 25")
-_AGE_SINGLE = {"under 3": 0, **{f"age {n}": n for n in range(3, 26)}}
+AGE_UNKNOWN = "Age not recorded"
+_AGE_SINGLE = {"under 3": 0, "age 2 and under": 0, "age 20 and over": 20, **{f"age {n}": n for n in range(3, 26)}}
 
 
 def age_band(label: str) -> str | None:
@@ -128,6 +144,7 @@ class BreakdownFile:
 #: The files read, by lower-case file name.
 FILES: dict[str, BreakdownFile] = {
     "caseload.csv": BreakdownFile("caseload.csv", "topic", ("placement", "age")),
+    "ceased_plans.csv": BreakdownFile("ceased_plans.csv", "topic", ("ceased_reason", "ceased_age")),
     "sen_needs_all_plans.csv": BreakdownFile("sen_needs_all_plans.csv", "topic", ("need",)),
     "sen_needs_caseload.csv": BreakdownFile("sen_needs_caseload.csv", "topic", ("need",)),
     "sen2_estab_caseload.csv": BreakdownFile("sen2_estab_caseload.csv", "sen2_2022", ("placement",)),
