@@ -92,3 +92,4 @@ def test_share_change_and_rate() -> None:
 def test_officer_time() -> None:
     t = reviews.officer_time(100, 3.7)
     assert t["hours"] == pytest.approx(370) and t["weeks"] == pytest.approx(10)
+

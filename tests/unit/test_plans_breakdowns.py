@@ -163,3 +163,13 @@ def test_appeals_table_cells() -> None:
     with pytest.raises(InputError) as err:
         read_appeals(text.replace("\"1,192\"", "many").encode(), "appeals.csv")
     assert err.value.where == "line 6" and err.value.field == "Total Appealable Decisions"
+
+
+def test_kent_ceased_plans_by_reason_2024(real: pd.DataFrame) -> None:
+    # data/ceased_plans.csv line 19856: Kent 2024 All ceased EHC plans: max_age 32, needs_met 102, he 122,
+    # employ 276, transfer 306, no_engage 918, moved_outside_eng 39, deceased 19, not_rec 0, other 267; total 2081
+    assert _value(real, 2024, "886", "ceased_reason", lay.ALL) == 2_081
+    assert _value(real, 2024, "886", "ceased_reason", "Young person no longer wishes to engage") == 918
+    assert _value(real, 2024, "886", "ceased_reason", "Other reason, or not recorded") == 267
+    ages = real[(real["year"] == 2024) & (real["area_code"] == "886") & (real["breakdown"] == "ceased_age")]
+    assert ages.loc[ages["category"] != lay.ALL, "count"].sum() == 2_081

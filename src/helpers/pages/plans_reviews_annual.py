@@ -178,3 +178,26 @@ def appeals_chart(p: PlansPage) -> Chart | None:
     data = counts.drop(columns="drop").merge(wide.round(2).rename(columns=lambda c: f"{c}: appeal rate (%)")
                                              .rename_axis("Year").reset_index(), on="Year", how="outer")
     return Chart(figures.rate_lines(wide), title, alt, data, name="tribunal-appeals")
+
+
+# --- phase transfers (2026 release onward) ------------------------------------------------------------------------
+
+def phase_transfer_sentence(p: PlansPage) -> str | None:
+    """DfE's phase-transfer counts for the council and England (2026 release onward); None when not published."""
+    cols = ["phase_transfers_due", "phase_transfers_final", "phase_transfers_due_next_year",
+            "phase_transfers_final_next_year"]
+    own = p.ees[p.ees["area_code"] == p.la_code].dropna(subset=cols, how="all").sort_values("year")
+    if own.empty:
+        return None
+    row = own.iloc[-1]
+    year = int(row["year"])
+    eng = p.ees[(p.ees["area_code"] == p.england.published_code) & (p.ees["year"] == year)]
+    eng_due = eng["phase_transfers_due_next_year"].iloc[0] if len(eng) else None
+    return (f"A phase transfer review is the annual review held before a child moves to the next phase of education "
+            f"(for example from primary to secondary school); the amended plan must be final by 15 February (or 31 "
+            f"March for a move to post-16). DfE's return records for {p.la_name} "
+            f"{fmt(row['phase_transfers_due'], 'count')} plans with a phase transfer review due in {year} and "
+            f"{fmt(row['phase_transfers_final'], 'count')} final plans issued after one in {year}; for {year + 1}, "
+            f"{fmt(row['phase_transfers_due_next_year'], 'count')} are due (England "
+            f"{fmt(eng_due, 'count')}) and {fmt(row['phase_transfers_final_next_year'], 'count')} were already "
+            "final when the return was made.")
