@@ -173,3 +173,8 @@ def test_kent_ceased_plans_by_reason_2024(real: pd.DataFrame) -> None:
     assert _value(real, 2024, "886", "ceased_reason", "Other reason, or not recorded") == 267
     ages = real[(real["year"] == 2024) & (real["area_code"] == "886") & (real["breakdown"] == "ceased_age")]
     assert ages.loc[ages["category"] != lay.ALL, "count"].sum() == 2_081
+
+
+def test_headline_only_file_has_no_breakdown(tmp_path: Path) -> None:
+    out = read_breakdowns(_folder(tmp_path, ENGLAND_ROW + "100\n", header=f"{LEAD},ehcplans"))
+    assert out.empty

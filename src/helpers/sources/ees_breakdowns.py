@@ -215,9 +215,8 @@ def _wide(table: pd.DataFrame, file: str, breakdown: str, total: str, columns: d
         raise InputError(file, "no headline row found", field="breakdown_topic", expected=repr(headline))
     keys = _keys(head, file)
     present = [c for c in columns if c in head.columns]
-    if not present:
-        raise InputError(file, f"none of the {breakdown} columns found", where="line 1 (header)",
-                         expected=", ".join(list(columns)[:4]) + ", ...")
+    if not present:  # a file with its headline count only (a partial download, the demo release): no breakdown
+        return pd.DataFrame(columns=list(COLUMNS))
     values = pd.DataFrame({c: _counts(head, c, file) for c in present})
     grouped = values.T.groupby(pd.Series([columns[c] for c in present], index=present)).sum(min_count=1).T
     parts = [_long(keys, breakdown, lay.ALL, _counts(head, total, file))]
