@@ -178,3 +178,18 @@ def test_kent_ceased_plans_by_reason_2024(real: pd.DataFrame) -> None:
 def test_headline_only_file_has_no_breakdown(tmp_path: Path) -> None:
     out = read_breakdowns(_folder(tmp_path, ENGLAND_ROW + "100\n", header=f"{LEAD},ehcplans"))
     assert out.empty
+
+
+def test_2026_layout_sample(shared_dir: Path) -> None:
+    sample = shared_dir / "ees" / "2026-sample"
+    if not sample.is_dir():
+        pytest.skip(f"{sample} not present")
+    out = read_breakdowns(sample)
+    # data/caseload.csv line 2: 201819 England: special_academy 35065, special_free_school x (2026 column split)
+    assert _value(out, 2019, "E92000001", "placement", lay.SPECIAL_ACADEMY) == 35_065
+    # supporting-files/SEND appealable decisions rate 2024-2025.csv line 144: Kent,886,1559,14675,10.60%,1756,13802
+    assert _value(out, 2025, "886", "appeals", APPEALS) == 1_756
+    assert _value(out, 2025, "886", "appeals", DECISIONS) == 13_802
+    # the newer release wins for 2024: DfE's revised count of appealable decisions (23,692 in the 2025 release)
+    both = read_breakdowns([shared_dir / "ees" / "education-health-and-care-plans_2025.zip", sample])
+    assert _value(both, 2024, "886", "appeals", DECISIONS) == 14_675

@@ -32,6 +32,8 @@ from helpers.sources.ees_breakdowns_appeals import read_appeals
 
 COLUMNS: tuple[str, ...] = ("year", "geographic_level", "area_code", "breakdown", "category", "count")
 LEVELS: tuple[str, ...] = ("National", "Regional", "Local authority")
+#: Breakdowns counted over a calendar year (the others are January censuses).
+CALENDAR_YEAR_BREAKDOWNS: frozenset[str] = frozenset({"appeals", "ceased_reason", "ceased_age"})
 _KEYS = ("time_period", "geographic_level", "country_code", "region_code", "old_la_code")
 _MISSING = frozenset({"x", "z", ""})
 MAX_MEMBER_BYTES = 256 * 1024 * 1024
@@ -49,8 +51,9 @@ def read_breakdowns(paths: Sequence[str | Path] | str | Path) -> pd.DataFrame:
     frames = []
     for path in items:
         frame = _read_release(Path(path))
-        if len(frame):
-            frames.append(frame.assign(reporting_year=int(frame["year"].max())))
+        if len(frame):  # the release's reporting year: its January census, or its activity year + 1
+            reporting = int((frame["year"] + frame["breakdown"].isin(CALENDAR_YEAR_BREAKDOWNS)).max())
+            frames.append(frame.assign(reporting_year=reporting))
     if not frames:
         return pd.DataFrame({c: pd.Series(dtype="int64" if c == "year" else "float64" if c == "count" else object)
                              for c in COLUMNS})
