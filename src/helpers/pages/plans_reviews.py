@@ -216,8 +216,8 @@ def independent_sentence(p: PlansPage) -> str:
         return "The release has too few years of placements to show a trend in independent special schools."
     first, last = s.iloc[0], s.iloc[-1]
     eng = e["independent_special"].get(int(last["year"]))
-    return (f"Independent special schools are usually the most expensive placements. In January "
-            f"{int(last['year'])}, {fmt(last['independent_special'], '%')} of {p.la_name}'s plans were in one "
+    return (f"In January {int(last['year'])}, {fmt(last['independent_special'], '%')} of {p.la_name}'s plans "
+            "were in an independent special school "
             f"(England {fmt(eng, '%')}), against {fmt(first['independent_special'], '%')} in January "
             f"{int(first['year'])}.")
 
