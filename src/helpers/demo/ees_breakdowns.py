@@ -3,9 +3,9 @@ shows the "Plans in place and annual reviews" page.
 
 :func:`write` runs after :func:`helpers.demo.ees.write_release` has written ``caseload.csv`` (hook line in that
 function). It adds to ``caseload.csv`` the placement columns of the "All EHC plans" rows (every census) and the
-"Child or young persons age" rows (the last two censuses, as in the real release), and writes
+"Child or young persons age" rows (the last census; the real release has two), and writes
 ``sen_needs_all_plans.csv`` (primary need, last census only); to ``ceased_plans.csv`` it adds the reasons of the
-"All ceased EHC plans" rows and the "Age plan ceased" rows (last two years). Every council's count is shared out
+"All ceased EHC plans" rows and the "Age plan ceased" rows (last year). Every council's count is shared out
 by a multinomial draw around England's published composition (``../shared`` 2025 release, England rows, rounded),
 with a council-level tilt drawn once; regions and England are the sums of their councils. Seeded: the same
 seed writes byte-identical files, and running it twice gives the same files (it first removes what it added).
@@ -104,9 +104,10 @@ def _wide(head: pd.DataFrame, seed: int, tag: int, probs: dict[str, np.ndarray],
 
 def _ages(head: pd.DataFrame, seed: int, tag: int, spec: tuple[str, tuple[str, ...], tuple[float, ...]],
           total: str, blank: list[str]) -> pd.DataFrame:
-    """Age rows (``spec``: topic, labels, mix) for the last two years, ``blank`` columns written as x."""
+    """Age rows (``spec``: topic, labels, mix) for the latest year only (the page uses no more; the real release
+    has two), ``blank`` columns written as x."""
     topic, labels, mix = spec
-    periods = sorted(head["time_period"].unique())[-2:]
+    periods = sorted(head["time_period"].unique())[-1:]
     rows = head[head["time_period"].isin(periods)]
     p = np.array(mix) / sum(mix)
     drawn = _wide(rows, seed, tag, {q: p for q in periods}, list(labels), 0.1, total)
