@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from helpers.areas import ENGLAND_CODE
+from helpers.demo import ees_breakdowns  # h-plans (issue 15): breakdowns of plans in place
 from helpers.config import project_root
 
 FIRST_YEAR, LAST_YEAR = 2014, 2024
@@ -145,6 +146,7 @@ def write_release(out_dir: Path, seed: int, demo_la_totals: pd.DataFrame | None 
     data.mkdir(parents=True, exist_ok=True)
     for name, (label, identifier, columns) in FILES.items():
         (data / name).write_bytes(_csv(frames, label, identifier, columns).encode("utf-8-sig"))
+    ees_breakdowns.write(data, seed)  # h-plans (issue 15): placement, age and need breakdowns
     return Path(out_dir)
 
 

@@ -1,0 +1,59 @@
+"""Wording of the "Plans in place and annual reviews" page (helpers.pages.plans_reviews*) on small frames."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from helpers.areas import Group
+from helpers.pages.plans_reviews import PlansPage, headline, stock_flow_sentence
+from helpers.pages.plans_reviews_annual import officer_time_sentence, phase_transfer_sentence
+
+GROUPS = (Group("Kent", "la", ("886",)), Group("England", "england", ("886",), "E92000001", "National"))
+
+
+def _ees(**extra: list[float]) -> pd.DataFrame:
+    base = {"year": [2023, 2024, 2025], "area_code": ["886"] * 3, "plans_in_place": [900.0, 1000.0, 1100.0],
+            "new_plans": [150.0, 160.0, np.nan], "plans_ceased": [40.0, 50.0, np.nan],
+            "reviews_expected": [np.nan, 800.0, np.nan], "reviews_completed": [np.nan] * 3,
+            "reviews_decision_within_4_weeks": [np.nan, 300.0, np.nan],
+            "reviews_decision_over_4_weeks": [np.nan, 300.0, np.nan]}
+    base.update(extra)
+    frame = pd.DataFrame(base)
+    england = frame.assign(area_code="E92000001")
+    return pd.concat([frame, england], ignore_index=True)
+
+
+def _page(ees: pd.DataFrame, hours: float | None = None) -> PlansPage:
+    return PlansPage("Kent", "886", ees, pd.DataFrame(), GROUPS, hours)
+
+
+def test_headline_states_the_number_and_change() -> None:
+    text = headline(_page(_ees()))
+    assert text.startswith("Kent maintained 1,100 EHC plans in January 2025, 10.0% more than a year before")
+
+
+def test_officer_time_with_and_without_the_assumption() -> None:
+    assert "does not set the assumption annual_review_hours" in officer_time_sentence(_page(_ees()))
+    text = officer_time_sentence(_page(_ees(), hours=3.7))
+    # 800 due - 600 decided = 200 reviews x 3.7 hours = 740 hours = 20 weeks of 37 hours
+    assert text.startswith("200 of the 800 reviews due in 2024 were not completed")
+    assert "740 hours: 20 weeks of one full-time officer" in text
+
+
+def test_stock_flow_sentence() -> None:
+    # January 2025: 1000 + 160 - 50 = 1110 expected, 1100 published
+    assert "10 fewer than the 1,000 a year before plus 160 new plans minus 50 ceased" in stock_flow_sentence(
+        _page(_ees()))
+
+
+def test_phase_transfer_sentence_only_when_published() -> None:
+    nan = [np.nan] * 3
+    assert phase_transfer_sentence(_page(_ees(phase_transfers_due=nan, phase_transfers_final=nan,
+                                              phase_transfers_due_next_year=nan,
+                                              phase_transfers_final_next_year=nan))) is None
+    ees = _ees(phase_transfers_due=[np.nan, np.nan, 100.0], phase_transfers_final=[np.nan, np.nan, 90.0],
+               phase_transfers_due_next_year=[np.nan, np.nan, 1500.0],
+               phase_transfers_final_next_year=[np.nan, np.nan, 3.0])
+    text = phase_transfer_sentence(_page(ees))
+    assert text is not None and "for 2026, 1,500 are due (England 1,500)" in text
