@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from helpers.demo import ees as demo
+from helpers.demo import ees_breakdowns
 from helpers.config import LAConfig
 from helpers.sources.ees import Release, find_la, read_release
 from helpers.sources.ees_checks import totals_check
@@ -21,7 +22,7 @@ def release(root: Path) -> Release:
 def test_layout_matches_the_real_release(root: Path) -> None:
     """Same file names as the 2025 zip's data folder, UTF-8 BOM, x values, academic-year codes in caseload."""
     data = root / "data" / "demo" / "ees" / "data"
-    assert sorted(p.name for p in data.iterdir()) == sorted(demo.FILES)
+    assert sorted(p.name for p in data.iterdir()) == sorted([*demo.FILES, ees_breakdowns.NEEDS_FILE])
     caseload = (data / "caseload.csv").read_bytes()
     assert caseload.startswith(b"\xef\xbb\xbftime_period,time_identifier,geographic_level,")
     assert b"\n202425,Academic year,National," in caseload
