@@ -71,6 +71,12 @@ def _shown(count: float, hide_below: int) -> bool:
     return count == 0 or count >= hide_below
 
 
+def _shown_groups(shares: pd.DataFrame, hide_below: int) -> pd.DataFrame:
+    """The groups whose counts (children compared, and each move) would all be shown."""
+    keep = [all(_shown(r[c], hide_below) for c in ("compared", *calc.MOVES)) for _, r in shares.iterrows()]
+    return shares[keep]
+
+
 def headline(o: OutcomeFacts) -> str:
     """The section's message: the share of scores up, level and down between the last two reviews."""
     row = o.overall.iloc[0]
@@ -78,11 +84,13 @@ def headline(o: OutcomeFacts) -> str:
         return "No child has two reviews in the same outcome area yet, so movement cannot be measured."
     if not all(_shown(row[m], o.hide_below) for m in calc.MOVES):
         return "Too few children have two reviews to report how their scores moved without identifying them."
-    worst = o.by_area.sort_values("declining_pct", ascending=False).iloc[0]
+    areas = _shown_groups(o.by_area, o.hide_below)
+    worst = None if areas.empty else areas.sort_values("declining_pct", ascending=False).iloc[0]
+    most = "" if worst is None else (f" Scores went down most often in {AREA_WORDS[worst['group']]}, for "
+                                     f"{worst['declining_pct']:.0f}% of children.")
     return (f"Between their last two reviews {row['improving_pct']:.0f}% of children's outcome scores went up "
             f"(95% confidence interval {row['improving_low']:.0f}% to {row['improving_high']:.0f}%), "
-            f"{row['stable_pct']:.0f}% stayed the same and {row['declining_pct']:.0f}% went down. Scores went down "
-            f"most often in {AREA_WORDS[worst['group']]}, for {worst['declining_pct']:.0f}% of children.")
+            f"{row['stable_pct']:.0f}% stayed the same and {row['declining_pct']:.0f}% went down.{most}")
 
 
 def distribution(o: OutcomeFacts) -> Table:
@@ -128,11 +136,10 @@ def by_area_chart(o: OutcomeFacts) -> Chart:
     labels = [AREA_LABELS[g] for g in o.by_area["group"]]
     data, derived = _shares_data(o.by_area, "Outcome area", labels)
     counts = ("Children compared", *MOVE_HEADERS.values())
-    drawn = o.by_area[[all(_shown(r[c], o.hide_below) for c in ("compared", *calc.MOVES))
-                       for _, r in o.by_area.iterrows()]]
-    best = o.by_area.sort_values("improving_pct", ascending=False).iloc[0]
-    title = (f"Scores went up most often in {AREA_WORDS[best['group']]} "
-             f"({best['improving_pct']:.0f}% of children)")
+    drawn = _shown_groups(o.by_area, o.hide_below)
+    best = None if drawn.empty else drawn.sort_values("improving_pct", ascending=False).iloc[0]
+    title = ("How often scores went up and down, by outcome area" if best is None else
+             f"Scores went up most often in {AREA_WORDS[best['group']]} ({best['improving_pct']:.0f}% of children)")
     alt = (f"Horizontal bar chart of the share of children whose score went up and went down between their last two "
            f"reviews in each of {len(drawn)} outcome areas, with 95% confidence intervals.")
     hidden = len(o.by_area) - len(drawn)
@@ -150,8 +157,7 @@ def by_phase(o: OutcomeFacts) -> Table:
 
 def phase_sentence(o: OutcomeFacts) -> str:
     """Which age group's scores went up most and least often (only groups whose counts are shown)."""
-    shown = o.by_phase[[all(_shown(r[c], o.hide_below) for c in ("compared", *calc.MOVES))
-                        for _, r in o.by_phase.iterrows()]]
+    shown = _shown_groups(o.by_phase, o.hide_below)
     if len(shown) < 2:
         return "Too few children in each age group to compare them."
     ranked = shown.sort_values("improving_pct", ascending=False)
