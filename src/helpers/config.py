@@ -78,6 +78,9 @@ class Inputs(_Model):
     sen2: Path | None = None
     workforce: Path | None = None
     neighbours: Path | None = Field(None, description="DfE statistical neighbours list (long CSV)")
+    # issue 16: the council's own improvement evidence (optional; templates in data/templates/README.md)
+    therapies: Path | None = Field(None, description="therapies commissioning return (one row per purchase)")
+    outcomes: Path | None = Field(None, description="outcomes on the five-point scale (one row per child review)")
 
     @field_validator("ees", mode="before")
     @classmethod
@@ -253,6 +256,8 @@ def load_pack(path: str | Path, *, check_inputs: bool = True) -> PackConfig:
         sen2=_resolve(root, inputs.sen2),
         workforce=_resolve(root, inputs.workforce),
         neighbours=_resolve(root, inputs.neighbours),
+        therapies=_resolve(root, inputs.therapies),  # issue 16
+        outcomes=_resolve(root, inputs.outcomes),  # issue 16
     )
     cfg = cfg.model_copy(update={"inputs": resolved})
     if cfg.period_end > dt.date.today():
