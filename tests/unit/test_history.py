@@ -11,6 +11,7 @@ import pytest
 
 from helpers.analysis.history import Current
 from helpers.pack import history
+from helpers.sources import history as earlier
 from helpers.pages import inspection_readiness_history as since
 from helpers.errors import InputError
 from helpers.config import load_pack
@@ -25,7 +26,7 @@ def fake_pack(folder: Path, period: str, metrics: dict[str, dict], statuses: dic
     for nb, values in metrics.items():
         (folder / "data" / f"metrics_{nb}.json").write_text(json.dumps(values), encoding="utf-8")
     card = {"period_end": period, "headline": "", "areas": [{"id": k, "rag": v} for k, v in statuses.items()]}
-    (folder / "data" / history.SCORECARD_FILE).write_text(json.dumps(card), encoding="utf-8")
+    (folder / "data" / earlier.SCORECARD_FILE).write_text(json.dumps(card), encoding="utf-8")
     (folder / "manifest.json").write_text(json.dumps({"config": {"period_end": period}, "finished": finished}))
     return folder
 
@@ -62,26 +63,26 @@ def test_previous_is_the_latest_earlier_period(tmp_path: Path) -> None:
         src = fake_pack(tmp_path / f"src-{period}", period, JUNE, {"A1": "Red"})
         (pack / "history").mkdir(parents=True, exist_ok=True)
         history.record(src, dt.date.fromisoformat(period)).rename(pack / "history" / period)
-    assert history.previous(pack, dt.date(2025, 9, 30)).period_end == dt.date(2025, 6, 30)
-    assert history.previous(pack, dt.date(2025, 12, 31)).period_end == dt.date(2025, 9, 30)
-    assert history.previous(pack, dt.date(2025, 3, 31)) is None  # only the same period: nothing earlier
+    assert earlier.previous(pack, dt.date(2025, 9, 30)).period_end == dt.date(2025, 6, 30)
+    assert earlier.previous(pack, dt.date(2025, 12, 31)).period_end == dt.date(2025, 9, 30)
+    assert earlier.previous(pack, dt.date(2025, 3, 31)) is None  # only the same period: nothing earlier
     other = fake_pack(tmp_path / "other-pack", "2024-12-31", JUNE, {"A1": "Green"})
-    chosen = history.previous(pack, dt.date(2025, 9, 30), compare_with=other)
+    chosen = earlier.previous(pack, dt.date(2025, 9, 30), compare_with=other)
     assert chosen.period_end == dt.date(2024, 12, 31) and chosen.statuses["A1"]["rag"] == "Green"
     assert since.description(chosen) == "the pack for the period to 31 December 2024, built on 5 July 2025"
     with pytest.raises(InputError, match="no earlier pack"):
-        history.previous(pack, dt.date(2025, 9, 30), compare_with=tmp_path / "missing")
+        earlier.previous(pack, dt.date(2025, 9, 30), compare_with=tmp_path / "missing")
 
 
 def test_compare_with_resolves_against_the_project_root() -> None:
     cfg = load_pack(ROOT / "config" / "demo.yaml").model_copy(update={"compare_with": Path("reports/old")})
-    assert history.compare_folder(cfg) == ROOT / "reports" / "old"
-    assert history.compare_folder(cfg.model_copy(update={"compare_with": None})) is None
+    assert earlier.compare_folder(cfg) == ROOT / "reports" / "old"
+    assert earlier.compare_folder(cfg.model_copy(update={"compare_with": None})) is None
 
 
 def test_movements_previous_latest_change_and_status(tmp_path: Path) -> None:
     cfg = load_pack(ROOT / "config" / "demo.yaml")
-    before = history.load_entry(fake_pack(tmp_path / "june", "2025-06-30", JUNE,
+    before = earlier.load_entry(fake_pack(tmp_path / "june", "2025-06-30", JUNE,
                                           {"A1": "Red", "A3": "Amber", "A4": "Red"}))
     rows = [{"id": "A1", "measure": "Plans within 20 weeks", "unit": "%", "latest": 43.5, "rag": "Amber"},
             {"id": "A3", "measure": "Open past 20 weeks", "unit": "count", "latest": 3, "rag": "Green"},
@@ -124,7 +125,7 @@ def test_a_malformed_metrics_file_in_the_history_is_refused_naming_it(tmp_path: 
                                      "upper_95": 30.0}}}
     folder = fake_pack(tmp_path / "june", "2025-06-30", bad, {"A1": "Red"})
     with pytest.raises(InputError, match="not a valid metrics file") as caught:
-        history.load_entry(folder)
+        earlier.load_entry(folder)
     assert "metrics_02_timeliness.json" in str(caught.value)
-    entry = history.load_entry(fake_pack(tmp_path / "ok", "2025-06-30", JUNE, {"A1": "Red"}))
+    entry = earlier.load_entry(fake_pack(tmp_path / "ok", "2025-06-30", JUNE, {"A1": "Red"}))
     assert entry.metrics["02_timeliness"]["open_past_20_weeks"].value == 40

@@ -1,35 +1,21 @@
 """Pack history compared: what moved between an earlier pack and this one.
 
 Every successful build keeps its metrics and the front page's per-area statuses as a history entry
-(:mod:`helpers.pack.history` reads and writes them). The front page's "Since the last pack" section compares the
-scorecard with the latest entry for an EARLIER period (or with the pack folder named by the config's
-``compare_with``): previous value, latest value and whether the status moved. Numbers and status words only; the
-section's sentence and table are in :mod:`helpers.pages.inspection_readiness_history`.
+(:mod:`helpers.sources.history` reads them, :mod:`helpers.pack.history` keeps them). The front page's "Since the
+last pack" section compares the scorecard with the latest entry for an EARLIER period (or with the pack folder
+named by the config's ``compare_with``): previous value, latest value and whether the status moved. Numbers and
+status words only; the section's sentence and table are in :mod:`helpers.pages.inspection_readiness_history`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from helpers.analysis.scorecard import lookup
-from helpers.metrics import Metric
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One earlier pack: its folder, period end, when it was built, its metrics and its per-area statuses
-    (``scorecard.json`` rows by area id)."""
-
-    folder: Path
-    period_end: dt.date
-    built: dt.datetime | None
-    metrics: dict[str, dict[str, Metric]]
-    statuses: dict[str, dict[str, Any]]
+from helpers.sources.history import Entry
 
 
 @dataclass(frozen=True)

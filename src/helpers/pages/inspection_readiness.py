@@ -6,7 +6,7 @@ functions turn it into the page's headline, lists, tables and metrics. Rules in
 :mod:`helpers.analysis.scorecard` and :mod:`helpers.analysis.history`; rows in words in
 :mod:`helpers.pages.inspection_readiness_status`, messages in :mod:`helpers.pages.inspection_readiness_messages`,
 the comparison with the last pack in :mod:`helpers.pages.inspection_readiness_history`. The history files
-themselves are read and written by :mod:`helpers.pack.history` (the notebook calls it).
+themselves are read by :mod:`helpers.sources.history` (through ``page.previous_pack()``) and kept by :mod:`helpers.pack.history`.
 """
 
 from __future__ import annotations
@@ -139,7 +139,7 @@ def summary_metrics(statuses: list[AreaStatus], as_of: dt.date) -> dict[str, Met
 
 def scorecard_record(card: Card) -> dict[str, Any]:
     """The front page's headline and per-area statuses as kept in ``data/scorecard.json`` (and so in the
-    history, :func:`helpers.pack.history.write_scorecard`)."""
+    history, :meth:`helpers.present.page.Page.write_scorecard`)."""
     rows = [{"id": a.id, "title": a.title, "measure": a.measure, "unit": a.unit, "period": a.period,
              "latest": a.latest, "latest_text": a.latest_text, "rag": a.rag,
              "target_text": narrative.fmt(a.target, a.unit) if a.target is not None else "None set"}

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from helpers.analysis.history import Current
-from helpers.pack import history
+from helpers.sources import history
 from helpers.pages import inspection_readiness_history as since
 
 if TYPE_CHECKING:

@@ -33,7 +33,7 @@ from helpers.metrics import Metric, from_record
 from helpers.present import chart as bundles
 from helpers.present.spreadsheet import csv_safe
 from helpers.present.style import png_bytes, use_style
-from helpers.sources import sen2
+from helpers.sources import history, sen2
 from helpers.sources import workforce as workforce_source
 
 
@@ -121,6 +121,10 @@ class Page:
         frame: pd.DataFrame = self._cache["workforce"]
         return frame.copy()
 
+    def previous_pack(self) -> history.Entry | None:
+        """The earlier pack this one is compared with (:func:`helpers.sources.history.previous_for`), or None."""
+        return history.previous_for(self.config, self.pack_dir)
+
     # --- outputs ------------------------------------------------------------------------------------------------
     def show(self, item: bundles.Chart | bundles.Table) -> None:
         """Emit a chart or table: suppressed where the build suppresses, with its CSV download and data table.
@@ -169,6 +173,12 @@ class Page:
         records = {key: metric.record() for key, metric in metrics.items()}
         path = self.artefacts / f"metrics_{self.notebook}.json"
         path.write_text(json.dumps(jsonable(records), indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+    def write_scorecard(self, record: Mapping[str, Any]) -> None:
+        """Write the front page's headline and per-area statuses beside the metrics (``scorecard.json``), kept in
+        the pack history for the next pack to compare with. Returns nothing, so a cell ending here shows nothing."""
+        path = self.artefacts / history.SCORECARD_FILE
+        path.write_text(json.dumps(dict(record), indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
     def metrics(self) -> dict[str, dict[str, Metric]]:
         """Every notebook's metrics found in the artefacts folder, keyed by notebook name then metric id."""
