@@ -78,6 +78,10 @@ class Inputs(_Model):
     sen2: Path | None = None
     workforce: Path | None = None
     neighbours: Path | None = Field(None, description="DfE statistical neighbours list (long CSV)")
+    # early-support pilot and EP recruitment (issue 16; data/templates/README.md)
+    pilot_schools: Path | None = Field(None, description="pilot schools template (URN, start date)")
+    pilot_requests: Path | None = Field(None, description="requests by school and month template")
+    recruitment: Path | None = Field(None, description="EP recruitment and independent reports template")
 
     @field_validator("ees", mode="before")
     @classmethod
@@ -253,6 +257,9 @@ def load_pack(path: str | Path, *, check_inputs: bool = True) -> PackConfig:
         sen2=_resolve(root, inputs.sen2),
         workforce=_resolve(root, inputs.workforce),
         neighbours=_resolve(root, inputs.neighbours),
+        pilot_schools=_resolve(root, inputs.pilot_schools),
+        pilot_requests=_resolve(root, inputs.pilot_requests),
+        recruitment=_resolve(root, inputs.recruitment),
     )
     cfg = cfg.model_copy(update={"inputs": resolved})
     if cfg.period_end > dt.date.today():

@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 
 from helpers.config import project_root
-from helpers.demo import ees, sen2
+from helpers.demo import ees, pilot, recruitment, sen2
 
 SEED = 20251
 """The seed the committed demo data were made with (also stated in data/demo/README.md)."""
@@ -26,6 +26,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"wrote the synthetic SEN2 and workforce files to {args.out}")
     path = ees.write_release(args.out / "ees", args.seed, totals)
     print(f"wrote the synthetic DfE release to {path}")
+    pilot.write_demo(args.out, args.seed)
+    recruitment.write_demo(args.out, args.seed)
+    print(f"wrote the synthetic pilot and EP recruitment files to {args.out}")
     return 0
 
 
