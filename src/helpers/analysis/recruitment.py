@@ -48,6 +48,7 @@ class Recruitment:
     months_to_fill: float
     reports_last_year: int
     reports_per_week: float
+    first_month: pd.Timestamp
     last_month: pd.Timestamp
 
 
@@ -96,7 +97,8 @@ def summarise(frame: pd.DataFrame) -> Recruitment:
         applications_per_post=_ratio(float(frame["applications"].sum()), posts),
         months_to_fill=float(lags.mean()) if len(lags) else float("nan"),
         reports_last_year=int(recent["independent_reports"].sum()),
-        reports_per_week=float(recent["independent_reports"].sum()) / weeks if weeks > 0 else 0.0, last_month=last)
+        reports_per_week=float(recent["independent_reports"].sum()) / weeks if weeks > 0 else 0.0,
+        first_month=frame["month"].min(), last_month=last)
 
 
 def route_scenarios(as_now: Scenario, reports_per_week: float, *, route_weeks: int = ROUTE_WEEKS) -> list[Scenario]:

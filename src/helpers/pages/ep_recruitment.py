@@ -88,15 +88,16 @@ def campaigns(rec: RecruitmentView) -> Table:
 def campaigns_note(rec: RecruitmentView) -> str:
     """Posts, applications, appointments, spend per appointment and time to fill, over the whole return."""
     s = rec.summary
-    first = s.by_year["year"].iloc[0]
     fill = (f" On average an EP was appointed about {narrative.fmt(s.months_to_fill, 'months')} after the advert "
             f"(counting each appointment from the latest advert before it)." if s.appointments else "")
     cost = (f" Campaigns cost £{s.cost_gbp:,.0f} in all, about £{s.cost_per_appointment_gbp:,.0f} for each EP "
             f"appointed." if s.appointments else f" Campaigns cost £{s.cost_gbp:,.0f} and appointed nobody.")
-    return (f"From {first} to {s.last_month:%B %Y} the council advertised {narrative.fmt(s.posts, 'count')} EP posts "
-            f"(a post advertised again counts again), received {narrative.fmt(s.applications, 'count')} applications "
-            f"({narrative.fmt(s.applications_per_post)} a post) and appointed {narrative.fmt(s.appointments, 'count')} "
-            f"EPs ({narrative.fmt(s.filled_pct, '%')} of posts advertised).{cost}{fill}")
+    return (f"From {s.first_month:%B %Y} to {s.last_month:%B %Y} the council advertised "
+            f"{narrative.fmt(s.posts, 'count')} EP posts (a post advertised again counts again), received "
+            f"{narrative.fmt(s.applications, 'count')} applications "
+            f"({narrative.fmt(s.applications_per_post)} a post) and appointed "
+            f"{narrative.fmt(s.appointments, 'count')} EPs ({narrative.fmt(s.filled_pct, '%')} of posts "
+            f"advertised).{cost}{fill}")
 
 
 def route_chart(route: Route) -> Chart:
@@ -113,10 +114,9 @@ def route_chart(route: Route) -> Chart:
            f"{narrative.fmt(o.loc[analysis.WITHOUT, 'waiting_end'], 'count')} and "
            f"{narrative.fmt(o.loc[analysis.WITH, 'waiting_end'], 'count')}.")
     weekly = route.projection.weekly
-    data = weekly[weekly["week"] % 4 == 0][["key", "date", "waiting_total", "waiting_p10", "waiting_p90"]].assign(
+    data = weekly[weekly["week"] % 4 == 0][["key", "date", "waiting_total"]].assign(
         key=lambda d: d["key"].map(NAMES)).rename(columns={
-            "key": "Choice", "date": "Week starting", "waiting_total": "Waiting or being assessed",
-            "waiting_p10": "Waiting, low run (10th percentile)", "waiting_p90": "Waiting, high run (90th percentile)"})
+            "key": "Choice", "date": "Week starting", "waiting_total": "Waiting or being worked on (average)"})
     return Chart(projection_lines(weekly, LABELS), title, alt, data, name="ep-independent-reports-projection")
 
 

@@ -16,7 +16,6 @@ from matplotlib.figure import Figure
 from helpers.analysis import pilot as analysis
 from helpers.analysis.pilot import Estimate, PilotResult
 from helpers.metrics import Metric
-from helpers.present import narrative
 from helpers.present.chart import Chart, Table
 from helpers.present.page import Page
 from helpers.present.style import LINESTYLES, MARKERS, PALETTE, label_line_ends
@@ -64,17 +63,16 @@ def _change(value: float) -> str:
 
 def headline(r: PilotResult) -> str:
     """The answer in one or two sentences: the estimate, its interval and whether it shows a change."""
-    e, start = r.effect, f"{r.first_start:%B %Y}"
-    text = (f"After the pilot started in {start}, requests for assessment from the {r.pilot_schools} pilot schools "
-            f"were about {_per_1000(e.value)} {'lower' if e.value < 0 else 'higher'} than the trend in the other "
-            f"{r.other_schools} schools would predict ({_interval(e)}).")
+    e = r.effect
+    text = (f"After the pilot started in {r.first_start:%B %Y}, requests for assessment from the {r.pilot_schools} "
+            f"pilot schools were about {_per_1000(e.value)} {'lower' if e.value < 0 else 'higher'} than the other "
+            f"{r.other_schools} schools' trend would predict ({_interval(e)})")
     if e.upper_95 < 0:
-        return text + (f" That is about {narrative.fmt(abs(r.relative_pct), '%')} fewer than if they had followed "
-                       "the other schools; the whole interval is below no change, so chance alone is an unlikely "
-                       "explanation.")
+        return text + (f", about {abs(r.relative_pct):.0f}% fewer. The interval does not include zero, so chance "
+                       "alone is an unlikely explanation.")
     if e.lower_95 > 0:
-        return text + (" The whole interval is above no change: requests rose compared with the other schools.")
-    return text + " The interval includes no change, so these data cannot show whether the pilot made a difference."
+        return text + ". The interval does not include zero: requests rose compared with the other schools."
+    return text + ". The interval includes zero, so these data cannot show whether the pilot made a difference."
 
 
 def rates_chart(r: PilotResult) -> Chart:

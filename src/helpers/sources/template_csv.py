@@ -25,20 +25,20 @@ _UK_MONTH = re.compile(r"(\d{1,2})/(\d{4})")
 
 
 def read_template(path: Path | str, kind: str, columns: tuple[str, ...]) -> tuple[pd.DataFrame, pd.Series]:
-    """The template as all-string columns and each row's file line; InputError for a missing or unknown column
-    (with the closest known name) or a file without rows."""
+    """The template as all-string columns and each row's file line; InputError for an unknown column (with the
+    closest known name; reported first, as it usually explains a missing one), a missing column or no rows."""
     file = Path(path)
     raw, lines = read_csv_text(file, kind)
-    missing = [c for c in columns if c not in raw.columns]
-    if missing:
-        raise InputError(file, "required columns are missing", where="line 1", field=missing[0],
-                         expected="columns " + ", ".join(missing))
     unknown = [c for c in raw.columns if c not in columns]
-    if unknown:
+    if unknown:  # first: a misspelt column explains a "missing" one
         close = difflib.get_close_matches(unknown[0], columns, n=1)
         hint = f"; did you mean {close[0]}?" if close else ""
         raise InputError(file, f"unknown column{hint}", where="line 1", field=unknown[0],
                          expected="the columns in data/templates/README.md")
+    missing = [c for c in columns if c not in raw.columns]
+    if missing:
+        raise InputError(file, "required columns are missing", where="line 1", field=missing[0],
+                         expected="columns " + ", ".join(missing))
     if raw.empty:
         raise InputError(file, "the template has no rows", where="line 2", expected="one row per " + kind)
     return raw, lines
