@@ -160,7 +160,7 @@ def test_pre_trend_matches_statsmodels() -> None:
 def test_terms_keep_only_whole_terms() -> None:
     """January-April 2024 is the spring term (whole); May-August the summer term (whole)."""
     terms = analysis.terms(analysis.panel(*_hand_frames()))
-    assert terms["term_name"].unique().tolist() == ["Spring 2024", "Summer 2024"]
-    spring = terms[(terms["term_name"] == "Spring 2024") & (terms["group"] == analysis.PILOT)]
+    assert terms["term"].unique().tolist() == [pd.Timestamp("2024-01-01"), pd.Timestamp("2024-05-01")]
+    spring = terms[(terms["term"] == pd.Timestamp("2024-01-01")) & (terms["group"] == analysis.PILOT)]
     assert spring["requests"].iloc[0] == 14 + 20 + 10
     assert np.isclose(spring["rate"].iloc[0], 12 * 11 / 3)

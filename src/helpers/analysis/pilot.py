@@ -30,8 +30,9 @@ MONTHS_PER_YEAR = 12
 PER_PUPILS = 1000
 #: The two-sided confidence level of every interval.
 CONFIDENCE = 0.95
-PILOT, OTHER = "Pilot schools", "Other schools"
-BEFORE, AFTER = "Before the pilot", "After the start"
+#: Keys of the two groups of schools and the two periods (the page names them).
+PILOT, OTHER = "pilot", "other"
+BEFORE, AFTER = "before", "after"
 
 
 @dataclass(frozen=True)
@@ -99,13 +100,9 @@ def group_rates(data: pd.DataFrame) -> pd.DataFrame:
     return out.iloc[np.argsort(key.to_numpy(), kind="stable")].reset_index(drop=True)
 
 
-#: School terms by their first month: autumn (September-December), spring (January-April), summer (May-August).
-TERMS: dict[int, str] = {9: "Autumn", 1: "Spring", 5: "Summer"}
-
-
 def terms(data: pd.DataFrame) -> pd.DataFrame:
-    """Average school rate per group and school term (``term`` = its first day, ``term_name`` e.g. "Autumn
-    2023"), with requests; terms the data do not cover in full are left out."""
+    """Average school rate per group and school term (``term`` = its first day: September for autumn, January
+    for spring, May for summer), with requests; terms the data do not cover in full are left out."""
     month = data["month"].dt.month
     first = np.select([month >= 9, month >= 5], [9, 5], 1)
     start = pd.to_datetime(pd.DataFrame({"year": data["month"].dt.year, "month": first, "day": 1}))
@@ -113,9 +110,7 @@ def terms(data: pd.DataFrame) -> pd.DataFrame:
     g = t.groupby(["term", "group"])
     out = pd.DataFrame({"months": g["month"].nunique(), "requests": g["requests"].sum(),
                         "rate": g["rate"].mean()}).reset_index()
-    out = out[out["months"] == 4].drop(columns="months").reset_index(drop=True)
-    out.insert(1, "term_name", out["term"].dt.month.map(TERMS) + " " + out["term"].dt.year.astype(str))
-    return out
+    return out[out["months"] == 4].drop(columns="months").reset_index(drop=True)
 
 
 def _fit(formula: str, data: pd.DataFrame, term: str) -> Estimate:

@@ -22,6 +22,10 @@ from helpers.present.style import LINESTYLES, MARKERS, PALETTE, label_line_ends
 from helpers.sources import pilot as source
 
 RATE = "Requests a year per 1,000 pupils (average school)"
+GROUPS = {analysis.PILOT: "Pilot schools", analysis.OTHER: "Other schools"}
+PERIODS = {analysis.BEFORE: "Before the pilot", analysis.AFTER: "After the start"}
+#: School terms by their first month: autumn (September-December), spring (January-April), summer (May-August).
+TERMS = {9: "Autumn", 1: "Spring", 5: "Summer"}
 NO_INPUTS = (
     "This page evaluates an early-support pilot: whether requests for EHC needs assessment from the schools in the "
     "pilot fell compared with other schools, by how much (with a 95% confidence interval), and whether the two "
@@ -84,7 +88,7 @@ def rates_chart(r: PilotResult) -> Chart:
     for i, group in enumerate((analysis.PILOT, analysis.OTHER)):
         part = q[q["group"] == group]
         ax.plot(part["term"], part["rate"], color=PALETTE[i], marker=MARKERS[i], linestyle=LINESTYLES[i])
-        ends[group] = (part["term"].iloc[-1], float(part["rate"].iloc[-1]))
+        ends[GROUPS[group]] = (part["term"].iloc[-1], float(part["rate"].iloc[-1]))
     ax.axvline(r.first_start, color="#505a5f", linestyle=":", linewidth=1.2)
     ax.annotate("Pilot starts", (r.first_start, 1.0), xycoords=("data", "axes fraction"), xytext=(4, -12),
                 textcoords="offset points", fontsize=10)
@@ -93,8 +97,9 @@ def rates_chart(r: PilotResult) -> Chart:
     ax.xaxis.set_major_locator(mdates.AutoDateLocator(minticks=3, maxticks=6))  # type: ignore[no-untyped-call]
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))  # type: ignore[no-untyped-call]
     label_line_ends(ax, ends)
-    data = q.drop(columns="term").rename(columns={"term_name": "Term", "group": "Schools", "requests": "Requests",
-                                                  "rate": RATE})
+    names = q["term"].dt.month.map(TERMS) + " " + q["term"].dt.year.astype(str)
+    data = pd.DataFrame({"Term": names, "Schools": q["group"].map(GROUPS), "Requests": q["requests"],
+                         RATE: q["rate"]})
     rate = r.groups.set_index(["group", "period"])["rate"]
     gap_before, gap_after = (abs(rate[(analysis.PILOT, p)] - rate[(analysis.OTHER, p)])
                              for p in (analysis.BEFORE, analysis.AFTER))
@@ -106,14 +111,15 @@ def rates_chart(r: PilotResult) -> Chart:
     alt = (f"Line chart of requests a year per 1,000 pupils, school term by term, in the {r.pilot_schools} pilot "
            f"schools and the {r.other_schools} other schools, with a dotted line where the pilot starts in "
            f"{r.first_start:%B %Y}. " + " ".join(
-               f"{g}: {ends[g][1]:,.1f} in {q['term_name'].iloc[-1]}." for g in ends))
+               f"{g}: {ends[g][1]:,.1f} in {names.iloc[-1]}." for g in ends))
     return Chart(fig, title, alt, data, name="pilot-requests-per-pupil", child_level_counts=("Requests",))
 
 
 def groups_table(r: PilotResult) -> Table:
     """Before and after, pilot and other schools: schools, requests and the average school's rate."""
     g = r.groups
-    data = pd.DataFrame({"Schools": g["group"], "Period": g["period"], "Number of schools": g["schools"],
+    data = pd.DataFrame({"Schools": g["group"].map(GROUPS), "Period": g["period"].map(PERIODS),
+                         "Number of schools": g["schools"],
                          "Months": g["months"], "Requests": g["requests"],
                          "Pupils on roll (average)": g["pupils"].round(), RATE: g["rate"].round(2)})
     return Table(data, "Requests per 1,000 pupils before and after the pilot started", name="pilot-before-after",
