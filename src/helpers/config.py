@@ -81,6 +81,10 @@ class Inputs(_Model):
     # issue 16: the council's own improvement evidence (optional; templates in data/templates/README.md)
     therapies: Path | None = Field(None, description="therapies commissioning return (one row per purchase)")
     outcomes: Path | None = Field(None, description="outcomes on the five-point scale (one row per child review)")
+    # early-support pilot and EP recruitment (issue 16; data/templates/README.md)
+    pilot_schools: Path | None = Field(None, description="pilot schools template (URN, start date)")
+    pilot_requests: Path | None = Field(None, description="requests by school and month template")
+    recruitment: Path | None = Field(None, description="EP recruitment and independent reports template")
 
     @field_validator("ees", mode="before")
     @classmethod
@@ -258,6 +262,9 @@ def load_pack(path: str | Path, *, check_inputs: bool = True) -> PackConfig:
         neighbours=_resolve(root, inputs.neighbours),
         therapies=_resolve(root, inputs.therapies),  # issue 16
         outcomes=_resolve(root, inputs.outcomes),  # issue 16
+        pilot_schools=_resolve(root, inputs.pilot_schools),
+        pilot_requests=_resolve(root, inputs.pilot_requests),
+        recruitment=_resolve(root, inputs.recruitment),
     )
     cfg = cfg.model_copy(update={"inputs": resolved})
     if cfg.period_end > dt.date.today():

@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 
 from helpers.config import project_root
-from helpers.demo import ees, improvement, sen2
+from helpers.demo import ees, improvement, pilot, recruitment, sen2
 
 SEED = 20251
 """The seed the committed demo data were made with (also stated in data/demo/README.md)."""
@@ -28,6 +28,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"wrote the synthetic DfE release to {path}")
     improvement.write_demo(args.out, args.seed)  # issue 16: therapies and outcomes files
     print(f"wrote the synthetic therapies and outcomes files to {args.out}")
+    pilot.write_demo(args.out, args.seed)
+    recruitment.write_demo(args.out, args.seed)
+    print(f"wrote the synthetic pilot and EP recruitment files to {args.out}")
     return 0
 
 
