@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from helpers.analysis import growth, plans
+from helpers.analysis import forecast, plans
 from helpers.areas import Group, comparator_groups
 from helpers.config import PackConfig
 from helpers.errors import InputError
@@ -21,6 +21,7 @@ from helpers.present import narrative
 from helpers.present.chart import Chart, Table
 from helpers.present.page import Page
 from helpers.pages import plans_reviews_charts as figures
+from helpers.pages.request_growth_forecasts import METHOD_WORDS, too_few_years_sentence
 from helpers.sources.ees_breakdowns import read_breakdowns
 from helpers.sources.ees_breakdowns_layouts import (
     AGE_BANDS,
@@ -125,10 +126,10 @@ def growth_chart(p: PlansPage) -> Chart:
 
 def forecast_table(p: PlansPage) -> tuple[Table | None, str]:
     """The next three Januaries' plans in place (growth machinery's stock-and-flow forecast) and a sentence."""
-    new = growth.forecast_measure(p.ees, p.la_code, "new_plans")
-    fc = growth.plans_in_place_forecast(p.ees, p.la_code, new)
+    new = forecast.forecast_measure(p.ees, p.la_code, "new_plans")
+    fc = forecast.plans_in_place_forecast(p.ees, p.la_code, new)
     if fc is None:
-        return None, growth.too_few_years_sentence("plans_in_place", p.la_name)
+        return None, too_few_years_sentence("plans_in_place", p.la_name)
     wide = fc.forecast.pivot_table(index="year", columns="level", values=["mean", "lower", "upper"])
     levels = sorted(fc.forecast["level"].unique())
     table = pd.DataFrame({"Year": wide.index.astype(int), "Central": wide[("mean", levels[0])].round(0).to_numpy()})
@@ -136,7 +137,7 @@ def forecast_table(p: PlansPage) -> tuple[Table | None, str]:
         table[f"{level:.0%} range"] = [f"{lo:,.0f} to {hi:,.0f}" for lo, hi in
                                        zip(wide[("lower", level)], wide[("upper", level)], strict=True)]
     first = table.iloc[-1]
-    method = growth.METHOD_WORDS.get(fc.method, fc.method)
+    method = METHOD_WORDS.get(fc.method, fc.method)
     sentence = (f"If recent trends continue, {p.la_name} would have about {fmt(first['Central'], 'count')} plans "
                 f"in January {int(first['Year'])} (forecast by {method}).")
     return Table(table, f"Forecast plans in place each January, {p.la_name}", name="plans-in-place-forecast"), sentence
