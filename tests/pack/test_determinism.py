@@ -3,7 +3,7 @@
 The only thing allowed to differ is the "Built <date> <time> UTC" sentence in every page's footer (and the
 files that record the build itself: the executed notebooks, the manifest and the PDF, which are not compared).
 Sources of difference fixed so far: the workbook's "created" property (``helpers.present.spreadsheet._CREATED``) and the
-random nbformat cell id of the glossary page (``helpers.pack.render._standalone_page``).
+random nbformat cell id of the glossary page (``helpers.pack.render.standalone_page``).
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ import pytest
 from project_copy import copy_project
 
 from helpers.pack import cli
-from helpers.pack.build import sha256_file
+from helpers.pack.keys import sha256_file
 
 pytestmark = pytest.mark.slow
 

@@ -9,6 +9,7 @@ Written by hand because neither papermill nor nbclient keeps kernels between not
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 import os
@@ -90,7 +91,7 @@ class _WatchedChannel(ZMQSocketChannel):
                 if deadline is not None and time.monotonic() >= deadline:
                     raise
                 if not self.alive():
-                    from nbclient.exceptions import DeadKernelError
+                    from nbclient.exceptions import DeadKernelError  # noqa: PLC0415 - only when a kernel died
 
                     raise DeadKernelError("Kernel died") from None
 
@@ -258,10 +259,8 @@ class KernelPool:
         """Stop the cell each kernel is running (SIGINT to the kernel, as Jupyter's stop button does), so that
         the notebook fails at once instead of running on after Ctrl-C."""
         for km in list(self._all):
-            try:
+            with contextlib.suppress(Exception):  # a kernel already gone needs no interrupt
                 km.interrupt_kernel()
-            except Exception:  # noqa: BLE001 - a kernel already gone needs no interrupt
-                pass
 
     def shutdown(self) -> None:
         with self._cond:
@@ -281,7 +280,5 @@ def _alive(km: KernelManager) -> bool:
 
 
 def _shutdown(km: KernelManager) -> None:
-    try:
+    with contextlib.suppress(Exception):  # already dead or half started: nothing left to stop
         km.shutdown_kernel(now=True)
-    except Exception:  # noqa: BLE001 - already dead or half started: nothing left to stop
-        pass

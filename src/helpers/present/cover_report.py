@@ -14,12 +14,17 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+from docx.document import Document as DocumentObject
+from docx.shared import Cm, Pt
 
 from helpers.analysis import history
-
-if TYPE_CHECKING:
-    from helpers.config import PackConfig
+from helpers.analysis.scorecard import RAG_MEANING
+from helpers.config import PackConfig
+from helpers.present.docx_pack import DOCX_NAME, provenance_line
+from helpers.present.docx_word import add_hyperlink, add_table, label_sections, new_document, set_widths
+from helpers.present.labels import la_name, page_label
 
 COVER_NAME = "cover-report.docx"
 
@@ -33,78 +38,47 @@ def _scorecard(pack: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {"headline": "", "areas": data}
 
 
-def write(pack: Path, cfg: PackConfig, variant: str, formats: set[str] | None = None) -> Path:
-    """Write ``<pack>/cover-report.docx`` (see module docstring); return its path."""
-    from docx.shared import Pt
-
-    from helpers.present import docx_pack
-    from helpers.pack.render import page_label
-    from helpers.analysis.scorecard import RAG_MEANING
-
-    label = page_label(cfg, variant)
-    doc = docx_pack.new_document(f"Cover report: {cfg.title}", label)
-    section = doc.sections[0]
-    from docx.shared import Cm
-
-    section.top_margin = section.bottom_margin = Cm(1.5)
-    doc.styles["Normal"].font.size = Pt(10)
-    period = f"{cfg.period_end.day} {cfg.period_end:%B %Y}"
-    la_name = cfg.la.name or cfg.la.code or cfg.la.old_code or "the council"
-    doc.add_heading(f"SEND evidence pack: period to {period}", level=1)
+def _particulars(doc: DocumentObject, cfg: PackConfig, variant: str, council: str) -> None:
+    """The report's particulars: committee, date, authors (placeholders), council, classification."""
     classification = ("Not for publication: contains exempt information (Schedule 12A, Local Government Act 1972, "
                       "paragraph 3)" if variant == "restricted" else "Public")
     rows = [["Report to", "[Committee name]"], ["Date of meeting", "[Date]"],
             ["Report of", "[Director of Children's Services]"], ["Lead officer and contact", "[Name, email]"],
-            ["Council", la_name], ["Classification", classification]]
+            ["Council", council], ["Classification", classification]]
     if cfg.synthetic:
         rows.append(["Data", "Synthetic demonstration data: every number is made up"])
     particulars = doc.add_table(rows=len(rows), cols=2)
     particulars.style = "Table Grid"
-    for tr, (key, value) in zip(particulars.rows, rows):
+    for tr, (key, value) in zip(particulars.rows, rows, strict=True):
         tr.cells[0].text, tr.cells[1].text = key, value
         tr.cells[0].paragraphs[0].runs[0].bold = True
-    docx_pack.set_widths(particulars, [5.0, 12.0])
+    set_widths(particulars, [5.0, 12.0])
 
-    card = _scorecard(pack)
-    areas = card.get("areas", [])
-    before = history.previous(pack, cfg.period_end, history.compare_folder(cfg))
 
-    doc.add_heading("1. Purpose of the report", level=2)
-    doc.add_paragraph(
-        f"To give the committee the quarterly evidence on Education, Health and Care Plan (EHCP) work in {la_name} "
-        f"to {period}: how the council stands against each area of its special educational needs and disabilities "
-        "(SEND) action plan, and what has changed since the last report.")
-    doc.add_heading("2. Recommendations", level=2)
-    doc.add_paragraph("[The committee is asked to: note the evidence in the pack; ... (to be completed by the report "
-                      "author).]")
-
+def _key_figures(doc: DocumentObject, card: dict[str, Any], moves: dict[str, history.Movement],
+                 before: history.Entry | None) -> None:
+    """Section 3: the front page's headline and the scorecard as one table (previous, latest, target, status)."""
     doc.add_heading("3. Key figures", level=2)
     if card.get("headline"):
         doc.add_paragraph(card["headline"]).runs[0].bold = True
-    moves = {m.area_id: m for m in history.movements_from_rows(areas, cfg, before,
-                                                               _threshold(cfg, variant))} if before else {}
-    if areas:
-        prev_col = f"Previous ({before.period_end:%b %Y})" if before else "Previous"
-        table_rows = []
-        for a in areas:
-            m = moves.get(str(a["id"]))
-            latest = a.get("latest_text", "") + (f" ({a['period']})" if a.get("period") else "")
-            status = m.status_text if m and m.previous_status else f"{a['rag']}: {RAG_MEANING.get(a['rag'], '')}"
-            table_rows.append([a["measure"], m.previous_text if m else "No earlier pack", latest,
-                               a.get("target_text", ""), status])
-        docx_pack.add_table(doc, ["Measure", prev_col, "Latest", "Target", "Status"], table_rows, caption=None,
-                            font_pt=9, widths_cm=[6.0, 2.6, 3.4, 1.8, 3.2])
-    else:
+    areas = card.get("areas", [])
+    if not areas:
         doc.add_paragraph("The pack config lists no action-plan areas to rate.")
+        return
+    prev_col = f"Previous ({before.period_end:%b %Y})" if before else "Previous"
+    table_rows = []
+    for a in areas:
+        m = moves.get(str(a["id"]))
+        latest = a.get("latest_text", "") + (f" ({a['period']})" if a.get("period") else "")
+        status = m.status_text if m and m.previous_status else f"{a['rag']}: {RAG_MEANING.get(a['rag'], '')}"
+        table_rows.append([a["measure"], m.previous_text if m else "No earlier pack", latest,
+                           a.get("target_text", ""), status])
+    add_table(doc, ["Measure", prev_col, "Latest", "Target", "Status"], table_rows, caption=None,
+              font_pt=9, widths_cm=[6.0, 2.6, 3.4, 1.8, 3.2])
 
-    doc.add_heading("4. Changes since the last report", level=2)
-    sentence = history.summary_sentence(list(moves.values()), before, cfg.period_end)
-    doc.add_paragraph(sentence)
-    if before:
-        moved = [m for m in moves.values() if m.previous_status and m.previous_status != m.latest_status]
-        for m in moved:
-            doc.add_paragraph(f"{m.measure}: {m.status_text} ({m.change.lower()}).", style="List Bullet")
 
+def _links(doc: DocumentObject, pack: Path, formats: set[str] | None) -> None:
+    """Section 5: links to the pack's pages, PDF, Word version and spreadsheet, and the provenance line."""
     doc.add_heading("5. The full pack", level=2)
     para = doc.add_paragraph("The evidence behind every figure: ")
     links = [("web pages", "index.html")]
@@ -112,19 +86,52 @@ def write(pack: Path, cfg: PackConfig, variant: str, formats: set[str] | None = 
     if "pdf" in chosen and (pack / "pack.pdf").exists():
         links.append(("PDF", "pack.pdf"))
     if "docx" in chosen:
-        links.append(("Word version", docx_pack.DOCX_NAME))
+        links.append(("Word version", DOCX_NAME))
     if "xlsx" in chosen:
         links.append(("all tables as a spreadsheet", "downloads/all-tables.xlsx"))
     for i, (text, href) in enumerate(links):
         if i:
             para.add_run(" · ")
-        docx_pack.add_hyperlink(para, text, href)
+        add_hyperlink(para, text, href)
     para.add_run(". Background papers: none beyond the pack.")
-    line = docx_pack.provenance_line(pack)
+    line = provenance_line(pack)
     if line:
         small = doc.add_paragraph(line)
         small.runs[0].font.size = Pt(8)
-    docx_pack.label_sections(doc, label, cfg.title)
+
+
+def write(pack: Path, cfg: PackConfig, variant: str, formats: set[str] | None = None) -> Path:
+    """Write ``<pack>/cover-report.docx`` (see module docstring); return its path."""
+    label = page_label(cfg, variant)
+    doc = new_document(f"Cover report: {cfg.title}", label)
+    section = doc.sections[0]
+    section.top_margin = section.bottom_margin = Cm(1.5)
+    doc.styles["Normal"].font.size = Pt(10)
+    period = f"{cfg.period_end.day} {cfg.period_end:%B %Y}"
+    council = la_name(cfg) or "the council"
+    doc.add_heading(f"SEND evidence pack: period to {period}", level=1)
+    _particulars(doc, cfg, variant, council)
+    card = _scorecard(pack)
+    before = history.previous(pack, cfg.period_end, history.compare_folder(cfg))
+    doc.add_heading("1. Purpose of the report", level=2)
+    doc.add_paragraph(
+        f"To give the committee the quarterly evidence on Education, Health and Care Plan (EHCP) work in {council} "
+        f"to {period}: how the council stands against each area of its special educational needs and disabilities "
+        "(SEND) action plan, and what has changed since the last report.")
+    doc.add_heading("2. Recommendations", level=2)
+    doc.add_paragraph("[The committee is asked to: note the evidence in the pack; ... (to be completed by the report "
+                      "author).]")
+    moves = {m.area_id: m for m in history.movements_from_rows(card.get("areas", []), cfg, before,
+                                                               _threshold(cfg, variant))} if before else {}
+    _key_figures(doc, card, moves, before)
+    doc.add_heading("4. Changes since the last report", level=2)
+    doc.add_paragraph(history.summary_sentence(list(moves.values()), before, cfg.period_end))
+    if before:
+        for m in moves.values():
+            if m.previous_status and m.previous_status != m.latest_status:
+                doc.add_paragraph(f"{m.measure}: {m.status_text} ({m.change.lower()}).", style="List Bullet")
+    _links(doc, pack, formats)
+    label_sections(doc, label, cfg.title)
     out = pack / COVER_NAME
     doc.save(str(out))
     return out

@@ -113,10 +113,11 @@ def write_workbook(csv_paths: list[Path], out: Path, title: str, synthetic: bool
 
     Sheets: Cover (title, what the workbook holds, the synthetic-data warning when ``synthetic``), Contents
     (made by ``gptables``), Notes, then one table per CSV named ``T01_<file>`` ... with the table's title from its
-    file name. A CSV with a header but no rows (nothing to report) gets no sheet; the cover lists it. Small counts already show as "fewer than {threshold}" in a public build's CSVs (note 1; pass the
-    pack's ``disclosure.threshold``).
+    file name. A CSV with a header but no rows (nothing to report) gets no sheet; the cover lists it. Small counts
+    already show as "fewer than {threshold}" in a public build's CSVs (note 1; pass the pack's
+    ``disclosure.threshold``).
     """
-    import gptables as gpt  # here, not at the top: charts import this module in every kernel for csv_safe
+    import gptables as gpt  # noqa: PLC0415 - not at the top: every kernel imports this module for csv_safe
 
     if not csv_paths:
         raise InputError(out, "no tables to write", expected="at least one CSV in the downloads folder")
@@ -125,7 +126,8 @@ def write_workbook(csv_paths: list[Path], out: Path, title: str, synthetic: bool
         "Note number": ["note1", "note2"],
         "Note text": [
             (f"In the public version, counts from 1 to {threshold - 1} that come from child-level data are shown as "
-             f"'fewer than {threshold}', and a cell that would let a reader work one out from a total is shown as 'not shown'."),
+             f"'fewer than {threshold}', and a cell that would let a reader work one out from a total is shown as "
+             "'not shown'."),
             ("Each table is the data behind one chart or table on the named page of the evidence pack. "
              "Published Department for Education figures are shown unchanged."),
         ],
