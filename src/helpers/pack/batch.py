@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from multiprocessing import util
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import yaml
@@ -32,7 +33,7 @@ from helpers.sources import ees
 Progress = Callable[[str], None]
 
 
-def la_config(base: dict, old_code: str, name: str, own_codes: set[str] | None = None) -> dict:
+def la_config(base: dict[str, Any], old_code: str, name: str, own_codes: set[str] | None = None) -> dict[str, Any]:
     """The pack config for one LA: the base config with this LA, no local data, public variant.
 
     The release zips and the neighbours file (``inputs.neighbours``) are kept, so every LA's pack compares it
@@ -66,7 +67,7 @@ def current_las(table: pd.DataFrame) -> pd.DataFrame:
     return las[las["old_code"].isin(live)].reset_index(drop=True)
 
 
-_KERNELS: dict[str, object] = {}
+_KERNELS: dict[str, Any] = {}
 
 
 def _process_kernels(root: Path) -> KernelPool:
@@ -76,11 +77,10 @@ def _process_kernels(root: Path) -> KernelPool:
     use the parent's kernel: two processes signing messages with one session make the kernel refuse them.
     """
     if _KERNELS.get("pid") != os.getpid():  # none yet, or inherited through fork from the parent: never share it
-        pool = KernelPool(1, root)
-        _KERNELS.update(pool=pool, pid=os.getpid())
-        util.Finalize(pool, pool.shutdown, exitpriority=10)
-    pool = _KERNELS["pool"]
-    assert isinstance(pool, KernelPool)
+        fresh = KernelPool(1, root)
+        _KERNELS.update(pool=fresh, pid=os.getpid())
+        util.Finalize(fresh, fresh.shutdown, exitpriority=10)
+    pool: KernelPool = _KERNELS["pool"]
     return pool
 
 
@@ -150,7 +150,7 @@ def _run_dask(paths: list[str], shared: Path, out: Path, scheduler: str | None,
     from dask.distributed import Client  # noqa: PLC0415 - dask is needed only with --executor dask
 
     try:
-        client = Client(scheduler, timeout=30)
+        client = Client(scheduler, timeout=30)  # type: ignore[no-untyped-call]
     except (OSError, TimeoutError) as exc:
         raise InputError("--scheduler", "cannot reach the Dask scheduler", found=scheduler,
                          expected=f"the address of a running scheduler, e.g. tcp://127.0.0.1:8786 ({exc})") from None

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from helpers.analysis import history
 from helpers.config import PackConfig, check_disclosure, input_files, load_pack
@@ -108,7 +109,7 @@ class Builder:
                 raise self._unwritable(exc) from None
             raise
 
-    def _plan(self, inputs: dict[str, str]) -> tuple[Plan, dict]:
+    def _plan(self, inputs: dict[str, str]) -> tuple[Plan, dict[str, Any]]:
         """What this build redoes (see :mod:`helpers.pack.keys`), and the last good build's record."""
         exec_keys = execution_keys(self.tasks, self.cfg, self.variant,
                                    {**inputs, "parameters": json.dumps(self.notebook_parameters, sort_keys=True)})

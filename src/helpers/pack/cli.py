@@ -97,7 +97,8 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        return args.func(args)
+        code: int = args.func(args)
+        return code
     except InputError as exc:
         print(f"error: {exc.message}", file=sys.stderr)
         return 2

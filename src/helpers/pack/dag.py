@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from helpers.errors import InputError
 from helpers.present.labels import nav_label
@@ -28,9 +29,10 @@ class Task:
     label: str = ""
 
 
-def notebook_json(path: Path) -> dict:
+def notebook_json(path: Path) -> dict[str, Any]:
     """A notebook file as plain JSON (nbformat's validator costs a second of imports; a no-op build needs none)."""
-    return json.loads(path.read_text(encoding="utf-8"))
+    nb: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    return nb
 
 
 def discover(root: Path, only: list[str] | None = None) -> list[Task]:

@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from helpers.config import PackConfig
 from helpers.errors import BuildError, NotebookInputError, unwritable
@@ -81,9 +82,12 @@ class Notebooks:
     def task(self, name: str) -> Task:
         return next(t for t in self.tasks if t.name == name)
 
-    def execute(self, task: Task, pool: KernelPool) -> float:
+    def execute(self, task: Task, pool: KernelPool | None) -> float:
         """Run one notebook with papermill on a kernel of ``pool``; return the seconds it took."""
         import papermill as pm  # noqa: PLC0415 - a build with nothing to execute never imports papermill
+
+        if pool is None:
+            raise BuildError(f"notebook {task.name}: no kernels to run it on")
 
         with pool.kernel(task.name) as (km, kc):
             t = time.perf_counter()
@@ -119,7 +123,7 @@ class Scheduler:
         self._done: set[str] = set()
         self._failed: dict[str, tuple[str, bool]] = {}
         self._skipped: set[str] = set()
-        self._futures: dict[cf.Future, tuple[str, str]] = {}
+        self._futures: dict[cf.Future[Any], tuple[str, str]] = {}
 
     def run(self, to_execute: set[str], to_render: set[str], kernels: KernelPool | None) -> None:
         """Execute ``to_execute`` and render ``to_render`` (and what depends on them); raise on failures."""
@@ -172,7 +176,7 @@ class Scheduler:
                     if name in to_render:
                         self._futures[pool.submit(self.render, name)] = (name, "render")
 
-    def _collect(self, pool: cf.ThreadPoolExecutor, fut: cf.Future) -> None:
+    def _collect(self, pool: cf.ThreadPoolExecutor, fut: cf.Future[Any]) -> None:
         """Record one finished execution (then render it) or rendering; a failure is recorded or raised."""
         name, kind = self._futures.pop(fut)
         try:

@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from helpers.config import PackConfig
 from helpers.pack.dag import SOURCE_NOTEBOOK, Task
@@ -75,7 +76,7 @@ def render_keys(exec_keys: dict[str, str], pdf: bool) -> dict[str, str]:
     return {k: digest(v, template, str(pdf)) for k, v in exec_keys.items()}
 
 
-def load_keys(pack_dir: Path, progress: Progress = print) -> dict:
+def load_keys(pack_dir: Path, progress: Progress = print) -> dict[str, Any]:
     """The last good build's record (``.cache/keys.json``), or ``{}``; an unusable record is discarded with a
     warning (the build then starts afresh), never a traceback."""
     path = pack_dir / CACHE / KEYS_FILE
@@ -91,7 +92,8 @@ def load_keys(pack_dir: Path, progress: Progress = print) -> dict:
     except (OSError, ValueError) as exc:  # truncated or corrupt JSON, bytes that are not UTF-8, unreadable
         problem = f"cannot be read ({type(exc).__name__}: {str(exc)[:80]})"
     if problem is None:
-        return keys
+        record: dict[str, Any] = keys
+        return record
     progress(f"warning: {CACHE}/{KEYS_FILE} in {pack_dir.name} {problem}; discarded, so every page is built again")
     return {}
 
@@ -152,7 +154,7 @@ class Plan:
     finish: bool = False
     lost: list[str] = field(default_factory=list)
 
-    def nothing_to_do(self, previous: dict, variant: str, formats: Iterable[str]) -> bool:
+    def nothing_to_do(self, previous: dict[str, Any], variant: str, formats: Iterable[str]) -> bool:
         """True when the last good build is this one: same keys, variant and formats, every output intact."""
         return not (self.to_execute or self.to_render or self.finish) and previous.get("variant") == variant \
             and previous.get("formats", sorted(formats)) == sorted(formats)
@@ -165,7 +167,7 @@ class Plan:
 
 
 def plan(tasks: list[Task], pack_dir: Path, exec_keys: dict[str, str], rend_keys: dict[str, str],
-         previous: dict) -> Plan:
+         previous: dict[str, Any]) -> Plan:
     """The notebooks to execute and render again, and whether the finishing step runs (module docstring)."""
     prev_exec, prev_render = previous.get("execute", {}), previous.get("render", {})
     out = Plan(exec_keys, rend_keys)

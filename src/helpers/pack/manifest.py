@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from helpers import __version__
 from helpers.config import PackConfig
+from helpers.pack.dag import Task
 from helpers.pages.assumptions import is_commercial
 
 #: Packages whose versions are recorded (the analysis stack); everything else is in the lock file.
@@ -45,7 +46,7 @@ def package_versions(names: Iterable[str] = KEY_PACKAGES) -> dict[str, str]:
     return out
 
 
-def write(pack: Path, cfg: PackConfig, variant: str, tasks: Iterable, inputs: dict[str, str],
+def write(pack: Path, cfg: PackConfig, variant: str, tasks: Iterable[Task], inputs: dict[str, str],
           started: dt.datetime, durations: dict[str, float]) -> Path:
     """Write ``<pack>/manifest.json``: code version, config, parameters, input hashes, packages, times."""
     commit, dirty = git_state(cfg.root)

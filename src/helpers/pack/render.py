@@ -72,7 +72,7 @@ def _export(nb: nbformat.NotebookNode, variant: str, resources: dict[str, object
     """``nb`` as an HTML page through nbconvert with the project template."""
     from nbconvert import HTMLExporter  # noqa: PLC0415 - a build with nothing to render never imports it
 
-    exporter = HTMLExporter(
+    exporter = HTMLExporter(  # type: ignore[no-untyped-call]
         extra_template_basedirs=[str(TEMPLATES)], template_name="evidence_pack",
         exclude_input=variant != "reviewer", exclude_input_prompt=True, exclude_output_prompt=True,
         exclude_anchor_links=True,
@@ -93,7 +93,7 @@ def prepare(nb: nbformat.NotebookNode, variant: str) -> tuple[nbformat.NotebookN
         if tags & REMOVE_TAGS or "injected-parameters" in tags or "parameters" in tags and variant != "reviewer":
             continue
         if EXEMPT_TAG in tags and variant == "public":
-            text = nbformat.writes(nbformat.v4.new_notebook(cells=[cell]))
+            text = nbformat.writes(nbformat.v4.new_notebook(cells=[cell]))  # type: ignore[no-untyped-call]
             dropped_links += re.findall(r"downloads/([\w.\-]+\.csv)", text)
             continue
         if cell.cell_type == "code":
@@ -110,12 +110,12 @@ def render_notebook(pack: Path, cfg: PackConfig, variant: str, name: str, tasks:
     import nbformat  # noqa: PLC0415 - as nbconvert: not imported by a no-op build
 
     executed = pack / "executed" / f"{name}.ipynb"
-    nb = nbformat.read(executed, as_version=4)
+    nb = nbformat.read(executed, as_version=4)  # type: ignore[no-untyped-call]
     shown, exempt_files = prepare(nb, variant)
     for f in exempt_files:
         (pack / "downloads" / f).unlink(missing_ok=True)
     kept = _without_exempt(nb) if variant == "public" else nb
-    nbformat.write(without_machine_paths(kept, machine_paths(pack, cfg)), executed)
+    nbformat.write(without_machine_paths(kept, machine_paths(pack, cfg)), executed)  # type: ignore[no-untyped-call]
     title = next((heading_and_summary(tk.path)[0] for tk in tasks if tk.name == name), name)
     body = _export(shown, variant, page_resources(cfg, variant, tasks, name, title, pdf=pdf_wanted(pdf)))
     out = pack / page_file(name)
@@ -153,7 +153,8 @@ def without_machine_paths(nb: nbformat.NotebookNode, paths: list[tuple[str, str]
             return {k: clean(v) for k, v in value.items()}
         return value
 
-    return nbformat.from_dict(clean(json.loads(json.dumps(nb))))
+    cleaned: nbformat.NotebookNode = nbformat.from_dict(clean(json.loads(json.dumps(nb))))  # type: ignore[no-untyped-call]
+    return cleaned
 
 
 def _without_exempt(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -177,7 +178,8 @@ def standalone_page(pack: Path, cfg: PackConfig, variant: str, tasks: list[Task]
     import nbformat  # noqa: PLC0415 - as nbconvert: not imported by a no-op build
 
     # a fixed cell id (nbformat draws a random one), so the page is the same bytes in every build
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(markdown, id=Path(file).stem)])
+    cell = nbformat.v4.new_markdown_cell(markdown, id=Path(file).stem)  # type: ignore[no-untyped-call]
+    nb = nbformat.v4.new_notebook(cells=[cell])  # type: ignore[no-untyped-call]
     title = markdown.splitlines()[0].lstrip("# ").strip()
     body = _export(nb, variant, page_resources(cfg, variant, tasks, current, title, pdf=pdf_wanted(pdf)))
     out = pack / file

@@ -42,7 +42,8 @@ _SKIP = {"script", "style", "details", "nav", "button", "svg", "noscript", "temp
 class Named(Protocol):
     """A notebook of the pack as far as the document needs it: its name."""
 
-    name: str
+    @property
+    def name(self) -> str: ...
 
 
 def page_order(pack: Path, tasks: Iterable[Named]) -> list[Path]:

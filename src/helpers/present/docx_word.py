@@ -169,7 +169,7 @@ def add_table(doc: DocumentObject, header: list[str], rows: list[list[str]], cap
         run.bold = True
         cap.paragraph_format.keep_with_next = True
     size = Pt(font_pt or (8 if len(header) > WIDE_TABLE else 9.5))
-    table = doc.add_table(rows=1 + len(rows), cols=len(header))
+    table: Table = doc.add_table(rows=1 + len(rows), cols=len(header))
     table.style = "Table Grid"
     for i, text in enumerate(header):
         cell = table.rows[0].cells[i]
@@ -188,7 +188,8 @@ def add_table(doc: DocumentObject, header: list[str], rows: list[list[str]], cap
             if numeric and i < len(numeric) and numeric[i]:
                 para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     section = doc.sections[-1]
-    total = (section.page_width - section.left_margin - section.right_margin) / 360000  # EMU to cm
+    width, left, right = (int(v or 0) for v in (section.page_width, section.left_margin, section.right_margin))
+    total = (width - left - right) / 360000  # EMU to cm
     set_widths(table, widths_cm or column_widths(header, rows, total))
     mark_header_row(table)
     doc.add_paragraph()

@@ -261,10 +261,26 @@ class _Tokens(HTMLParser):
         else:
             self._mark("abbr" if self.in_body and self.skip[-1] == "abbr" else "markup")
 
-    def _other(self, *_: object) -> None:
+    def _other(self) -> None:
         self._mark("markup")
 
-    handle_entityref = handle_charref = handle_comment = handle_decl = handle_pi = unknown_decl = _other
+    def handle_entityref(self, name: str) -> None:
+        self._other()
+
+    def handle_charref(self, name: str) -> None:
+        self._other()
+
+    def handle_comment(self, data: str) -> None:
+        self._other()
+
+    def handle_decl(self, decl: str) -> None:
+        self._other()
+
+    def handle_pi(self, data: str) -> None:
+        self._other()
+
+    def unknown_decl(self, data: str) -> None:
+        self._other()
 
 
 def _parse(page: str, skip: frozenset[str]) -> _Tokens:

@@ -108,6 +108,20 @@ def _read(path: Path) -> pd.DataFrame:
     return table
 
 
+def _notes(threshold: int) -> pd.DataFrame:
+    """The Notes sheet: what "fewer than" means in the public version, and where each table comes from."""
+    return pd.DataFrame({
+        "Note number": ["note1", "note2"],
+        "Note text": [
+            (f"In the public version, counts from 1 to {threshold - 1} that come from child-level data are shown as "
+             f"'fewer than {threshold}', and a cell that would let a reader work one out from a total is shown as "
+             "'not shown'."),
+            ("Each table is the data behind one chart or table on the named page of the evidence pack. "
+             "Published Department for Education figures are shown unchanged."),
+        ],
+    })
+
+
 def write_workbook(csv_paths: list[Path], out: Path, title: str, synthetic: bool, *, threshold: int = 5) -> Path:
     """Write every CSV in ``csv_paths`` (in order) into one ``.xlsx`` at ``out`` and return ``out``.
 
@@ -122,16 +136,6 @@ def write_workbook(csv_paths: list[Path], out: Path, title: str, synthetic: bool
     if not csv_paths:
         raise InputError(out, "no tables to write", expected="at least one CSV in the downloads folder")
     paths = [Path(p) for p in csv_paths]
-    notes = pd.DataFrame({
-        "Note number": ["note1", "note2"],
-        "Note text": [
-            (f"In the public version, counts from 1 to {threshold - 1} that come from child-level data are shown as "
-             f"'fewer than {threshold}', and a cell that would let a reader work one out from a total is shown as "
-             "'not shown'."),
-            ("Each table is the data behind one chart or table on the named page of the evidence pack. "
-             "Published Department for Education figures are shown unchanged."),
-        ],
-    })
     tables = {path: _read(path) for path in paths}
     empty = [path.name for path, table in tables.items() if table.empty]
     paths = [path for path in paths if not tables[path].empty]
@@ -166,7 +170,8 @@ def write_workbook(csv_paths: list[Path], out: Path, title: str, synthetic: bool
     )
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    book = gpt.produce_workbook(filename=str(out), sheets=sheets, cover=cover, notes_table=notes, auto_width=True,
+    book = gpt.produce_workbook(filename=str(out), sheets=sheets, cover=cover, notes_table=_notes(threshold),
+                                auto_width=True,
                                 workbook_options={"strings_to_formulas": False, "strings_to_urls": False})
     book.set_properties({"created": _CREATED})
     book.close()
