@@ -236,7 +236,7 @@ def test_end_labels_stay_level_with_their_own_lines_and_never_overlap():
     for k, t in texts.items():
         assert t.xy == ends[k]  # the annotation points at its own line's end value
     boxes = sorted((t.get_window_extent() for t in texts.values()), key=lambda b: b.y0)
-    assert all(a.y1 <= b.y0 + 0.5 for a, b in zip(boxes, boxes[1:]))  # no overlap
+    assert all(a.y1 <= b.y0 + 0.5 for a, b in zip(boxes, boxes[1:], strict=False))  # no overlap
     assert centre["England"] > centre["Northby"]  # the higher line has the higher label
     assert abs(centre["Target"] - line_px["Target"]) < 2  # unmoved label level with its line
     gap = 10.5 * 1.25 * fig.dpi / 72
@@ -313,3 +313,52 @@ def test_manifest_names_inputs_outside_the_project_by_file_name_only(tmp_path, d
     assert data["inputs_sha256"] == {"ees:education-health-and-care-plans_2025.zip": "0" * 64}
     assert data["config"]["inputs"]["ees"] == ["education-health-and-care-plans_2025.zip"]
     assert data["config_file"] == "config/demo.yaml"
+
+
+# --- the print page, assembled from the pages' structure ------------------------------------------------
+
+
+PAGE = ('<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8"/><title>{title}</title></head><body>'
+        '<nav><a href="index.html">Summary</a> <a href="02_timeliness.html">Timeliness</a></nav>'
+        '<main id="main-content" tabindex="-1">{main}</main>'
+        '<footer class="pack-footer"><p><a href="manifest.json">manifest.json</a></p></footer></body></html>')
+CELL = '<div class="jp-Cell jp-MarkdownCell">{}</div>'
+
+
+def test_print_page_joins_the_pages_main_content_in_order(tmp_path):
+    from types import SimpleNamespace
+
+    index_main = (CELL.format("<h1>Summary <abbr>EHC</abbr></h1><p>Front page.</p>")
+                  + '<section aria-labelledby="contents-h"><h2 id="contents-h">Pages in this pack</h2></section>')
+    timeliness_main = (CELL.format('<h1>Timeliness</h1><p>See <a href="index.html#x">the summary</a> and '
+                                   '<a href="downloads/02_timeliness-a.csv">the data</a>.</p>')
+                       + CELL.format("<h2>Heading only</h2>") + '<div class="jp-Cell jp-CodeCell"><img src="x"/></div>')
+    (tmp_path / "index.html").write_text(PAGE.format(title="Summary", main=index_main))
+    (tmp_path / "02_timeliness.html").write_text(PAGE.format(title="T", main=timeliness_main))
+    (tmp_path / "glossary.html").write_text(PAGE.format(title="G", main=CELL.format("<h1>Glossary</h1>")))
+    tasks = [SimpleNamespace(name="02_timeliness"), SimpleNamespace(name="05_inspection_readiness")]
+    out = print_page.write_print_page(tmp_path, tasks, {"left": "Kent", "center": "", "right": "Public version"},
+                                      title="Kent pack", numbers={"page-index": 2})
+    text = out.read_text(encoding="utf-8")
+    doc = lxml.html.document_fromstring(text)
+    assert [s.get("id") for s in doc.xpath("//section[@class='print-section']")] == [
+        "page-index", "page-02_timeliness", "page-glossary"]
+    assert doc.xpath("//h1/text()") == ["Kent pack"]  # the one h1; each page's h1 is a section's h2
+    assert [h.text_content() for h in doc.xpath("//h2[@class='print-page-title']")] == [
+        "Summary EHC", "Timeliness", "Glossary"]
+    assert [(li.findtext(".//span[@class='toc-title']"), li.findtext(".//span[@class='toc-page']"))
+            for li in doc.xpath("//ol[@class='toc']/li")] == [("Summary EHC", "2"), ("Timeliness", ""),
+                                                             ("Glossary", "")]
+    assert not doc.xpath("//*[@id='contents-h']")  # "Pages in this pack" replaced by the contents page
+    hrefs = [a.get("href") for a in doc.iter("a")]
+    assert "#page-index" in hrefs and "#page-02_timeliness" in hrefs and not [h for h in hrefs if ".html" in h]
+    assert "downloads/02_timeliness-a.csv" in hrefs and "manifest.json" in hrefs  # print.html keeps file links
+    keep = doc.xpath("//div[@class='keep-with-next']")
+    # the title cell (short introduction) and the heading-only cell stay with the chart after them
+    assert len(keep) == 1 and keep[0].xpath(".//h2/text()") == ["Timeliness", "Heading only"]
+    assert keep[0].xpath(".//img")
+    assert len(doc.xpath("//footer")) == 1 and "@top-left" in doc.head.findtext("style[last()]")
+    assert '<img src="x"/>' in text  # void elements closed as the pages close them
+    print_page.write_print_page(tmp_path, tasks, "", title="Kent pack", out=tmp_path / "for-pdf.html")
+    pdf_doc = lxml.html.document_fromstring((tmp_path / "for-pdf.html").read_text(encoding="utf-8"))
+    assert all(a.get("href") is None or a.get("href").startswith("#") for a in pdf_doc.iter("a"))

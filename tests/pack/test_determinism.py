@@ -57,7 +57,7 @@ def test_charts_identical(demo_build: Path, second_build: Path) -> None:
         first = PNG.findall((demo_build / page).read_text(encoding="utf-8"))
         second = PNG.findall((second_build / page).read_text(encoding="utf-8"))
         assert len(first) == len(second), page
-        assert [i for i, (a, b) in enumerate(zip(first, second)) if a != b] == [], page
+        assert [i for i, (a, b) in enumerate(zip(first, second, strict=False)) if a != b] == [], page
         charts += len(first)
     assert charts >= 5
 
@@ -71,6 +71,6 @@ def test_pages_identical_apart_from_build_time(demo_build: Path, second_build: P
         assert len(BUILT_AT.findall(first)) == 1, page  # the one line normalised below is really there
         first, second = BUILT_AT.sub("Built <time>", first), BUILT_AT.sub("Built <time>", second)
         if first != second:
-            diff = next(i for i, (a, b) in enumerate(zip(first, second)) if a != b)
+            diff = next(i for i, (a, b) in enumerate(zip(first, second, strict=False)) if a != b)
             pytest.fail(f"{page} differs at character {diff}: {first[diff - 80:diff + 80]!r} vs "
                         f"{second[diff - 80:diff + 80]!r}")

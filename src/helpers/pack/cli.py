@@ -36,7 +36,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.all_las or las:
         from helpers.pack.batch import build_all_las  # lazy: only `build --all-las` needs it  # noqa: PLC0415
 
-        build_all_las(args.config, jobs=args.jobs, force=args.force, executor=args.executor,
+        build_all_las(cfg, jobs=args.jobs, force=args.force, executor=args.executor,
                       scheduler=args.scheduler, progress=_progress, limit=args.limit, las=las or None)
         return 0
     for variant in variants:

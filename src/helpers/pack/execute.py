@@ -26,7 +26,7 @@ from helpers.pack.dag import Task, source_cell_number
 from helpers.pack.kernels import KernelPool
 
 Progress = Callable[[str], None]
-#: A notebook longer than this in one cell is stopped (the slowest real one runs for about a minute).
+#: A cell running longer than this is stopped (the slowest real notebook runs for about a minute).
 CELL_TIMEOUT_SECONDS = 900
 _ERRNO = re.compile(r"\[Errno (\d+)\] ([^:'\"]+)")
 

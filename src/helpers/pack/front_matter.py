@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from helpers.pack.dag import Task
-from helpers.present.labels import FRONT_PAGE, page_file
+from helpers.present.labels import FRONT_PAGE, nav_label, page_file
 
 #: Abbreviations ending in a full stop that do not end a sentence.
 _NOT_SENTENCE_END = re.compile(r"(?:\b(?:e\.g|i\.e|etc|reg|regs|para|no|vs|cf|approx)\.|\b[A-Z]\.)$", re.I)
@@ -81,9 +81,10 @@ def nav_items(tasks: list[Task], current: str) -> list[dict[str, object]]:
     """Navigation: the front page (or a contents page) first, the notebooks in order, then the glossary."""
     first = next((t for t in tasks if t.name == FRONT_PAGE), None)
     items: list[dict[str, object]] = [
-        {"href": "index.html", "label": first.label, "current": current == FRONT_PAGE} if first else
+        {"href": "index.html", "label": first.label or nav_label(first.name), "current": current == FRONT_PAGE}
+        if first else
         {"href": "index.html", "label": "Contents", "current": current == "__index__"}]
-    items += [{"href": page_file(t.name), "label": t.label, "current": t.name == current}
+    items += [{"href": page_file(t.name), "label": t.label or nav_label(t.name), "current": t.name == current}
               for t in tasks if t.name != FRONT_PAGE]
     items.append({"href": "glossary.html", "label": "Glossary", "current": current == "__glossary__"})
     return items
