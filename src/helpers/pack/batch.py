@@ -179,9 +179,9 @@ def _run_local(paths: list[str], shared: Path, out: Path, jobs: int | None,
     return results
 
 
-def build_all_las(config: str | Path | PackConfig, *, jobs: int | None = None, force: bool = False, executor: str = "local",
-                  scheduler: str | None = None, progress: Progress = print, limit: int | None = None,
-                  las: list[str] | None = None) -> Path:
+def build_all_las(config: str | Path | PackConfig, *, jobs: int | None = None, force: bool = False,
+                  executor: str = "local", scheduler: str | None = None, progress: Progress = print,
+                  limit: int | None = None, las: list[str] | None = None) -> Path:
     """Build every LA's pack (or those named in ``las``); return the folder holding them and the landing page.
 
     ``config`` is the national config, loaded or the path of one."""
