@@ -18,7 +18,7 @@ from bad_input_cases import CASES, CONFIG, PLACE, Case, write_neighbours
 from project_copy import copy_project
 
 from helpers.pack import cli
-from helpers.pack.build import sha256_file
+from helpers.pack.keys import sha256_file
 
 
 @pytest.fixture(scope="module")

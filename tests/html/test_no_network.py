@@ -1,7 +1,7 @@
 """Printing the PDF uses no network at all (the pack's promise: no network at run time).
 
 Two proofs. (1) Headless Chromium printing the demo pack's ``print.html`` exactly as the build does
-(:func:`helpers.pack.render.print_pdf`) is traced with ``strace -f``: no DNS query (nothing sent to port 53), no
+(:func:`helpers.pack.pdf.print_pdf`) is traced with ``strace -f``: no DNS query (nothing sent to port 53), no
 connection or datagram to any address but loopback succeeds. On a84b52b the same trace showed 20 DNS lookups for
 Google account and update hosts and a UDP connect. (2) A build with its PDF step, run with networking removed
 (``unshare --net``: a network namespace with only a loopback interface), prints ``pack.pdf``.
@@ -69,9 +69,9 @@ def test_trace_parser_reads_strace_output():
 
 
 def test_printing_the_pdf_touches_no_network(demo_build: Path, tmp_path: Path):
-    from helpers.pack import render
+    from helpers.pack import pdf
 
-    chrome = render.find_chromium()
+    chrome = pdf.find_chromium()
     if chrome is None:
         pytest.skip("Chromium not installed")
     if shutil.which("strace") is None:
@@ -80,8 +80,8 @@ def test_printing_the_pdf_touches_no_network(demo_build: Path, tmp_path: Path):
     if probe.returncode != 0:
         pytest.skip(f"strace cannot trace here: {probe.stderr.decode()[-200:]}")
     trace = tmp_path / "trace.txt"
-    code = ("import sys; from pathlib import Path; from helpers.pack import render; "
-            "render.print_pdf(render.find_chromium(), Path(sys.argv[1]), Path(sys.argv[2]))")
+    code = ("import sys; from pathlib import Path; from helpers.pack import pdf; "
+            "pdf.print_pdf(pdf.find_chromium(), Path(sys.argv[1]), Path(sys.argv[2]))")
     proc = subprocess.run(["strace", "-f", "-qq", "-e", "trace=connect,sendto,sendmsg", "-o", str(trace),
                            sys.executable, "-c", code, str(demo_build / "print.html"), str(tmp_path / "x.pdf")],
                           capture_output=True, text=True, timeout=300)
@@ -103,9 +103,9 @@ def _can_unshare() -> bool:
 
 
 def test_build_prints_the_pdf_with_networking_removed(tmp_path: Path):
-    from helpers.pack import render
+    from helpers.pack import pdf
 
-    if render.find_chromium() is None:
+    if pdf.find_chromium() is None:
         pytest.skip("Chromium not installed")
     if not _can_unshare():
         pytest.skip("unshare --net (user namespaces) or ip not available here")

@@ -20,7 +20,7 @@ import pytest
 from project_copy import copy_project
 
 from helpers.present import glossary
-from helpers.pack import cli, render
+from helpers.pack import cli, links
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
@@ -203,7 +203,7 @@ def test_config_javascript_link_rendered_as_text(hostile_links_pack: Path):
         doc = lxml.html.fromstring(page.read_bytes())
         hrefs = [a.get("href") for a in doc.xpath("//a[@href] | //area[@href]")]
         assert not [h for h in hrefs if "script:" in h.lower()], page.name
-        bad = [h for h in hrefs if not (render.allowed_href(h, allowed) or page.name == "print.html")]
+        bad = [h for h in hrefs if not (links.allowed_href(h, allowed) or page.name == "print.html")]
         assert bad == [], page.name
 
 
@@ -214,7 +214,7 @@ def test_every_link_in_the_demo_pack_is_on_the_allow_list(demo_build: Path):
     for page in sorted(demo_build.glob("*.html")):
         doc = lxml.html.fromstring(page.read_bytes())
         hrefs = [a.get("href") for a in doc.xpath("//a[@href]")]
-        refused = [h for h in hrefs if not render.allowed_href(h, allowed)]
+        refused = [h for h in hrefs if not links.allowed_href(h, allowed)]
         if refused:
             bad[page.name] = refused
     assert bad == {}

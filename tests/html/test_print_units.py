@@ -8,12 +8,13 @@ import json
 import re
 from pathlib import Path
 
+import lxml.html
 import matplotlib.pyplot as plt
 import pytest
 import yaml
 
-from helpers.present import chart, style
-from helpers.pack import render
+from helpers.present import chart, labels, style
+from helpers.pack import front_matter, links, pdf, print_page, render
 from helpers.config import load_pack
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,11 +27,11 @@ def test_summaries_are_whole_sentences_from_the_notebooks():
     """Each notebook's summary on the front page is the start of its opening paragraph, cut only at a sentence
     end (a84b52b took the first source line, e.g. "... if the council agrees,")."""
     for path in sorted((ROOT / "notebooks").glob("*.ipynb")):
-        title, summary = render.heading_and_summary(path)
+        title, summary = front_matter.heading_and_summary(path)
         nb = json.loads(path.read_text(encoding="utf-8"))
         first = next(c for c in nb["cells"] if c["cell_type"] == "markdown")
         source = first["source"] if isinstance(first["source"], str) else "".join(first["source"])
-        paragraph = re.sub(r"[*_`]", "", render._first_paragraph([ln.strip() for ln in source.splitlines()]))
+        paragraph = re.sub(r"[*_`]", "", front_matter.first_paragraph([ln.strip() for ln in source.splitlines()]))
         assert summary, path.name
         assert summary[-1] in ".!?", (path.name, summary)
         assert summary in paragraph, path.name
@@ -40,14 +41,14 @@ def test_summaries_are_whole_sentences_from_the_notebooks():
 def test_summary_sentences_hand_examples():
     text = ("Families ask for an assessment, e.g. by letter. If the council agrees,\nit assesses. "
             + "More words here. " * 20)
-    assert render.summary_sentences(text.replace("\n", " "), limit=60) == (
+    assert front_matter.summary_sentences(text.replace("\n", " "), limit=60) == (
         "Families ask for an assessment, e.g. by letter.")
-    assert render.summary_sentences(text + "This page shows growth. " + "More words here. " * 5, limit=60) == (
+    assert front_matter.summary_sentences(text + "This page shows growth. " + "More words here. " * 5, limit=60) == (
         "This page shows growth. More words here. More words here.")
-    assert render.summary_sentences("One sentence only without a stop") == "One sentence only without a stop"
-    assert render.summary_sentences('People ask "how do we compare?". This page compares us. It is short.') == (
+    assert front_matter.summary_sentences("One sentence only without a stop") == "One sentence only without a stop"
+    assert front_matter.summary_sentences('People ask "how do we compare?". This page compares us. It is short.') == (
         "This page compares us. It is short.")
-    assert render.summary_sentences("See [the DfE release](https://x.gov.uk). Then more.", limit=20) == (
+    assert front_matter.summary_sentences("See [the DfE release](https://x.gov.uk). Then more.", limit=20) == (
         "See the DfE release.")
 
 
@@ -64,7 +65,7 @@ PAGES = ["index.html", "02_timeliness.html"]
     "vbscript:msgbox(1)", "03_unknown.html", "downloads/../../x.csv", "mailto:a@b.c", "https:evil",
 ])
 def test_links_outside_the_allow_list_are_refused(href):
-    assert not render.allowed_href(href, PAGES)
+    assert not links.allowed_href(href, PAGES)
 
 
 @pytest.mark.parametrize("href", [
@@ -73,13 +74,13 @@ def test_links_outside_the_allow_list_are_refused(href):
     "https://explore-education-statistics.service.gov.uk/find-statistics/education-health-and-care-plans",
 ])
 def test_pack_pages_files_and_https_links_are_allowed(href):
-    assert render.allowed_href(href, PAGES)
+    assert links.allowed_href(href, PAGES)
 
 
 def test_refused_links_become_text():
     body = ('<p><a href="javascript:alert(document.domain)//.html" class="x">Evidence</a> and '
             "<a href='02_timeliness.html'>timeliness</a> and <a href=java&#x09;script:alert(1)>y</a></p>")
-    out = render.safe_links(body, PAGES)
+    out = links.safe_links(body, PAGES)
     assert "javascript" not in out.lower() and "java&#x09;script" not in out
     assert '<a class="x">Evidence</a>' in out and "<a href='02_timeliness.html'>timeliness</a>" in out
 
@@ -87,7 +88,9 @@ def test_refused_links_become_text():
 def test_print_links_point_inside_the_document():
     inner = ('<a href="02_timeliness.html#spc">t</a> <a href="downloads/a.csv">csv</a> '
              '<a href="manifest.json">m</a> <a href="https://www.gov.uk/">g</a> <a href="#x">x</a>')
-    out = render._print_links(inner, {"02_timeliness.html": "page-02_timeliness"})
+    root = lxml.html.fragment_fromstring(inner, create_parent="div")
+    print_page.print_links(root, {"02_timeliness.html": "page-02_timeliness"})
+    out = lxml.html.tostring(root, encoding="unicode")[len("<div>"):-len("</div>")]
     assert out == ('<a href="#page-02_timeliness">t</a> <a>csv</a> <a>m</a> <a href="https://www.gov.uk/">g</a> '
                    '<a href="#x">x</a>')
 
@@ -102,10 +105,10 @@ def demo_cfg():
 
 @pytest.mark.parametrize("variant, marked", [("public", False), ("restricted", True), ("reviewer", True)])
 def test_running_header_names_council_period_and_variant(demo_cfg, variant, marked):
-    header = render.running_header(demo_cfg, variant)
+    header = labels.running_header(demo_cfg, variant)
     assert header["left"] == "Northby · data to 30 September 2025"
     assert header["center"] == "Synthetic demonstration data"
-    assert header["right"].startswith(render.VARIANT_NAMES[variant])
+    assert header["right"].startswith(labels.VARIANT_NAMES[variant])
     assert ("NOT FOR PUBLICATION" in header["right"]) is marked
 
 
@@ -117,7 +120,7 @@ def test_every_variant_but_public_is_marked_not_for_publication(demo_cfg):
 
 def test_header_text_cannot_break_out_of_the_css_string():
     text = 'Kent "; } </style><script>alert(1)</script> \\ \n'
-    css = render.css_string(text)
+    css = print_page.css_string(text)
     assert css.startswith('"') and css.endswith('"') and css.count('"') == 2
     assert "<" not in css and ">" not in css and "\n" not in css and "}" not in css
     assert css == '"Kent \\22 ; \\7d  \\3c /style\\3e \\3c script\\3e alert(1)\\3c /script\\3e  \\5c  \\a "'
@@ -134,7 +137,7 @@ def test_section_pages_found_at_the_top_of_the_sheet_after_the_previous_section(
         "Kent · data to 31 December 2024\nPublic version\nmore of the summary",
         "Kent · data to 31 December 2024\nPublic version\nData\nquality\nThe checks",
     ]
-    found = render.section_pages(texts, [("page-index", "Summary"), ("page-00", "Data quality")], header)
+    found = pdf.section_pages(texts, [("page-index", "Summary"), ("page-00", "Data quality")], header)
     assert found == {"page-index": 2, "page-00": 4}
 
 
@@ -144,7 +147,9 @@ def test_heading_only_cells_are_kept_with_the_next_cell():
     long_text = "<p>" + "word " * 100 + "</p>"
     inner = (cell.format("<h2>A</h2>") + cell.format("<h3>B</h3><p>A short introduction.</p>") + code
              + cell.format("<h3>C</h3>" + long_text) + code + cell.format("<p>no heading</p>") + code)
-    out = render.keep_headings_with_next(inner)
+    main = lxml.html.fragment_fromstring(inner, create_parent="main")
+    print_page.keep_headings_with_next(main)
+    out = lxml.html.tostring(main, encoding="unicode")[len("<main>"):-len("</main>")]
     assert out == ('<div class="keep-with-next">' + cell.format("<h2>A</h2>")
                    + cell.format("<h3>B</h3><p>A short introduction.</p>") + code + "</div>"
                    + cell.format("<h3>C</h3>" + long_text) + code + cell.format("<p>no heading</p>") + code)
@@ -172,7 +177,7 @@ def test_short_tables_are_kept_on_one_sheet():
 
 
 def test_chromium_flags_switch_off_everything_that_reaches_for_the_network():
-    flags = render.chromium_flags()
+    flags = pdf.chromium_flags()
     for flag in ("--disable-background-networking", "--disable-component-update", "--disable-sync",
                  "--disable-default-apps", "--no-first-run", "--dns-prefetch-disable", "--disable-extensions",
                  "--host-resolver-rules=MAP * ~NOTFOUND", "--disable-field-trial-config", "--no-pings"):
@@ -231,7 +236,7 @@ def test_end_labels_stay_level_with_their_own_lines_and_never_overlap():
     for k, t in texts.items():
         assert t.xy == ends[k]  # the annotation points at its own line's end value
     boxes = sorted((t.get_window_extent() for t in texts.values()), key=lambda b: b.y0)
-    assert all(a.y1 <= b.y0 + 0.5 for a, b in zip(boxes, boxes[1:]))  # no overlap
+    assert all(a.y1 <= b.y0 + 0.5 for a, b in zip(boxes, boxes[1:], strict=False))  # no overlap
     assert centre["England"] > centre["Northby"]  # the higher line has the higher label
     assert abs(centre["Target"] - line_px["Target"]) < 2  # unmoved label level with its line
     gap = 10.5 * 1.25 * fig.dpi / 72
@@ -308,3 +313,52 @@ def test_manifest_names_inputs_outside_the_project_by_file_name_only(tmp_path, d
     assert data["inputs_sha256"] == {"ees:education-health-and-care-plans_2025.zip": "0" * 64}
     assert data["config"]["inputs"]["ees"] == ["education-health-and-care-plans_2025.zip"]
     assert data["config_file"] == "config/demo.yaml"
+
+
+# --- the print page, assembled from the pages' structure ------------------------------------------------
+
+
+PAGE = ('<!DOCTYPE html>\n<html lang="en-GB"><head><meta charset="utf-8"/><title>{title}</title></head><body>'
+        '<nav><a href="index.html">Summary</a> <a href="02_timeliness.html">Timeliness</a></nav>'
+        '<main id="main-content" tabindex="-1">{main}</main>'
+        '<footer class="pack-footer"><p><a href="manifest.json">manifest.json</a></p></footer></body></html>')
+CELL = '<div class="jp-Cell jp-MarkdownCell">{}</div>'
+
+
+def test_print_page_joins_the_pages_main_content_in_order(tmp_path):
+    from types import SimpleNamespace
+
+    index_main = (CELL.format("<h1>Summary <abbr>EHC</abbr></h1><p>Front page.</p>")
+                  + '<section aria-labelledby="contents-h"><h2 id="contents-h">Pages in this pack</h2></section>')
+    timeliness_main = (CELL.format('<h1>Timeliness</h1><p>See <a href="index.html#x">the summary</a> and '
+                                   '<a href="downloads/02_timeliness-a.csv">the data</a>.</p>')
+                       + CELL.format("<h2>Heading only</h2>") + '<div class="jp-Cell jp-CodeCell"><img src="x"/></div>')
+    (tmp_path / "index.html").write_text(PAGE.format(title="Summary", main=index_main))
+    (tmp_path / "02_timeliness.html").write_text(PAGE.format(title="T", main=timeliness_main))
+    (tmp_path / "glossary.html").write_text(PAGE.format(title="G", main=CELL.format("<h1>Glossary</h1>")))
+    tasks = [SimpleNamespace(name="02_timeliness"), SimpleNamespace(name="05_inspection_readiness")]
+    out = print_page.write_print_page(tmp_path, tasks, {"left": "Kent", "center": "", "right": "Public version"},
+                                      title="Kent pack", numbers={"page-index": 2})
+    text = out.read_text(encoding="utf-8")
+    doc = lxml.html.document_fromstring(text)
+    assert [s.get("id") for s in doc.xpath("//section[@class='print-section']")] == [
+        "page-index", "page-02_timeliness", "page-glossary"]
+    assert doc.xpath("//h1/text()") == ["Kent pack"]  # the one h1; each page's h1 is a section's h2
+    assert [h.text_content() for h in doc.xpath("//h2[@class='print-page-title']")] == [
+        "Summary EHC", "Timeliness", "Glossary"]
+    assert [(li.findtext(".//span[@class='toc-title']"), li.findtext(".//span[@class='toc-page']"))
+            for li in doc.xpath("//ol[@class='toc']/li")] == [("Summary EHC", "2"), ("Timeliness", ""),
+                                                             ("Glossary", "")]
+    assert not doc.xpath("//*[@id='contents-h']")  # "Pages in this pack" replaced by the contents page
+    hrefs = [a.get("href") for a in doc.iter("a")]
+    assert "#page-index" in hrefs and "#page-02_timeliness" in hrefs and not [h for h in hrefs if ".html" in h]
+    assert "downloads/02_timeliness-a.csv" in hrefs and "manifest.json" in hrefs  # print.html keeps file links
+    keep = doc.xpath("//div[@class='keep-with-next']")
+    # the title cell (short introduction) and the heading-only cell stay with the chart after them
+    assert len(keep) == 1 and keep[0].xpath(".//h2/text()") == ["Timeliness", "Heading only"]
+    assert keep[0].xpath(".//img")
+    assert len(doc.xpath("//footer")) == 1 and "@top-left" in doc.head.findtext("style[last()]")
+    assert '<img src="x"/>' in text  # void elements closed as the pages close them
+    print_page.write_print_page(tmp_path, tasks, "", title="Kent pack", out=tmp_path / "for-pdf.html")
+    pdf_doc = lxml.html.document_fromstring((tmp_path / "for-pdf.html").read_text(encoding="utf-8"))
+    assert all(a.get("href") is None or a.get("href").startswith("#") for a in pdf_doc.iter("a"))

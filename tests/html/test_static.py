@@ -114,7 +114,9 @@ def test_every_link_inside_the_pack_resolves(pack, pages):
             parts = urlsplit(href)
             if parts.scheme or href.startswith("//"):
                 continue
-            if parts.path and not (pack / unquote(parts.path)).exists() or not parts.path and parts.fragment and parts.fragment not in ids:
+            missing_file = parts.path and not (pack / unquote(parts.path)).exists()
+            missing_anchor = not parts.path and parts.fragment and parts.fragment not in ids
+            if missing_file or missing_anchor:
                 bad.append(href)
         if bad:
             broken[name] = sorted(set(bad))

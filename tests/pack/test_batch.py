@@ -40,7 +40,8 @@ def test_local_batch_builds_each_la_and_a_landing_page(project: Path) -> None:
 
 def test_dask_executor_runs_the_same_tasks(project: Path) -> None:
     distributed = pytest.importorskip("dask.distributed")
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                                  dashboard_address=None) as cluster:
         out = build_all_las(project / "config" / "demo.yaml", executor="dask", scheduler=cluster.scheduler_address,
                             limit=1, progress=lambda m: None)
     check_la_pack(out / "301")

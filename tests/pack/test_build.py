@@ -10,7 +10,7 @@ import pytest
 
 from project_copy import copy_project
 from helpers.pack import cli
-from helpers.pack.build import sha256_file
+from helpers.pack.keys import sha256_file
 
 pytestmark = pytest.mark.slow
 
@@ -27,7 +27,8 @@ def build(project: Path, *args: str) -> int:
 def add_notebook(project: Path, name: str, code: str) -> None:
     nb = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_markdown_cell(f"# {name}\n\nA test page."),
-        nbformat.v4.new_code_cell('pack_config = "config/demo.yaml"\nartefacts = "reports/demo/data"\nvariant = "public"',
+        nbformat.v4.new_code_cell('pack_config = "config/demo.yaml"\nartefacts = "reports/demo/data"\n'
+                                  'variant = "public"',
                                   metadata={"tags": ["parameters"]}),
         nbformat.v4.new_code_cell(code),
     ])
@@ -73,7 +74,8 @@ def test_config_error_exits_2(project: Path, capsys: pytest.CaptureFixture[str])
 
 def test_unknown_la_exits_2(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     cfg = project / "config" / "demo.yaml"
-    cfg.write_text(cfg.read_text().replace('old_code: "999"', 'old_code: "998"').replace("name: Northby", "name: Nowhere"))
+    text = cfg.read_text().replace('old_code: "999"', 'old_code: "998"')
+    cfg.write_text(text.replace("name: Northby", "name: Nowhere"))
     assert build(project, "--only", "00_data_quality") == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "998" in err

@@ -3,7 +3,7 @@
 The only thing allowed to differ is the "Built <date> <time> UTC" sentence in every page's footer (and the
 files that record the build itself: the executed notebooks, the manifest and the PDF, which are not compared).
 Sources of difference fixed so far: the workbook's "created" property (``helpers.present.spreadsheet._CREATED``) and the
-random nbformat cell id of the glossary page (``helpers.pack.render._standalone_page``).
+random nbformat cell id of the glossary page (``helpers.pack.render.standalone_page``).
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def test_charts_identical(demo_build: Path, second_build: Path) -> None:
         first = PNG.findall((demo_build / page).read_text(encoding="utf-8"))
         second = PNG.findall((second_build / page).read_text(encoding="utf-8"))
         assert len(first) == len(second), page
-        assert [i for i, (a, b) in enumerate(zip(first, second)) if a != b] == [], page
+        assert [i for i, (a, b) in enumerate(zip(first, second, strict=False)) if a != b] == [], page
         charts += len(first)
     assert charts >= 5
 
@@ -71,6 +71,6 @@ def test_pages_identical_apart_from_build_time(demo_build: Path, second_build: P
         assert len(BUILT_AT.findall(first)) == 1, page  # the one line normalised below is really there
         first, second = BUILT_AT.sub("Built <time>", first), BUILT_AT.sub("Built <time>", second)
         if first != second:
-            diff = next(i for i, (a, b) in enumerate(zip(first, second)) if a != b)
+            diff = next(i for i, (a, b) in enumerate(zip(first, second, strict=False)) if a != b)
             pytest.fail(f"{page} differs at character {diff}: {first[diff - 80:diff + 80]!r} vs "
                         f"{second[diff - 80:diff + 80]!r}")

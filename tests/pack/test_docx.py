@@ -40,7 +40,8 @@ def test_pack_docx_headings_alt_text_and_labels(demo_build: Path) -> None:
     assert len(descr) == len(page_alts) >= 5 and all(len(d.split()) >= 6 for d in descr)
     assert descr == page_alts  # in reading order
     for section in doc.sections:
-        assert section.header.paragraphs[0].text == "Northby · data to 30 September 2025 · Synthetic demonstration data · Public version"
+        assert section.header.paragraphs[0].text == (
+            "Northby · data to 30 September 2025 · Synthetic demonstration data · Public version")
     scorecard = next(t for t in doc.tables if t.rows[0].cells[-1].text == "Why this status")
     assert scorecard.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
     assert "SEND Evidence Pack" in doc.paragraphs[-2].text and "manifest.json" in doc.paragraphs[-2].text

@@ -5,7 +5,8 @@ the parts of each notebook that depend on who the council is (finding it by each
 from DfE's list, its comparator groups, its own series and headline sentences).
 
 ``test_every_current_council_runs_every_notebook`` (opt-in, ``SEND_EVERY_COUNCIL=1``: about 15 minutes on two
-free cores, much longer on busy ones): each notebook's own code cells are executed in this process, council after council, on the real 2025 and 2022
+free cores, much longer on busy ones): each notebook's own code cells are executed in this process, council after
+council, on the real 2025 and 2022
 releases with DfE's 2025 neighbours list, exactly as written in ``notebooks/`` (so the test follows the pages as
 they change). Only the expensive parts are replaced, each by the path the page already takes when it has no
 result: drawing charts (``helpers.plots`` functions other than the ``*_alt`` texts return nothing, and
@@ -42,7 +43,8 @@ pytestmark = pytest.mark.real_data
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-PLOTS = ("helpers.pages.growth_charts", "helpers.pages.timeliness_charts", "helpers.pages.workforce_charts", "helpers.pages.benchmarks_charts")
+PLOTS = ("helpers.pages.growth_charts", "helpers.pages.timeliness_charts", "helpers.pages.workforce_charts",
+         "helpers.pages.benchmarks_charts")
 
 
 def code_cells(path: Path) -> list[str]:
@@ -66,7 +68,7 @@ def neighbours_file(shared_dir: Path) -> Path:
 
 
 def test_every_current_council_is_found_with_its_comparators(release: ees.Release, neighbours_file: Path) -> None:
-    from helpers.analysis import benchmarks, timeliness
+    from helpers.analysis import timeliness
     from helpers.areas import Areas, councils
     from helpers.sources import neighbours
 
@@ -114,7 +116,8 @@ def test_every_current_council_runs_every_notebook(release: ees.Release, shared_
     table = share_code_history(release.table.copy())  # as ctx.ees holds it
     state: dict[str, Any] = {}
 
-    def open_pack(pack_config: str, artefacts_: str, variant: str = "public", notebook: str = "notebook") -> PackContext:
+    def open_pack(pack_config: str, artefacts_: str, variant: str = "public",
+                  notebook: str = "notebook") -> PackContext:
         return PackContext(config=state["config"], artefacts=artefacts, variant=variant, notebook=notebook,
                            _cache={"ees": table})
 
@@ -142,7 +145,7 @@ def test_every_current_council_runs_every_notebook(release: ees.Release, shared_
                                                   "title": f"{council.name} SEND evidence pack"})
         for old in artefacts.glob("metrics_*.json"):
             old.unlink()
-        for notebook, cells in sources.items():
+        for cells in sources.values():
             namespace: dict[str, Any] = {"pack_config": "pack.yaml", "artefacts": str(artefacts),
                                          "variant": "public", "release_cache": "in memory",
                                          "display": lambda *a, **k: None}

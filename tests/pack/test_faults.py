@@ -22,7 +22,7 @@ import pytest
 from project_copy import copy_project
 
 from helpers.pack import cli
-from helpers.pack.build import sha256_file
+from helpers.pack.keys import sha256_file
 
 pytestmark = pytest.mark.slow
 
@@ -192,7 +192,7 @@ def test_deleted_pdf_is_printed_again(demo_build: Path, tmp_path: Path, root: Pa
     """The demo pack with its PDF (built once per session); ``pack.pdf`` deleted from a copy is printed again,
     with no notebook run."""
     from helpers.pack.build import Builder
-    from helpers.pack.render import find_chromium
+    from helpers.pack.pdf import find_chromium
 
     if find_chromium() is None or not (demo_build / "pack.pdf").exists():
         pytest.skip("Chromium is not installed: no PDF to lose")

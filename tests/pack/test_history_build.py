@@ -66,7 +66,7 @@ def test_since_the_last_pack_and_history_survive_a_failed_build(tmp_path: Path) 
     assert [r["Measure"] for r in rows][:5] and len(rows) == len(cfg.action_plan)
     threshold = cfg.disclosure.threshold
     compared = 0
-    for area, row in zip(cfg.action_plan, rows):
+    for area, row in zip(cfg.action_plan, rows, strict=True):
         if area.metric is None:
             assert row["Previous pack (Jun 2025)"] == "not available"
             continue

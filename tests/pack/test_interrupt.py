@@ -27,7 +27,7 @@ import pytest
 from project_copy import copy_project
 
 from helpers.pack import cli
-from helpers.pack.build import sha256_file
+from helpers.pack.keys import sha256_file
 
 pytestmark = pytest.mark.slow
 
@@ -157,7 +157,8 @@ def add_slow_notebook(project: Path) -> None:
 
     nb = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_markdown_cell("# Slow\n\nA page that takes five minutes."),
-        nbformat.v4.new_code_cell('pack_config = "config/demo.yaml"\nartefacts = "reports/demo/data"\nvariant = "public"',
+        nbformat.v4.new_code_cell('pack_config = "config/demo.yaml"\nartefacts = "reports/demo/data"\n'
+                                  'variant = "public"',
                                   metadata={"tags": ["parameters"]}),
         nbformat.v4.new_code_cell("import time\ntime.sleep(300)"),
     ])

@@ -8,6 +8,7 @@ session; if it has not ended within the bound it is killed (with its kernels) an
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 import time
@@ -27,7 +28,8 @@ BOUND_SECONDS = 240  # the demo's 00_data_quality plus three tiny notebooks take
 def add_notebook(project: Path, name: str, code: str) -> None:
     nb = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_markdown_cell(f"# {name}\n\nA test page."),
-        nbformat.v4.new_code_cell('pack_config = "config/demo.yaml"\nartefacts = "reports/demo/data"\nvariant = "public"',
+        nbformat.v4.new_code_cell('pack_config = "config/demo.yaml"\nartefacts = "reports/demo/data"\n'
+                                  'variant = "public"',
                                   metadata={"tags": ["parameters"]}),
         nbformat.v4.new_code_cell(code),
     ])
@@ -42,16 +44,15 @@ def kill_tree(proc: subprocess.Popen[str]) -> None:
     except psutil.NoSuchProcess:
         return
     for p in family:
-        try:
+        with contextlib.suppress(psutil.NoSuchProcess):
             p.kill()
-        except psutil.NoSuchProcess:
-            pass
 
 
 def test_two_failures_at_once_end_the_build(tmp_path: Path) -> None:
     project = copy_project(tmp_path / "project")
     add_notebook(project, "07_fails", "import time\ntime.sleep(1)\n1 / 0")
-    add_notebook(project, "08_kernel_dies", "import os, signal, time\ntime.sleep(1)\nos.kill(os.getpid(), signal.SIGKILL)")
+    add_notebook(project, "08_kernel_dies",
+                 "import os, signal, time\ntime.sleep(1)\nos.kill(os.getpid(), signal.SIGKILL)")
     add_notebook(project, "09_healthy", "x = 1")
     proc = subprocess.Popen(
         [str(COMMAND), "build", "config/demo.yaml", "--no-pdf", "--jobs", "2", "--force",

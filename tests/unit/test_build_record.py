@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 
 from helpers.errors import OutputError
-from helpers.pack.build import Builder, _load_keys, lost_outputs, output_hashes, output_owner, pack_lock
+from helpers.pack.build import Builder
+from helpers.pack.keys import load_keys, lost_outputs, output_hashes, output_owner
+from helpers.pack.staging import pack_lock
 
 NAMES = {"00_data_quality", "02_timeliness", "05_inspection_readiness", "06_assumptions"}
 
@@ -66,7 +68,7 @@ def test_unusable_record_is_discarded_with_a_warning(tmp_path: Path, content: by
     (tmp_path / ".cache").mkdir()
     (tmp_path / ".cache" / "keys.json").write_bytes(content)
     said: list[str] = []
-    assert _load_keys(tmp_path, said.append) == {}
+    assert load_keys(tmp_path, said.append) == {}
     assert len(said) == 1 and said[0].startswith("warning: .cache/keys.json") and "built again" in said[0]
 
 
@@ -75,8 +77,8 @@ def test_good_record_is_read_silently(tmp_path: Path) -> None:
     record = {"variant": "public", "execute": {"a": "1"}, "render": {"a": "2"}, "outputs": {"a.html": "3"}}
     (tmp_path / ".cache" / "keys.json").write_text(json.dumps(record))
     said: list[str] = []
-    assert _load_keys(tmp_path, said.append) == record and said == []
-    assert _load_keys(tmp_path / "absent", said.append) == {} and said == []  # no pack yet: nothing to say
+    assert load_keys(tmp_path, said.append) == record and said == []
+    assert load_keys(tmp_path / "absent", said.append) == {} and said == []  # no pack yet: nothing to say
 
 
 def test_second_build_of_a_pack_is_refused_while_the_first_holds_the_lock(tmp_path: Path, root: Path) -> None:
@@ -106,11 +108,11 @@ class KernelError(Exception):
 
 
 def test_full_disk_inside_a_notebook_counts_as_unwritable() -> None:
-    from helpers.pack.build import _errno_of, _kernel_unwritable, _strerror_of
+    from helpers.pack.execute import errno_of, kernel_unwritable, strerror_of
 
     full = KernelError("OSError", "[Errno 28] No space left on device: '/pack/data/ees.parquet'")
-    assert _kernel_unwritable(full) and _errno_of(full) == 28 and _strerror_of(full) == "No space left on device"
-    assert _kernel_unwritable(KernelError("OSError", "[Errno 30] Read-only file system: '/pack'"))
+    assert kernel_unwritable(full) and errno_of(full) == 28 and strerror_of(full) == "No space left on device"
+    assert kernel_unwritable(KernelError("OSError", "[Errno 30] Read-only file system: '/pack'"))
     # a notebook that cannot read an input is that input's problem, not the pack folder's
-    assert not _kernel_unwritable(KernelError("PermissionError", "[Errno 13] Permission denied: '/data/x.csv'"))
-    assert not _kernel_unwritable(KernelError("ZeroDivisionError", "division by zero"))
+    assert not kernel_unwritable(KernelError("PermissionError", "[Errno 13] Permission denied: '/data/x.csv'"))
+    assert not kernel_unwritable(KernelError("ZeroDivisionError", "division by zero"))

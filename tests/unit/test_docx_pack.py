@@ -13,7 +13,8 @@ import pytest
 from docx.oxml.ns import qn
 from PIL import Image
 
-from helpers.present import cover_report, docx_pack
+from helpers.pack import cover_report
+from helpers.present import docx_pack
 from helpers.config import load_pack
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,6 +56,8 @@ def pack(tmp_path: Path) -> Path:
     return tmp_path
 
 
+#: The running header of the demo's public documents.
+HEADER = "Northby · data to 30 September 2025 · Synthetic demonstration data · Public version"
 TASKS = [SimpleNamespace(name="01_request_growth"), SimpleNamespace(name="05_inspection_readiness")]
 
 
@@ -79,17 +82,19 @@ def test_pack_docx_structure(pack: Path) -> None:
     assert len(doc.sections) == 3  # one per page
     for section in doc.sections:
         assert not section.header.is_linked_to_previous
-        assert section.header.paragraphs[0].text == "Northby · data to 30 September 2025 · Synthetic demonstration data · Public version"
+        assert section.header.paragraphs[0].text == HEADER
 
 
 def test_restricted_label_and_plain_public(pack: Path) -> None:
     cfg = load_pack(ROOT / "config" / "demo.yaml")
     doc = docx.Document(str(docx_pack.write(pack, cfg, "restricted", TASKS)))
-    assert {s.header.paragraphs[0].text for s in doc.sections} == {"Northby · data to 30 September 2025 · Synthetic demonstration data · Restricted version · NOT FOR PUBLICATION"}
+    assert {s.header.paragraphs[0].text for s in doc.sections} == {
+        "Northby · data to 30 September 2025 · Synthetic demonstration data · Restricted version · NOT FOR PUBLICATION"}
     real = cfg.model_copy(update={"synthetic": False})
     doc = docx.Document(str(docx_pack.write(pack, real, "public", TASKS)))
     # no synthetic label where none applies: the running header (council, period, variant) as in the PDF
-    assert {s.header.paragraphs[0].text for s in doc.sections} == {"Northby · data to 30 September 2025 · Public version"}
+    assert {s.header.paragraphs[0].text for s in doc.sections} == {
+        "Northby · data to 30 September 2025 · Public version"}
     assert "Synthetic" not in "\n".join(p.text for p in doc.paragraphs)
 
 
@@ -104,7 +109,7 @@ def test_wide_table_gets_a_landscape_section(pack: Path) -> None:
     orient = [s.orientation for s in doc.sections]
     assert orient[:3] == [WD_ORIENT.PORTRAIT, WD_ORIENT.LANDSCAPE, WD_ORIENT.PORTRAIT]
     assert doc.sections[1].page_width > doc.sections[1].page_height
-    assert all(s.header.paragraphs[0].text == "Northby · data to 30 September 2025 · Synthetic demonstration data · Public version" for s in doc.sections)
+    assert all(s.header.paragraphs[0].text == HEADER for s in doc.sections)
 
 
 def test_cover_report_sections_and_figures(pack: Path) -> None:
@@ -113,7 +118,8 @@ def test_cover_report_sections_and_figures(pack: Path) -> None:
             "target.", "areas": [
                 {"id": "A1", "measure": "New plans within 20 weeks", "unit": "%", "latest": 43.5,
                  "latest_text": "43.5%", "period": "2024", "rag": "Amber", "target_text": "60.0%"},
-                {"id": "A3", "measure": "Open past 20 weeks", "unit": "count", "latest": 3, "latest_text": "fewer than 5",
+                {"id": "A3", "measure": "Open past 20 weeks", "unit": "count", "latest": 3,
+                 "latest_text": "fewer than 5",
                  "period": "30 Sep 2025", "rag": "Green", "target_text": "25"}]}
     (pack / "data" / "scorecard.json").write_text(json.dumps(card), encoding="utf-8")
     doc = docx.Document(str(cover_report.write(pack, cfg, "public")))
@@ -127,7 +133,7 @@ def test_cover_report_sections_and_figures(pack: Path) -> None:
     assert doc.tables[1].rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
     links = [r.target_ref for r in doc.part.rels.values() if r.reltype.endswith("/hyperlink")]
     assert links == ["index.html", "pack.docx", "downloads/all-tables.xlsx"]  # no PDF was printed here
-    assert doc.sections[0].header.paragraphs[0].text == "Northby · data to 30 September 2025 · Synthetic demonstration data · Public version"
+    assert doc.sections[0].header.paragraphs[0].text == HEADER
 
 
 def test_unknown_format_is_one_clear_message(capsys: pytest.CaptureFixture[str]) -> None:

@@ -29,16 +29,6 @@ LAZY = "# lazy:"
 
 #: Modules still to be reshaped (emptied as each is done; nothing may be added).
 TRANSITIONAL: set[str] = {
-    "helpers.pack.batch",
-    "helpers.pack.build",
-    "helpers.pack.check",
-    "helpers.pack.cli",
-    "helpers.pack.manifest",
-    "helpers.pack.outputs",
-    "helpers.pack.render",
-    "helpers.present.cover_report",
-    "helpers.present.docx_pack",
-    "helpers.present.spreadsheet",
 }
 
 

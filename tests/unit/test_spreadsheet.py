@@ -28,7 +28,8 @@ def rows(ws) -> list[tuple]:
 def test_workbook_sheets_and_tables_read_back(csvs: list[Path], tmp_path: Path):
     out = tmp_path / "downloads" / "pack.xlsx"
     with warnings.catch_warnings():
-        warnings.filterwarnings("error", module="gptables", category=UserWarning)  # gptables warns on unreferenced notes or blank cells: neither may happen
+        # gptables warns on unreferenced notes or blank cells: neither may happen
+        warnings.filterwarnings("error", module="gptables", category=UserWarning)
         write_workbook(csvs, out, "Northby SEND evidence pack", synthetic=True)
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["Cover", "Contents", "Notes", "T01_02_timeliness_monthly_rate",

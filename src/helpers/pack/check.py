@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from helpers.config import PackConfig, check_disclosure
+from helpers.sources import ees, neighbours, sen2, workforce
 
 
 def check_inputs(cfg: PackConfig) -> dict[str, Any]:
@@ -12,14 +13,10 @@ def check_inputs(cfg: PackConfig) -> dict[str, Any]:
 
     Also refuses what the build would refuse: a public variant with a disclosure threshold under 5 and no
     ``disclosure.threshold_override``."""
-    from helpers.sources import ees
-
     warnings = [w for w in (check_disclosure(cfg, v) for v in cfg.variants) if w]
 
     release = ees.read_release(cfg.inputs.ees)
     la = ees.find_la(release.table, cfg.la, file=cfg.source_path or "config")
-    from helpers.sources import neighbours
-
     if cfg.inputs.neighbours is not None:
         neighbours.read(cfg.inputs.neighbours)  # validated even when the config lists the neighbours itself
     found = neighbours.neighbours_for(la, cfg, release.table)
@@ -29,13 +26,9 @@ def check_inputs(cfg: PackConfig) -> dict[str, Any]:
         "ees": f"{len(release.table):,} rows, years {int(years.min())}–{int(years.max())}",
     }
     if cfg.inputs.sen2 is not None:
-        from helpers.sources import sen2
-
         tables = sen2.read(cfg.inputs.sen2, reference_date=cfg.period_end)
         summary["sen2"] = f"{len(tables.persons):,} persons, {len(tables.requests):,} requests"
     if cfg.inputs.workforce is not None:
-        from helpers.sources import workforce
-
         staff = workforce.read(cfg.inputs.workforce)
         summary["workforce"] = f"{len(staff):,} periods"
     summary["neighbours"] = f"{len(found)} statistical neighbours" if found else "no statistical neighbours configured"

@@ -9,6 +9,7 @@ Written by hand because neither papermill nor nbclient keeps kernels between not
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 import os
@@ -16,15 +17,14 @@ import shutil
 import tempfile
 import threading
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from collections.abc import Iterator
-
 from queue import Empty
-from collections.abc import Callable
+from typing import Any
 
-from jupyter_client import KernelManager
-from jupyter_client.blocking import BlockingKernelClient
+from jupyter_client.blocking.client import BlockingKernelClient
+from jupyter_client.manager import KernelManager
 from jupyter_client.channels import ZMQSocketChannel
 from traitlets import Type
 
@@ -80,17 +80,18 @@ class _WatchedChannel(ZMQSocketChannel):
 
     alive: Callable[[], bool] = staticmethod(lambda: True)
 
-    def get_msg(self, timeout: float | None = None) -> dict:
+    def get_msg(self, timeout: float | None = None) -> dict[str, Any]:
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
             step = 1.0 if deadline is None else max(0.0, min(1.0, deadline - time.monotonic()))
             try:
-                return super().get_msg(timeout=step)
+                msg: dict[str, Any] = super().get_msg(timeout=step)
+                return msg
             except Empty:
                 if deadline is not None and time.monotonic() >= deadline:
                     raise
                 if not self.alive():
-                    from nbclient.exceptions import DeadKernelError
+                    from nbclient.exceptions import DeadKernelError  # noqa: PLC0415 - only when a kernel died
 
                     raise DeadKernelError("Kernel died") from None
 
@@ -98,18 +99,18 @@ class _WatchedChannel(ZMQSocketChannel):
 class _WatchedClient(BlockingKernelClient):
     """A blocking kernel client whose shell and output channels notice a dead kernel (:class:`_WatchedChannel`)."""
 
-    shell_channel_class = Type(_WatchedChannel)  # type: ignore[assignment]
-    iopub_channel_class = Type(_WatchedChannel)  # type: ignore[assignment]
+    shell_channel_class = Type(_WatchedChannel)
+    iopub_channel_class = Type(_WatchedChannel)
 
     @property
     def shell_channel(self) -> _WatchedChannel:
-        channel = super().shell_channel
+        channel: _WatchedChannel = super().shell_channel
         channel.alive = self._kernel_alive
         return channel
 
     @property
     def iopub_channel(self) -> _WatchedChannel:
-        channel = super().iopub_channel
+        channel: _WatchedChannel = super().iopub_channel
         channel.alive = self._kernel_alive
         return channel
 
@@ -206,7 +207,7 @@ class KernelPool:
                 self._cond.wait(timeout=left)
         for km_dead in dead:
             _shutdown(km_dead)
-        if not fresh:
+        if not fresh and km is not None:
             return km, False
         try:
             km = self._start()
@@ -258,10 +259,8 @@ class KernelPool:
         """Stop the cell each kernel is running (SIGINT to the kernel, as Jupyter's stop button does), so that
         the notebook fails at once instead of running on after Ctrl-C."""
         for km in list(self._all):
-            try:
+            with contextlib.suppress(Exception):  # a kernel already gone needs no interrupt
                 km.interrupt_kernel()
-            except Exception:  # noqa: BLE001 - a kernel already gone needs no interrupt
-                pass
 
     def shutdown(self) -> None:
         with self._cond:
@@ -281,7 +280,5 @@ def _alive(km: KernelManager) -> bool:
 
 
 def _shutdown(km: KernelManager) -> None:
-    try:
+    with contextlib.suppress(Exception):  # already dead or half started: nothing left to stop
         km.shutdown_kernel(now=True)
-    except Exception:  # noqa: BLE001 - already dead or half started: nothing left to stop
-        pass

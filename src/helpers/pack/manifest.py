@@ -14,6 +14,8 @@ from collections.abc import Iterable
 
 from helpers import __version__
 from helpers.config import PackConfig
+from helpers.pack.dag import Task
+from helpers.pages.assumptions import is_commercial
 
 #: Packages whose versions are recorded (the analysis stack); everything else is in the lock file.
 KEY_PACKAGES = ("pandas", "numpy", "scipy", "statsmodels", "pandera", "pyarrow", "matplotlib", "seaborn",
@@ -26,9 +28,9 @@ def git_state(root: Path | None) -> tuple[str | None, bool]:
     """(commit, dirty) of the project checkout, or (None, False) outside git."""
     try:
         commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True,
-                                timeout=10).stdout.strip() or None
+                                timeout=10, check=False).stdout.strip() or None
         status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
-                                capture_output=True, text=True, timeout=10).stdout
+                                capture_output=True, text=True, timeout=10, check=False).stdout
     except (OSError, subprocess.SubprocessError):
         return None, False
     return commit, bool(status.strip())
@@ -44,7 +46,7 @@ def package_versions(names: Iterable[str] = KEY_PACKAGES) -> dict[str, str]:
     return out
 
 
-def write(pack: Path, cfg: PackConfig, variant: str, tasks: Iterable, inputs: dict[str, str],
+def write(pack: Path, cfg: PackConfig, variant: str, tasks: Iterable[Task], inputs: dict[str, str],
           started: dt.datetime, durations: dict[str, float]) -> Path:
     """Write ``<pack>/manifest.json``: code version, config, parameters, input hashes, packages, times."""
     commit, dirty = git_state(cfg.root)
@@ -84,8 +86,6 @@ def write(pack: Path, cfg: PackConfig, variant: str, tasks: Iterable, inputs: di
         "executed_this_build": sorted(durations),
     }
     if variant == "public":  # commercial assumptions (Schedule 12A) stay out of the public pack
-        from helpers.pages.assumptions import is_commercial
-
         withheld = sorted(k for k, a in cfg.assumptions.items() if is_commercial(k, a))
         manifest["config"]["assumptions"] = {k: v for k, v in manifest["config"]["assumptions"].items()
                                              if k not in withheld}

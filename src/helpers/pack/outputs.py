@@ -2,15 +2,19 @@
 
 The HTML pages are always written: every other format is made from them (the PDF prints them, the Word document
 reads them), and ``index.html`` is the pack. The default writes every format that can be written on this machine
-(the PDF needs Chromium; Word needs python-docx, a dependency, so normally always).
+(the PDF needs Chromium; Word needs python-docx, a dependency, so always).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
+from helpers.config import PackConfig
 from helpers.errors import InputError
+from helpers.pack.dag import Task
+from helpers.pack import cover_report
+from helpers.present import docx_pack
 
 FORMATS: tuple[str, ...] = ("html", "pdf", "docx", "xlsx")
 WORKBOOK = Path("downloads") / "all-tables.xlsx"
@@ -30,7 +34,7 @@ def parse_formats(value: str | Iterable[str] | None) -> frozenset[str]:
     return frozenset(chosen | {"html"})
 
 
-def write_extras(pack: Path, cfg, variant: str, tasks: list, formats: Iterable[str],
+def write_extras(pack: Path, cfg: PackConfig, variant: str, tasks: list[Task], formats: Iterable[str],
                  progress: Callable[[str], None] = print) -> None:
     """After the pages, spreadsheet and PDF: ``pack.docx`` and ``cover-report.docx``; drop unwanted formats."""
     chosen = set(formats)
@@ -41,13 +45,6 @@ def write_extras(pack: Path, cfg, variant: str, tasks: list, formats: Iterable[s
         for f in stale:
             f.unlink(missing_ok=True)
         return
-    try:
-        import docx  # noqa: F401 - python-docx
-    except ImportError:
-        progress("  pack.docx: skipped (python-docx is not installed; run make install)")
-        return
-    from helpers.present import cover_report, docx_pack
-
     docx_pack.write(pack, cfg, variant, tasks)
     cover_report.write(pack, cfg, variant, chosen)
     progress("  pack.docx and cover-report.docx: written")

@@ -3,7 +3,8 @@
 Why python-docx (not pandoc): it sets what committee systems and screen readers need directly: real Heading 1/2
 styles, alt text on every image (``wp:docPr/@descr``), table header rows that repeat on every page
 (``w:tblHeader``) and a header per section carrying the synthetic / not-for-publication label. It is a pure-Python
-wheel (lxml is already a dependency), so no system package is needed.
+wheel (lxml is already a dependency), so no system package is needed. The Word building blocks are in
+:mod:`helpers.present.docx_word`.
 
 Source: the pack's own rendered pages in the staging folder, already filtered for the variant (the public build's
 pages have no exempt cells), so the document can never hold more than the pages do and no analysis is re-run.
@@ -16,265 +17,39 @@ are in the spreadsheet.
 from __future__ import annotations
 
 import base64
-import datetime as dt
-import io
 import re
-from pathlib import Path
-from typing import TYPE_CHECKING
 from collections.abc import Iterable
+from pathlib import Path
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from docx.document import Document as DocumentObject
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
-    from lxml.html import HtmlElement
+import lxml.html
+from docx.document import Document as DocumentObject
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.shared import Cm, Pt
+from docx.text.paragraph import Paragraph
+from lxml.html import HtmlElement
 
-    from helpers.config import PackConfig
+from helpers.config import PackConfig
+from helpers.present.docx_word import WIDE_TABLE, add_picture, add_table, label_sections, new_document
+from helpers.present.labels import VARIANT_LABELS, la_name, page_files, page_label
 
 DOCX_NAME = "pack.docx"
-#: Fixed document dates, so the same pack gives the same core properties (the build time is in the text).
-_CREATED = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+#: Width of a portrait page's text (A4 less 2 cm margins): charts are this wide.
+TEXT_WIDTH_CM = 17.0
 _SKIP = {"script", "style", "details", "nav", "button", "svg", "noscript", "template", "input", "header", "footer"}
-_INLINE = {"a", "abbr", "b", "strong", "i", "em", "code", "span", "small", "sup", "sub", "br", "time", "mark",
-           "kbd", "samp", "var", "q", "cite", "dfn", "u", "s"}
-#: Tables with more columns than this go on a landscape page of their own.
-WIDE_TABLE = 6
 
 
-def page_order(pack: Path, tasks: Iterable) -> list[Path]:
-    """The rendered pages in reading order: front page, the other pages in build order, the glossary."""
-    from helpers.pack.render import FRONT_PAGE, page_file
+class Named(Protocol):
+    """A notebook of the pack as far as the document needs it: its name."""
 
-    names = [t.name for t in tasks]
-    order = [FRONT_PAGE] + [n for n in names if n != FRONT_PAGE]
-    files = ["index.html"] if FRONT_PAGE not in names else []
-    files += [page_file(n) for n in order if n in names or n == FRONT_PAGE]
-    files.append("glossary.html")
-    seen: list[Path] = []
-    for f in files:
-        p = pack / f
-        if p.exists() and p not in seen:
-            seen.append(p)
-    return seen
+    @property
+    def name(self) -> str: ...
 
 
-# --- low-level Word helpers ----------------------------------------------------------------------------------
+def page_order(pack: Path, tasks: Iterable[Named]) -> list[Path]:
+    """The rendered pages in reading order (:func:`helpers.present.labels.page_files`) that exist."""
+    return [pack / f for f in page_files([t.name for t in tasks]) if (pack / f).exists()]
 
-
-def new_document(title: str, label: str) -> DocumentObject:
-    """An A4 document with fixed metadata and readable base styles."""
-    from docx import Document
-    from docx.shared import Cm, Pt
-
-    doc = Document()
-    core = doc.core_properties
-    core.title, core.author, core.last_modified_by = title, "SEND Evidence Pack", "SEND Evidence Pack"
-    core.created = core.modified = _CREATED.replace(tzinfo=None)
-    core.revision = 1
-    core.subject = label or "SEND evidence pack"
-    core.language = "en-GB"
-    section = doc.sections[0]
-    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
-    for side in ("left_margin", "right_margin"):
-        setattr(section, side, Cm(2.0))
-    section.top_margin = section.bottom_margin = Cm(2.0)
-    normal = doc.styles["Normal"]
-    normal.font.name = "Arial"
-    normal.font.size = Pt(11)
-    _set_language(doc)
-    return doc
-
-
-def _set_language(doc: DocumentObject) -> None:
-    """British English as the document's default language (spell-check and screen-reader voice)."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    rpr = doc.styles.element.find(qn("w:docDefaults"))
-    if rpr is None:
-        return
-    run_props = rpr.find(qn("w:rPrDefault"))
-    target = run_props.find(qn("w:rPr")) if run_props is not None else None
-    if target is None:
-        return
-    lang = target.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        target.append(lang)
-    lang.set(qn("w:val"), "en-GB")
-
-
-def label_sections(doc: DocumentObject, label: str, title: str) -> None:
-    """Put the label (and the pack title) in the header of EVERY section, and page numbers in every footer."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
-
-    for section in doc.sections:
-        header = section.header
-        header.is_linked_to_previous = False
-        para = header.paragraphs[0]
-        para.text = ""
-        para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run = para.add_run(label or title)
-        run.bold = bool(label)
-        run.font.size = Pt(9)
-        footer = section.footer
-        footer.is_linked_to_previous = False
-        fpara = footer.paragraphs[0]
-        fpara.text = ""
-        fpara.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        small = fpara.add_run(f"{title} · page ")
-        small.font.size = Pt(9)
-        _field(fpara, "PAGE")
-
-
-def _field(paragraph: Paragraph, code: str) -> None:
-    """A simple Word field (e.g. the page number) at the end of ``paragraph``."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    run = paragraph.add_run()
-    run.font.size = Pt(9)
-    fld = OxmlElement("w:fldSimple")
-    fld.set(qn("w:instr"), code)
-    inner = OxmlElement("w:r")
-    text = OxmlElement("w:t")
-    text.text = "1"
-    inner.append(text)
-    fld.append(inner)
-    run._r.addnext(fld)
-
-
-def add_hyperlink(paragraph: Paragraph, text: str, url: str) -> None:
-    """A real hyperlink (blue, underlined) to ``url`` (relative links open files beside the document)."""
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    r_id = paragraph.part.relate_to(url, RT.HYPERLINK, is_external=True)
-    link = OxmlElement("w:hyperlink")
-    link.set(qn("r:id"), r_id)
-    run = OxmlElement("w:r")
-    props = OxmlElement("w:rPr")
-    colour = OxmlElement("w:color")
-    colour.set(qn("w:val"), "1D4F91")
-    underline = OxmlElement("w:u")
-    underline.set(qn("w:val"), "single")
-    props.append(colour)
-    props.append(underline)
-    run.append(props)
-    t = OxmlElement("w:t")
-    t.text = text
-    t.set(qn("xml:space"), "preserve")
-    run.append(t)
-    link.append(run)
-    paragraph._p.append(link)
-
-
-def mark_header_row(table: Table) -> None:
-    """Mark the first row as a header row that repeats at the top of every page (``w:tblHeader``)."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    tr_pr = table.rows[0]._tr.get_or_add_trPr()
-    for tag in ("w:tblHeader", "w:cantSplit"):
-        el = OxmlElement(tag)
-        el.set(qn("w:val"), "true")
-        tr_pr.append(el)
-
-
-def _shade(cell, fill: str) -> None:
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    shd = OxmlElement("w:shd")
-    shd.set(qn("w:val"), "clear")
-    shd.set(qn("w:color"), "auto")
-    shd.set(qn("w:fill"), fill)
-    cell._tc.get_or_add_tcPr().append(shd)
-
-
-def set_widths(table: Table, widths_cm: list[float]) -> None:
-    """Fixed column widths (grid and every cell: Word reads the cells, LibreOffice the grid)."""
-    from docx.oxml.ns import qn
-    from docx.shared import Cm
-
-    table.autofit = False
-    grid = table._tbl.find(qn("w:tblGrid"))
-    if grid is not None:
-        for col, width in zip(grid.findall(qn("w:gridCol")), widths_cm):
-            col.set(qn("w:w"), str(int(Cm(width).twips)))
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths_cm):
-            cell.width = Cm(width)
-
-
-def column_widths(header: list[str], rows: list[list[str]], total_cm: float) -> list[float]:
-    """Widths in proportion to each column's typical text length (long prose columns get more room)."""
-    weights = []
-    for i, head in enumerate(header):
-        texts = [r[i] for r in rows if i < len(r)] or [""]
-        mean = sum(len(t) for t in texts) / len(texts)
-        longest_word = max((len(w) for t in texts + [head] for w in t.split()), default=4)
-        weights.append(min(max(mean, longest_word, len(head) / 2), 70) + 6)
-    widths = [total_cm * w / sum(weights) for w in weights]
-    return widths
-
-
-def add_table(doc: DocumentObject, header: list[str], rows: list[list[str]], caption: str | None = None,
-              font_pt: float | None = None, numeric: list[bool] | None = None,
-              widths_cm: list[float] | None = None) -> Table:
-    """A Word table: caption paragraph, bold shaded header row that repeats on each page, grid borders."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
-
-    if caption:
-        cap = doc.add_paragraph(style="Caption") if "Caption" in [s.name for s in doc.styles] else doc.add_paragraph()
-        run = cap.add_run(caption)
-        run.bold = True
-        cap.paragraph_format.keep_with_next = True
-    size = Pt(font_pt or (8 if len(header) > WIDE_TABLE else 9.5))
-    table = doc.add_table(rows=1 + len(rows), cols=len(header))
-    table.style = "Table Grid"
-    for i, text in enumerate(header):
-        cell = table.rows[0].cells[i]
-        cell.text = ""
-        run = cell.paragraphs[0].add_run(text)
-        run.bold = True
-        run.font.size = size
-        _shade(cell, "E8EEF4")
-    for r, values in enumerate(rows, start=1):
-        cells = table.rows[r].cells
-        for i, text in enumerate(values[:len(header)]):
-            cells[i].text = ""
-            para = cells[i].paragraphs[0]
-            run = para.add_run(text)
-            run.font.size = size
-            if numeric and i < len(numeric) and numeric[i]:
-                para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    section = doc.sections[-1]
-    total = (section.page_width - section.left_margin - section.right_margin) / 360000  # EMU to cm
-    set_widths(table, widths_cm or column_widths(header, rows, total))
-    mark_header_row(table)
-    doc.add_paragraph()
-    return table
-
-
-def add_picture(doc: DocumentObject, png: bytes, alt: str, width_cm: float) -> None:
-    """A chart image with its alt text in ``docPr/@descr`` (what Word's Alt Text pane and screen readers read)."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Cm
-
-    para = doc.add_paragraph()
-    para.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    shape = para.add_run().add_picture(io.BytesIO(png), width=Cm(width_cm))
-    doc_pr = shape._inline.docPr
-    doc_pr.set("descr", alt)
-    doc_pr.set("title", alt[:80])
-
-
-# --- HTML to Word -------------------------------------------------------------------------------------------
 
 
 def _text(el: HtmlElement) -> str:
@@ -326,6 +101,7 @@ class _Writer:
         self.images = 0
 
     def block(self, el: HtmlElement, list_level: int = 0) -> None:
+        """Write one element of the page and what it holds."""
         tag = el.tag if isinstance(el.tag, str) else ""
         classes = set((el.get("class") or "").split())
         if not tag or tag in _SKIP or "visually-hidden" in classes:
@@ -333,39 +109,24 @@ class _Writer:
         if re.fullmatch(r"h[1-6]", tag):
             text = _text(el)
             if text:
-                level = 1 if tag == "h1" else 2 if tag == "h2" else 3
-                self.doc.add_heading(text, level=level)
-            return
-        if tag == "p":
+                self.doc.add_heading(text, level=1 if tag == "h1" else 2 if tag == "h2" else 3)
+        elif tag == "p":
             self.paragraph(el, classes)
-            return
-        if tag in ("ul", "ol"):
+        elif tag in ("ul", "ol"):
             for li in el:
                 if getattr(li, "tag", None) == "li":
                     self.list_item(li, tag, list_level)
-            return
-        if tag == "figure":
-            self.figure(el)
-            return
-        if tag == "table":
-            self.table(el)
-            return
-        if tag == "img":
-            self.image(el)
-            return
-        if tag == "dl":
-            self.definitions(el)
-            return
-        if tag == "pre":
-            para = self.doc.add_paragraph()
-            run = para.add_run(el.text_content().rstrip())
-            run.font.name = "Courier New"
-            return
-        if tag == "blockquote":
-            para = self.doc.add_paragraph(style="Quote")
-            _inline(para, el)
-            return
-        # containers (div, section, article, aside, ...): text directly inside them becomes a paragraph
+        elif tag in self._BLOCKS:
+            getattr(self, self._BLOCKS[tag])(el)
+        else:
+            self.container(el, list_level)
+
+    #: Elements written by one method each.
+    _BLOCKS = {"figure": "figure", "table": "table", "img": "image", "dl": "definitions", "pre": "preformatted",
+               "blockquote": "quote"}
+
+    def container(self, el: HtmlElement, list_level: int) -> None:
+        """A div, section, article, aside...: its blocks in order; text directly inside it becomes a paragraph."""
         if (el.text or "").strip():
             self.doc.add_paragraph(re.sub(r"\s+", " ", el.text).strip())
         for child in el:
@@ -373,9 +134,14 @@ class _Writer:
             if (child.tail or "").strip():
                 self.doc.add_paragraph(re.sub(r"\s+", " ", child.tail).strip())
 
-    def paragraph(self, el: HtmlElement, classes: set[str]) -> None:
-        from docx.shared import Pt
+    def preformatted(self, el: HtmlElement) -> None:
+        run = self.doc.add_paragraph().add_run(el.text_content().rstrip())
+        run.font.name = "Courier New"
 
+    def quote(self, el: HtmlElement) -> None:
+        _inline(self.doc.add_paragraph(style="Quote"), el)
+
+    def paragraph(self, el: HtmlElement, classes: set[str]) -> None:
         if not _text(el) and not el.findall(".//img"):
             return
         para = self.doc.add_paragraph()
@@ -427,7 +193,6 @@ class _Writer:
                 _inline(para, child)
 
     def figure(self, el: HtmlElement) -> None:
-        from docx.shared import Pt
 
         caption = el.find(".//figcaption")
         if caption is not None and _text(caption):
@@ -491,9 +256,6 @@ class _Writer:
             self._orient(landscape=False)
 
     def _orient(self, *, landscape: bool) -> None:
-        from docx.enum.section import WD_ORIENT, WD_SECTION
-        from docx.shared import Cm
-
         current = self.doc.sections[-1]
         if (current.orientation == WD_ORIENT.LANDSCAPE) == landscape:
             return
@@ -504,8 +266,6 @@ class _Writer:
 
 
 def _main(path: Path) -> HtmlElement | None:
-    import lxml.html
-
     tree = lxml.html.fromstring(path.read_bytes())
     found = tree.xpath("//main")
     return found[0] if found else None
@@ -513,8 +273,6 @@ def _main(path: Path) -> HtmlElement | None:
 
 def provenance_line(pack: Path) -> str:
     """The first sentence block of the front page's footer: build time, code version, sources, manifest."""
-    import lxml.html
-
     index = pack / "index.html"
     if not index.exists():
         return ""
@@ -523,20 +281,12 @@ def provenance_line(pack: Path) -> str:
     return _text(paras[0]) if paras else ""
 
 
-def write(pack: Path, cfg: PackConfig, variant: str, tasks: Iterable, out: Path | None = None) -> Path:
-    """Write ``<pack>/pack.docx`` from the rendered pages (see module docstring); return its path."""
-    from docx.enum.section import WD_ORIENT, WD_SECTION
-    from docx.shared import Cm, Pt
-
-    from helpers.pack.render import VARIANT_LABELS, page_label
-
-    label = page_label(cfg, variant)
-    doc = new_document(cfg.title, label)
-    width = 17.0
+def _title_block(doc: DocumentObject, cfg: PackConfig, variant: str) -> None:
+    """The pack title, council, period and variant, and the restricted and synthetic-data warnings."""
+    la = la_name(cfg)
     doc.add_heading(cfg.title, level=0)
-    la_name = cfg.la.name or cfg.la.code or cfg.la.old_code or ""
     meta = doc.add_paragraph()
-    meta.add_run(f"{la_name} · data to {cfg.period_end.day} {cfg.period_end:%B %Y}").bold = True
+    meta.add_run(f"{la} · data to {cfg.period_end.day} {cfg.period_end:%B %Y}").bold = True
     if VARIANT_LABELS.get(variant):
         meta.add_run(f" · {VARIANT_LABELS[variant]}")
     if variant == "restricted":
@@ -544,17 +294,12 @@ def write(pack: Path, cfg: PackConfig, variant: str, tasks: Iterable, out: Path 
                           "Government Act 1972). Do not publish or share outside the committee.").runs[0].bold = True
     if cfg.synthetic:
         doc.add_paragraph(f"Synthetic demonstration data. Every number in this document is made up for "
-                          f"demonstration. {la_name} is a fictional council; the other council names are real but "
+                          f"demonstration. {la} is a fictional council; the other council names are real but "
                           "their figures here are synthetic.").runs[0].italic = True
-    for i, page in enumerate(page_order(pack, tasks)):
-        main = _main(page)
-        if main is None:
-            continue
-        if i > 0:  # each page starts a new (portrait) section, so each carries the header label
-            sec = doc.add_section(WD_SECTION.NEW_PAGE)
-            sec.orientation = WD_ORIENT.PORTRAIT
-            sec.page_width, sec.page_height = Cm(21.0), Cm(29.7)
-        _Writer(doc, width).block(main)
+
+
+def _about(doc: DocumentObject, pack: Path, variant: str) -> None:
+    """The closing provenance line and what else the pack holds beside the document."""
     line = provenance_line(pack)
     doc.add_heading("About this document", level=2)
     para = doc.add_paragraph(line or f"Built by SEND Evidence Pack; variant: {variant}.")
@@ -564,6 +309,23 @@ def write(pack: Path, cfg: PackConfig, variant: str, tasks: Iterable, out: Path 
         if (pack / "downloads" / "all-tables.xlsx").exists() else [])
     text = ", ".join(beside[:-1]) + " and " + beside[-1] if len(beside) > 1 else beside[0]
     doc.add_paragraph(f"The same pack as {text} sits beside this file.").runs[0].font.size = Pt(9.5)
+
+
+def write(pack: Path, cfg: PackConfig, variant: str, tasks: Iterable[Named], out: Path | None = None) -> Path:
+    """Write ``<pack>/pack.docx`` from the rendered pages (see module docstring); return its path."""
+    label = page_label(cfg, variant)
+    doc = new_document(cfg.title, label)
+    _title_block(doc, cfg, variant)
+    for i, page in enumerate(page_order(pack, tasks)):
+        main = _main(page)
+        if main is None:
+            continue
+        if i > 0:  # each page starts a new (portrait) section, so each carries the header label
+            sec = doc.add_section(WD_SECTION.NEW_PAGE)
+            sec.orientation = WD_ORIENT.PORTRAIT
+            sec.page_width, sec.page_height = Cm(21.0), Cm(29.7)
+        _Writer(doc, TEXT_WIDTH_CM).block(main)
+    _about(doc, pack, variant)
     label_sections(doc, label, cfg.title)
     target = out or pack / DOCX_NAME
     doc.save(str(target))

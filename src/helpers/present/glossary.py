@@ -261,10 +261,26 @@ class _Tokens(HTMLParser):
         else:
             self._mark("abbr" if self.in_body and self.skip[-1] == "abbr" else "markup")
 
-    def _other(self, *_: object) -> None:
+    def _other(self) -> None:
         self._mark("markup")
 
-    handle_entityref = handle_charref = handle_comment = handle_decl = handle_pi = unknown_decl = _other
+    def handle_entityref(self, name: str) -> None:
+        self._other()
+
+    def handle_charref(self, name: str) -> None:
+        self._other()
+
+    def handle_comment(self, data: str) -> None:
+        self._other()
+
+    def handle_decl(self, decl: str) -> None:
+        self._other()
+
+    def handle_pi(self, data: str) -> None:
+        self._other()
+
+    def unknown_decl(self, data: str) -> None:
+        self._other()
 
 
 def _parse(page: str, skip: frozenset[str]) -> _Tokens:
@@ -289,10 +305,11 @@ def annotate_html(page: str) -> str:
     """Wrap the first use of each :data:`TERMS` abbreviation in the page's visible body text in ``<abbr>``.
 
     ``<abbr title="Education, Health and Care Plan">EHCP</abbr>``; a plural ``EHCPs`` becomes
-    ``<abbr ...>EHCP</abbr>s``. A term the page already wraps in ``<abbr>`` counts as used. Text in :data:`SKIP_ELEMENTS`, attribute values, comments and anything outside
-    ``<body>`` (when the page has one; a fragment is all body) is untouched, as is every byte of the page apart
-    from the inserted elements: Python's ``html.parser`` tokenises the page and only raw text segments are
-    rewritten, so entities, scripts and whitespace survive exactly and the output is deterministic.
+    ``<abbr ...>EHCP</abbr>s``. A term the page already wraps in ``<abbr>`` counts as used. Text in
+    :data:`SKIP_ELEMENTS`, attribute values, comments and anything outside ``<body>`` (when the page has one; a
+    fragment is all body) is untouched, as is every byte of the page apart from the inserted elements: Python's
+    ``html.parser`` tokenises the page and only raw text segments are rewritten, so entities, scripts and
+    whitespace survive exactly and the output is deterministic.
     """
     parser = _parse(page, SKIP_ELEMENTS)
     bounds = [offset for offset, _ in parser.marks] + [len(page)]

@@ -108,28 +108,34 @@ def _read(path: Path) -> pd.DataFrame:
     return table
 
 
+def _notes(threshold: int) -> pd.DataFrame:
+    """The Notes sheet: what "fewer than" means in the public version, and where each table comes from."""
+    return pd.DataFrame({
+        "Note number": ["note1", "note2"],
+        "Note text": [
+            (f"In the public version, counts from 1 to {threshold - 1} that come from child-level data are shown as "
+             f"'fewer than {threshold}', and a cell that would let a reader work one out from a total is shown as "
+             "'not shown'."),
+            ("Each table is the data behind one chart or table on the named page of the evidence pack. "
+             "Published Department for Education figures are shown unchanged."),
+        ],
+    })
+
+
 def write_workbook(csv_paths: list[Path], out: Path, title: str, synthetic: bool, *, threshold: int = 5) -> Path:
     """Write every CSV in ``csv_paths`` (in order) into one ``.xlsx`` at ``out`` and return ``out``.
 
     Sheets: Cover (title, what the workbook holds, the synthetic-data warning when ``synthetic``), Contents
     (made by ``gptables``), Notes, then one table per CSV named ``T01_<file>`` ... with the table's title from its
-    file name. A CSV with a header but no rows (nothing to report) gets no sheet; the cover lists it. Small counts already show as "fewer than {threshold}" in a public build's CSVs (note 1; pass the
-    pack's ``disclosure.threshold``).
+    file name. A CSV with a header but no rows (nothing to report) gets no sheet; the cover lists it. Small counts
+    already show as "fewer than {threshold}" in a public build's CSVs (note 1; pass the pack's
+    ``disclosure.threshold``).
     """
-    import gptables as gpt  # here, not at the top: charts import this module in every kernel for csv_safe
+    import gptables as gpt  # noqa: PLC0415 - not at the top: every kernel imports this module for csv_safe
 
     if not csv_paths:
         raise InputError(out, "no tables to write", expected="at least one CSV in the downloads folder")
     paths = [Path(p) for p in csv_paths]
-    notes = pd.DataFrame({
-        "Note number": ["note1", "note2"],
-        "Note text": [
-            (f"In the public version, counts from 1 to {threshold - 1} that come from child-level data are shown as "
-             f"'fewer than {threshold}', and a cell that would let a reader work one out from a total is shown as 'not shown'."),
-            ("Each table is the data behind one chart or table on the named page of the evidence pack. "
-             "Published Department for Education figures are shown unchanged."),
-        ],
-    })
     tables = {path: _read(path) for path in paths}
     empty = [path.name for path, table in tables.items() if table.empty]
     paths = [path for path in paths if not tables[path].empty]
@@ -164,7 +170,8 @@ def write_workbook(csv_paths: list[Path], out: Path, title: str, synthetic: bool
     )
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    book = gpt.produce_workbook(filename=str(out), sheets=sheets, cover=cover, notes_table=notes, auto_width=True,
+    book = gpt.produce_workbook(filename=str(out), sheets=sheets, cover=cover, notes_table=_notes(threshold),
+                                auto_width=True,
                                 workbook_options={"strings_to_formulas": False, "strings_to_urls": False})
     book.set_properties({"created": _CREATED})
     book.close()
