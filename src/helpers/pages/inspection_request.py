@@ -172,14 +172,20 @@ def waits_table(f: Facts) -> Table:
 
 
 def sample_rule(f: Facts) -> str:
-    """The deep-dive sample's rule and seed, in one paragraph (also the workbook's sample note)."""
-    strata = f.sample["stratum"].nunique() if not f.sample.empty else 0
-    return (f"The deep-dive sample has {len(f.sample):,} cases from {strata:,} strata. Rule: the children and "
+    """The deep-dive sample's rule and seed, in one paragraph (:func:`describe_sample`)."""
+    return describe_sample(f.sample, f.seed)
+
+
+def describe_sample(sample: pd.DataFrame, seed: int) -> str:
+    """The sample's size, strata, rule and seed in one paragraph (the page's and the workbook's sample note)."""
+    strata = sample["stratum"].nunique() if not sample.empty else 0
+    return (f"The deep-dive sample has {len(sample):,} cases from {strata:,} strata. Rule: the children and "
             "young people on List 1 are grouped by primary need and placement type; every group gets one case "
             f"and the rest of the {inspection_summary.DEFAULT_SAMPLE_SIZE} cases (or one per group, when there are "
-            "more groups) are shared in proportion to the groups' sizes (largest remainder); within a group cases are drawn at random with NumPy's "
-            f"default generator and seed {f.seed} (the period end as a number), from the group's rows in "
-            "order of SEN2 record number. The same extract and seed always give the same sample.")
+            "more groups) are shared in proportion to the groups' sizes (largest remainder); within a group cases "
+            f"are drawn at random with NumPy's default generator and seed {seed} (the period end as a number), "
+            "from the group's rows in order of SEN2 record number. The same extract and seed always give the "
+            "same sample.")
 
 
 def strata_table(f: Facts) -> Table:

@@ -135,7 +135,7 @@ def write(out: Path, title: str, sheets: dict[str, tuple[pd.DataFrame, str, list
     staging = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     os.close(os.open(staging, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, FILE_MODE))  # owner-only from the start
     with warnings.catch_warnings():  # the council-to-fill columns are blank on purpose (stated on each sheet)
-        warnings.filterwarnings("ignore", message=".*(Empty or null cell|No note text)", category=UserWarning)
+        warnings.filterwarnings("ignore", message=r"(?s)\s*(Empty or null cell|No note text)", category=UserWarning)
         book = gpt.produce_workbook(filename=str(staging), sheets=tables, cover=_cover(title, intro, synthetic),
                                     contentsheet_options={"subtitles": [MARKING]}, auto_width=True,
                                     workbook_options={"strings_to_formulas": False, "strings_to_urls": False})
