@@ -67,7 +67,7 @@ COUNCIL_FILLS: dict[str, tuple[str, ...]] = {
 _LABELS = {"sex": SEX, "ethnicity": ETHNICITY, "primary_need": NEED, "secondary_need": NEED, "stage": STAGE}
 
 
-def _text(value: object) -> object:
+def cell_text(value: object) -> object:
     """A cell as the workbook holds it: missing as ``[x]``, dates as YYYY-MM-DD, yes/no, numbers kept, text
     never a formula."""
     missing = value is None or value is pd.NA or value is pd.NaT
@@ -86,14 +86,14 @@ def _text(value: object) -> object:
 
 
 def display(frame: pd.DataFrame, columns: Sequence[tuple[str, str]], fills: Sequence[str] = ()) -> pd.DataFrame:
-    """``frame`` as a sheet's table: codes labelled, cells as :func:`_text`, plain-English headers, then the
+    """``frame`` as a sheet's table: codes labelled, cells as :func:`cell_text`, plain-English headers, then the
     blank ``fills`` columns for the council."""
     out = pd.DataFrame(index=frame.index)
     for header, column in columns:
         values = frame[column]
         if column in _LABELS:
             values = labelled(values.astype("object"), _LABELS[column])
-        out[header] = values.astype("object").map(_text)
+        out[header] = values.astype("object").map(cell_text)
     for header in fills:
         out[header] = ""
     return out.reset_index(drop=True)
