@@ -9,6 +9,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from typing import Any
 
 from helpers.config import load_pack
 from helpers.pack import inspection as command
@@ -18,7 +19,7 @@ SHEETS = ["Cover", "Contents", "List_1_EHC_plans", "Open_requests", "Deep_dive_s
 
 
 @pytest.fixture(scope="module")
-def written(root: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+def written(root: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, Any]]:
     pack = tmp_path_factory.mktemp("pack") / "demo-restricted"
     record = command.write_lists(load_pack(root / "config" / "demo.yaml"), pack, "Northby")
     return pack, record
@@ -28,7 +29,7 @@ def _mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
-def test_owner_only_permissions(written: tuple[Path, dict]) -> None:
+def test_owner_only_permissions(written: tuple[Path, dict[str, Any]]) -> None:
     pack, record = written
     book = pack / "inspection" / workbook.WORKBOOK_NAME
     assert _mode(book) == 0o600
@@ -37,7 +38,7 @@ def test_owner_only_permissions(written: tuple[Path, dict]) -> None:
     assert record["file"] == "inspection/inspection_lists.xlsx" and record["file_mode"] == "0o600"
 
 
-def test_sheets_frozen_headers_and_marking(written: tuple[Path, dict]) -> None:
+def test_sheets_frozen_headers_and_marking(written: tuple[Path, dict[str, Any]]) -> None:
     pack, record = written
     book = openpyxl.load_workbook(pack / "inspection" / workbook.WORKBOOK_NAME)
     assert book.sheetnames == SHEETS
@@ -59,7 +60,7 @@ def test_sheets_frozen_headers_and_marking(written: tuple[Path, dict]) -> None:
     assert sample.max_row - (int(sample.freeze_panes[1:]) - 1) == record["rows"]["Deep_dive_sample"] == 30
 
 
-def test_record_holds_no_personal_values(written: tuple[Path, dict]) -> None:
+def test_record_holds_no_personal_values(written: tuple[Path, dict[str, Any]]) -> None:
     pack, record = written
     text = json.dumps(record)
     assert record["personal_data_written"] is True and record["rows"]["List_1_EHC_plans"] == 1880
