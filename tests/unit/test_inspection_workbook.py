@@ -76,3 +76,12 @@ def test_text_is_never_a_formula() -> None:
     assert workbook.cell_text("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
     assert workbook.cell_text(None) == workbook.NOT_RECORDED
     assert workbook.cell_text(True) == "Yes"
+
+
+def test_record_goes_into_the_manifest_once(tmp_path: Path) -> None:
+    (tmp_path / "manifest.json").write_text(json.dumps({"pack": "demo"}), encoding="utf-8")
+    record = {"personal_data_written": True, "file": "inspection/inspection_lists.xlsx"}
+    command.note_in_manifest(tmp_path, record)
+    command.note_in_manifest(tmp_path, record)
+    assert json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8")) == {
+        "pack": "demo", "personal_data": record}

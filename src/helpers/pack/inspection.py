@@ -3,8 +3,8 @@
 Builds ``00_data_quality`` and ``09_inspection_data_request`` into ``reports/<pack>-restricted/`` (the page shows
 counts, never names), then writes the person-level lists to
 ``reports/<pack>-restricted/inspection/inspection_lists.xlsx`` (folder 0o700, file 0o600) and a record of what
-personal data were written and where, ``inspection/personal_data.json`` (0o600), for the build's manifest to
-carry as ``personal_data`` (:func:`personal_data_record`). The public pack never holds either.
+personal data were written and where, ``inspection/personal_data.json`` (0o600), which ``manifest.json`` carries
+as ``personal_data`` (:func:`personal_data_record`, :func:`note_in_manifest`). The public pack never holds either.
 """
 
 from __future__ import annotations
@@ -16,13 +16,10 @@ import os
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-
 from helpers.analysis import inspection, inspection_summary
-from helpers.areas import find_la
 from helpers.config import PackConfig, load_pack
 from helpers.errors import InputError
-from helpers.pack.build import Builder, Progress, pack_dir_for, sha256_file
+from helpers.pack.build import Builder, Progress, pack_lock, sha256_file
 from helpers.pages.inspection_request import describe_sample
 from helpers.present import inspection_workbook as workbook
 from helpers.present.page import local_cases
@@ -72,19 +69,33 @@ def personal_data_record(pack_dir: Path, workbook_path: Path, rows: dict[str, in
 
 
 def run(config: str | Path, *, progress: Progress = print, reports: Path | None = None) -> dict[str, Any]:
-    """Build 00 and 09 for the restricted variant, then write the lists; returns the personal-data record."""
+    """Write the lists into ``reports/<pack>-restricted/inspection/``, then build 00 and 09 for the restricted
+    variant (the build copies the folder into the new pack, so its manifest can carry the record); returns the
+    personal-data record, which is also put in ``manifest.json`` when the build did not (:func:`note_in_manifest`).
+    """
     cfg = load_pack(config)
     builder = Builder(config, variant=VARIANT, only=[NOTEBOOK], pdf=False, formats=["html"], progress=progress,
                       reports=reports)
-    result = builder.run()
-    ees = pd.read_parquet(result.pack_dir / "data" / "ees.parquet")
-    la = find_la(ees, cfg.la, file=cfg.source_path or "config")
-    record = write_lists(cfg, pack_dir_for(cfg, VARIANT, builder.reports), la.name)
-    progress(f"personal data written to {record['file']} in {result.pack_dir} (owner-only, {record['file_mode']})")
+    builder.reports.mkdir(parents=True, exist_ok=True)
+    with pack_lock(builder.reports, builder.pack_dir.name):  # not while a build of this pack is swapping it
+        la_name = cfg.la.name or f"Council {cfg.la.old_code or cfg.la.code}"
+        record = write_lists(cfg, builder.pack_dir, la_name)
+    builder.run()
+    note_in_manifest(builder.pack_dir, record)
+    progress(f"personal data written to {record['file']} in {builder.pack_dir} (owner-only, {record['file_mode']})")
     return record
 
 
-def cli_main(args: argparse.Namespace) -> int:
-    """The ``inspection`` subcommand (``args.config``)."""
-    run(args.config, progress=getattr(args, "progress", print))
+def note_in_manifest(pack_dir: Path, record: dict[str, Any]) -> None:
+    """Put ``record`` in ``<pack_dir>/manifest.json`` as ``personal_data`` unless the build already did."""
+    path = pack_dir / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    if manifest.get("personal_data") != record:
+        manifest["personal_data"] = record
+        path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def cli_main(args: argparse.Namespace, progress: Progress = print) -> int:
+    """The ``inspection`` subcommand: ``args.config`` is the pack config; exit code 0 on success."""
+    run(args.config, progress=progress)
     return 0
