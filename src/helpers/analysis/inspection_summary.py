@@ -5,7 +5,8 @@ need and placement type. Every stratum gets one case; the rest of the requested 
 between strata in proportion to their size (largest remainder, ties to the larger stratum, then by name), never
 more than a stratum holds. When there are more strata than the requested size, the sample has one case per
 stratum. Within a stratum, cases are drawn at random without replacement with NumPy's PCG64 generator
-seeded with ``seed``, from the stratum's rows sorted by person, so the same list and seed give the same sample.
+seeded with ``seed``, from the stratum's rows sorted by ``person_id`` (as text), so the same list and seed give
+the same sample.
 """
 
 from __future__ import annotations

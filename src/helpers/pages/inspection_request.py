@@ -184,8 +184,8 @@ def describe_sample(sample: pd.DataFrame, seed: int) -> str:
             f"and the rest of the {inspection_summary.DEFAULT_SAMPLE_SIZE} cases (or one per group, when there are "
             "more groups) are shared in proportion to the groups' sizes (largest remainder); within a group cases "
             f"are drawn at random with NumPy's default generator and seed {seed} (the period end as a number), "
-            "from the group's rows in order of SEN2 record number. The same extract and seed always give the "
-            "same sample.")
+            "from the group's rows sorted by SEN2 record number (as text). The same extract and seed always give "
+            "the same sample.")
 
 
 def strata_table(f: Facts) -> Table:
