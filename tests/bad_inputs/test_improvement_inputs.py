@@ -2,8 +2,8 @@
 code 2 and one message naming the file, the line and the column, and the last good pack is left as it was.
 
 A project copy holding a good pack (``00_data_quality`` and ``05_improvement_evidence`` only) gets one broken cell
-per case; ``evidence-pack build`` must refuse it without touching the pack. ``evidence-pack check`` does not read
-these inputs yet (strict xfail below: ``helpers.pack.check.check_inputs`` needs the two readers).
+per case; ``evidence-pack build`` must refuse it without touching the pack, and ``evidence-pack check`` must refuse
+it too.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from bad_input_cases import CONFIG, PLACE, set_cell
 from project_copy import copy_project
 
 from helpers.pack import cli
-from helpers.pack.build import sha256_file
+from helpers.pack.keys import sha256_file
 
 THERAPIES = Path("data/demo/therapies_northby.csv")
 OUTCOMES = Path("data/demo/outcomes_northby.csv")
@@ -66,9 +66,6 @@ def test_build_rejects_broken_return_and_keeps_pack(built: Path, tmp_path: Path,
     assert not list((project / "reports").glob(".staging-*"))
 
 
-@pytest.mark.xfail(reason="helpers.pack.check.check_inputs does not read inputs.therapies / inputs.outcomes yet "
-                          "(h-build: call helpers.sources.therapies.read and helpers.sources.outcomes.read)",
-                   strict=True)
 def test_check_rejects_broken_therapies_return(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     project = copy_project(tmp_path / "project")
     broken = set_cell(project / THERAPIES, 5, "spend_gbp", "-120")

@@ -66,7 +66,7 @@ class Builder:
         self.variant = variant or self.cfg.variants[0]
         self.root = self.cfg.root or Path.cwd()
         self.reports = reports or self.root / "reports"
-        self.tasks = discover(self.root, only or self.cfg.notebooks)
+        self.tasks = discover(self.root, only or self.cfg.notebooks, variant=self.variant)
         self.jobs = max(1, jobs or os.cpu_count() or 1)
         self.force = force
         self.pdf = pdf and "pdf" in self.formats
@@ -135,7 +135,8 @@ class Builder:
             result.seconds = time.perf_counter() - t0
             self.progress(f"{self._shown(self.pack_dir)}: up to date")
             return result
-        with staged(self.pack_dir, fresh=self.force, re_execute=todo.to_execute) as staging:
+        every = [t.name for t in discover(self.root, variant=self.variant)]
+        with staged(self.pack_dir, fresh=self.force, re_execute=todo.to_execute, notebooks=every) as staging:
             history.carry(self.pack_dir, staging)  # the history survives --force and the swap
             self._execute(staging, todo, result)
             render.finish_pack(staging, self.cfg, self.variant, self.tasks, pdf=self.pdf, progress=self.progress)

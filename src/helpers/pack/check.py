@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from helpers.config import PackConfig, check_disclosure
-from helpers.sources import ees, neighbours, sen2, workforce
+from helpers.sources import ees, neighbours, outcomes, pilot, recruitment, sen2, therapies, workforce
 
 
 def check_inputs(cfg: PackConfig) -> dict[str, Any]:
@@ -31,7 +31,23 @@ def check_inputs(cfg: PackConfig) -> dict[str, Any]:
     if cfg.inputs.workforce is not None:
         staff = workforce.read(cfg.inputs.workforce)
         summary["workforce"] = f"{len(staff):,} periods"
+    summary.update(_local_evidence(cfg))
     summary["neighbours"] = f"{len(found)} statistical neighbours" if found else "no statistical neighbours configured"
     if warnings:
         summary["disclosure"] = warnings[0].removeprefix("warning: ")
     return summary
+
+
+def _local_evidence(cfg: PackConfig) -> dict[str, str]:
+    """The council's own improvement-evidence inputs (issue 16), each read through its reader when configured."""
+    found: dict[str, str] = {}
+    if cfg.inputs.therapies is not None:
+        found["therapies"] = f"{len(therapies.read(cfg.inputs.therapies)):,} rows"
+    if cfg.inputs.outcomes is not None:
+        found["outcomes"] = f"{len(outcomes.read(cfg.inputs.outcomes)):,} scores"
+    if cfg.inputs.pilot_schools is not None and cfg.inputs.pilot_requests is not None:
+        schools, requests = pilot.read(cfg.inputs.pilot_schools, cfg.inputs.pilot_requests)
+        found["pilot"] = f"{len(schools):,} pilot schools, {len(requests):,} school-months"
+    if cfg.inputs.recruitment is not None:
+        found["recruitment"] = f"{len(recruitment.read(cfg.inputs.recruitment)):,} months"
+    return found

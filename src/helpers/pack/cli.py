@@ -55,6 +55,12 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_inspection(args: argparse.Namespace) -> int:
+    from helpers.pack.inspection import cli_main  # lazy: only `inspection` needs the lists  # noqa: PLC0415
+
+    return cli_main(args, _progress)
+
+
 def cmd_list_las(args: argparse.Namespace) -> int:
     from helpers.sources import ees  # lazy: only `list-las` and `check` read DfE files  # noqa: PLC0415
 
@@ -88,6 +94,9 @@ def parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="validate the config and every input without running notebooks")
     c.add_argument("config")
     c.set_defaults(func=cmd_check)
+    i = sub.add_parser("inspection", help="write the inspection lists (personal data) and their page: restricted")
+    i.add_argument("config", help="pack config, e.g. config/demo.yaml")
+    i.set_defaults(func=cmd_inspection)
     ls = sub.add_parser("list-las", help="list the LAs (codes and names) found in DfE release files")
     ls.add_argument("data", nargs="+", help="release zip(s) or folder(s)")
     ls.set_defaults(func=cmd_list_las)

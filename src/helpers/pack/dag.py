@@ -35,10 +35,17 @@ def notebook_json(path: Path) -> dict[str, Any]:
     return nb
 
 
-def discover(root: Path, only: list[str] | None = None) -> list[Task]:
+def _for_variant(meta: dict[str, Any], variant: str | None) -> bool:
+    """True unless the notebook's ``metadata.evidence_pack.variants`` lists builds and ``variant`` is not one."""
+    return variant is None or variant in meta.get("variants", [variant])
+
+
+def discover(root: Path, only: list[str] | None = None, variant: str | None = None) -> list[Task]:
     """The pack's notebooks (``notebooks/NN_*.ipynb``) with their dependencies, in a valid run order; with
-    ``only``, those notebooks and ``00_data_quality``."""
-    paths = sorted((root / "notebooks").glob(PATTERN))
+    ``only``, those notebooks and ``00_data_quality``; with ``variant``, only the notebooks that build has (a
+    notebook whose metadata lists ``variants``, such as the restricted inspection lists, is left out of others)."""
+    paths = [p for p in sorted((root / "notebooks").glob(PATTERN))
+             if _for_variant(notebook_json(p).get("metadata", {}).get("evidence_pack", {}), variant)]
     names = [p.stem for p in paths]
     if only:
         unknown = [o for o in only if o not in names]

@@ -93,18 +93,23 @@ def notebook_outputs(pack: Path, name: str) -> list[Path]:
 
 
 @contextlib.contextmanager
-def staged(pack_dir: Path, *, fresh: bool, re_execute: Iterable[str]) -> Iterator[Path]:
+def staged(pack_dir: Path, *, fresh: bool, re_execute: Iterable[str],
+           notebooks: Iterable[str] | None = None) -> Iterator[Path]:
     """A staging folder beside ``pack_dir``, swapped into its place when the block ends, removed if it fails.
 
     It starts as a copy of the last good pack (empty when ``fresh``) without the outputs of the notebooks in
-    ``re_execute``, so what they no longer write does not linger.
+    ``re_execute``, so what they no longer write does not linger, nor those of a notebook that is no longer one of
+    the pack's ``notebooks`` (renamed, removed, or not in this variant).
     """
     staging = pack_dir.parent / f".staging-{pack_dir.name}-{os.getpid()}"
     try:
         shutil.rmtree(staging, ignore_errors=True)
         if pack_dir.exists() and not fresh:
             shutil.copytree(pack_dir, staging, symlinks=True)
-        for name in re_execute:
+        gone = set()
+        if notebooks is not None:
+            gone = {p.stem for p in (staging / "executed").glob("*.ipynb")} - set(notebooks)
+        for name in [*re_execute, *sorted(gone)]:
             for f in notebook_outputs(staging, name):
                 f.unlink(missing_ok=True)
         for sub in FOLDERS:
