@@ -38,7 +38,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check --output-format concise src tests benchmarks scripts
 	$(VENV)/bin/mypy
 
-test: $(STAMP)
+test: lint
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 test-fast: $(STAMP)

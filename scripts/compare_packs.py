@@ -60,8 +60,8 @@ def compare(before: Path, after: Path) -> list[str]:
         ia = [hashlib.sha256(base64.b64decode(x)).hexdigest()[:12] for x in IMG.findall(a)]
         ib = [hashlib.sha256(base64.b64decode(x)).hexdigest()[:12] for x in IMG.findall(b)]
         if ia != ib:
-            problems.append(f"{page}: figures differ ({len(ia)} vs {len(ib)}; first differing "
-                            f"#{next((i for i, (x, y) in enumerate(zip(ia, ib, strict=False)) if x != y), min(len(ia), len(ib)))})")
+            first = next((i for i, (x, y) in enumerate(zip(ia, ib, strict=False)) if x != y), min(len(ia), len(ib)))
+            problems.append(f"{page}: figures differ ({len(ia)} vs {len(ib)}; first differing #{first})")
         ta, tb = _text(a), _text(b)
         if ta != tb:
             diff = [f"- {x}  |  + {y}" for x, y in zip(ta, tb, strict=False) if x != y][:3]

@@ -9,11 +9,11 @@ free cores, much longer on busy ones): each notebook's own code cells are execut
 council, on the real 2025 and 2022
 releases with DfE's 2025 neighbours list, exactly as written in ``notebooks/`` (so the test follows the pages as
 they change). Only the expensive parts are replaced, each by the path the page already takes when it has no
-result: drawing charts (``helpers.plots`` functions other than the ``*_alt`` texts return nothing, and
-``charts.png_bytes`` encodes nothing), the forecasts (``growth.forecast_measure`` answers "too few years") and the
-back-test (never long enough). Everything else runs: finding the council by its codes, its neighbours and
-comparator groups, every sentence, table, metric and the scorecard. The full builds, with the forecasts, are run
-by ``evidence-pack build CONFIG --all-las`` (issue 22's closing note gives that run's result).
+result: drawing charts (the ``helpers.pages.*_charts`` figure functions return nothing, and the page object's
+``png_bytes`` encodes nothing), the forecasts (``forecast.forecast_measure`` answers "too few years").
+Everything else runs: finding the council by its codes, its neighbours and comparator groups, every sentence,
+table, metric and the scorecard. The full builds, with the forecasts, are run by
+``evidence-pack build CONFIG --all-las`` (issue 22's closing note gives that run's result).
 """
 
 from __future__ import annotations
@@ -30,21 +30,20 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from helpers.present import charts
 from helpers import areas
-from helpers.analysis import growth
+from helpers.analysis import forecast, growth
 from helpers.areas import CodeHistory, share_code_history
-from helpers.pack.batch import current_las
 from helpers.config import Inputs, LAConfig, PackConfig
-from helpers.present.context import PackContext
+from helpers.pack.batch import current_las
+from helpers.present import page as page_module
+from helpers.present.page import Page
 from helpers.sources import ees
 
 pytestmark = pytest.mark.real_data
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-PLOTS = ("helpers.pages.growth_charts", "helpers.pages.timeliness_charts", "helpers.pages.workforce_charts",
-         "helpers.pages.benchmarks_charts")
+PLOTS = tuple(f"helpers.pages.{p.stem}" for p in sorted((ROOT / "src" / "helpers" / "pages").glob("*_charts.py")))
 
 
 def code_cells(path: Path) -> list[str]:
@@ -70,6 +69,7 @@ def neighbours_file(shared_dir: Path) -> Path:
 def test_every_current_council_is_found_with_its_comparators(release: ees.Release, neighbours_file: Path) -> None:
     from helpers.analysis import timeliness
     from helpers.areas import Areas, councils
+    from helpers.pages import timeliness as timeliness_page
     from helpers.sources import neighbours
 
     table = share_code_history(release.table.copy())
@@ -93,10 +93,9 @@ def test_every_current_council_is_found_with_its_comparators(release: ees.Releas
             groups = areas.comparator_groups(table, la.old_code, neighbours=codes)
             kinds = {g.kind: g.members for g in groups}
             assert kinds["la"] == (la.old_code,) and len(kinds["neighbours"]) == 10, kinds
-            growth.comparison_groups(la.name, la.old_code, la.region_name, la.region_code, codes)
             requests = growth.annual_series(table, la.old_code, "requests_received", unbroken=False)
             assert len(requests) >= 2, "fewer than two years of requests"
-            assert timeliness.headline(timeliness.annual_series(table, la.old_code, la.region_code))
+            assert timeliness_page.headline(timeliness.annual_series(table, la.old_code, la.region_code))
         except Exception as exc:  # noqa: BLE001 - collected, reported together below
             failures.append(f"{council.name} ({council.old_code}): {type(exc).__name__}: {exc}")
     assert not failures, f"{len(failures)} councils fail:\n" + "\n".join(failures)
@@ -116,18 +115,17 @@ def test_every_current_council_runs_every_notebook(release: ees.Release, shared_
     table = share_code_history(release.table.copy())  # as ctx.ees holds it
     state: dict[str, Any] = {}
 
-    def open_pack(pack_config: str, artefacts_: str, variant: str = "public",
-                  notebook: str = "notebook") -> PackContext:
-        return PackContext(config=state["config"], artefacts=artefacts, variant=variant, notebook=notebook,
-                           _cache={"ees": table})
+    def open_page(pack_config: str, artefacts_: str, variant: str = "public", notebook: str = "notebook") -> Page:
+        return Page(config=state["config"], artefacts=artefacts, variant=variant, notebook=notebook,
+                    _cache={"ees": table})
 
-    monkeypatch.setattr("helpers.present.context.open_pack", open_pack)
+    monkeypatch.setattr(page_module, "open_page", open_page)
     monkeypatch.setattr(ees, "load_release", lambda folder: release)
     monkeypatch.setattr(pd.DataFrame, "to_parquet", lambda self, *a, **k: None)  # the table is already in memory
-    monkeypatch.setattr(charts, "_display", lambda markup: None)
-    monkeypatch.setattr(charts, "png_bytes", lambda fig: b"")
-    monkeypatch.setattr(growth, "forecast_measure", lambda *a, **k: None)
-    monkeypatch.setattr(growth, "MIN_BACKTEST_YEARS", 10**6)
+    monkeypatch.setattr(page_module, "_emit", lambda markup: None)
+    monkeypatch.setattr(page_module, "display", lambda *a, **k: None)
+    monkeypatch.setattr(page_module, "png_bytes", lambda fig: b"")
+    monkeypatch.setattr(forecast, "forecast_measure", lambda *a, **k: None)
     for name in PLOTS:
         module = importlib.import_module(name)
         for attr, value in list(vars(module).items()):

@@ -19,7 +19,7 @@ def test_public_has_no_code_and_no_restricted_marking(demo_build: Path) -> None:
     for page in PAGES:
         text = read(demo_build, page)
         assert "Not for publication" not in text and '<details class="code-input">' not in text
-        assert "ctx = open_pack" not in text
+        assert "page = open_page" not in text
     assert "What each choice would cost" not in read(demo_build, "03_ep_workforce.html")
 
 
@@ -35,7 +35,7 @@ def test_reviewer_shows_code_folded(reviewer_build: Path) -> None:
 
     text = read(reviewer_build, "02_timeliness.html")
     assert '<details class="code-input">' in text
-    assert "open_pack(" in re.sub(r"<[^>]+>", "", text)  # the code is syntax-highlighted into spans
+    assert "open_page(" in re.sub(r"<[^>]+>", "", text)  # the code is syntax-highlighted into spans
     assert "What each choice would cost" in read(reviewer_build, "03_ep_workforce.html")
 
 

@@ -96,15 +96,12 @@ def test_workbook_holds_text_not_formulas_or_links(tmp_path: Path) -> None:
 
 def test_show_table_writes_guarded_csv(tmp_path: Path, root: Path) -> None:
     """The CSV download of a table holds ``'=...`` (inert in Excel), and numbers as numbers."""
-    from helpers.present import charts
-    from helpers.present import context
+    from helpers.present.chart import Table
+    from helpers.present.page import open_page
 
-    ctx = context.open_pack(root / "config" / "demo.yaml", tmp_path / "pack" / "data", "public", notebook="04_x")
-    try:
-        table = pd.DataFrame({"Area": ['=HYPERLINK("http://evil.example")', "@cmd", "Kent"], "Change": [-3, 0, 2]})
-        charts.show_table(table, caption="Names")
-    finally:
-        context._CURRENT = None
-    written = (ctx.downloads / "04_x-names.csv").read_text(encoding="utf-8")
+    page = open_page(root / "config" / "demo.yaml", tmp_path / "pack" / "data", "public", notebook="04_x")
+    table = pd.DataFrame({"Area": ['=HYPERLINK("http://evil.example")', "@cmd", "Kent"], "Change": [-3, 0, 2]})
+    page.show(Table(table, "Names"))
+    written = (page.downloads / "04_x-names.csv").read_text(encoding="utf-8")
     assert written.splitlines() == ["Area,Change", '"\'=HYPERLINK(""http://evil.example"")",-3', "'@cmd,0", "Kent,2"]
     assert not re.search(r"^[=+@-]", written, flags=re.M)

@@ -19,7 +19,9 @@ from typing import Any
 from helpers.analysis import inspection, inspection_summary
 from helpers.config import PackConfig, load_pack
 from helpers.errors import InputError
-from helpers.pack.build import Builder, Progress, pack_lock, sha256_file
+from helpers.pack.build import Builder, Progress
+from helpers.pack.keys import sha256_file
+from helpers.pack.staging import pack_lock
 from helpers.pages.inspection_request import describe_sample
 from helpers.present import inspection_workbook as workbook
 from helpers.present.page import local_cases

@@ -35,17 +35,15 @@ import pandas, numpy, scipy.stats, matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot
 import statsmodels.api
-import helpers.present.page, helpers.present.charts, helpers.present.context
+import helpers.present.page
 """
 
 RESET = """
 %reset -f
 import os as _os, matplotlib as _mpl, matplotlib.pyplot as _plt
 _plt.close("all"); _mpl.rcdefaults()
-import helpers.present.context as _context
-_context._CURRENT = None
 _os.chdir({cwd!r})
-del _os, _mpl, _plt, _context
+del _os, _mpl, _plt
 """
 
 

@@ -6,7 +6,8 @@ functions turn it into the page's headline, lists, tables and metrics. Rules in
 :mod:`helpers.analysis.scorecard` and :mod:`helpers.analysis.history`; rows in words in
 :mod:`helpers.pages.inspection_readiness_status`, messages in :mod:`helpers.pages.inspection_readiness_messages`,
 the comparison with the last pack in :mod:`helpers.pages.inspection_readiness_history`. The history files
-themselves are read by :mod:`helpers.sources.history` (through ``page.previous_pack()``) and kept by :mod:`helpers.pack.history`.
+themselves are read by :mod:`helpers.sources.history` (through ``page.previous_pack()``) and kept by
+:mod:`helpers.pack.history`.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from typing import Any
 
 import pandas as pd
 
-from helpers.analysis.history import Current, Entry
+from helpers.analysis.history import Current
+from helpers.sources.history import Entry
 from helpers.analysis.scorecard import AMBER, GREEN, GREY, RED
 from helpers.analysis.scorecard_baselines import BaselineCheck
 from helpers.config import PackConfig

@@ -11,7 +11,8 @@ import pandas as pd
 
 from helpers.analysis import disclosure
 from helpers.analysis import history as compare
-from helpers.analysis.history import Current, Entry, Movement
+from helpers.analysis.history import Current, Movement
+from helpers.sources.history import Entry
 from helpers.config import PackConfig
 from helpers.present import narrative
 

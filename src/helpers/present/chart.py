@@ -77,7 +77,7 @@ def fmt_cell(value: object, *, plain: bool = False) -> str:
     if isinstance(value, (float, np.floating)):
         return f"{int(value):,}" if float(value).is_integer() else f"{value:,.1f}"
     if isinstance(value, pd.Timestamp):
-        return value.strftime("%d %b %Y")
+        return str(value.strftime("%d %b %Y"))
     return str(value)
 
 

@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import Any
 
+import afcharts
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
+from cycler import cycler  # noqa: E402
+from matplotlib.axes import Axes  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
 
 #: Analysis Function categorical palette (afcharts); all ≥ 3:1 contrast on white.
 PALETTE: list[str] = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
@@ -25,8 +30,6 @@ DPI = 110
 
 def use_style() -> None:
     """Apply the afcharts Matplotlib style with a fixed, bundled font for byte-identical figures."""
-    import afcharts
-
     plt.style.use(str(Path(afcharts.__file__).parent / "afcharts.mplstyle"))
     plt.rcParams.update({
         "font.family": "DejaVu Sans",
@@ -37,7 +40,7 @@ def use_style() -> None:
         "figure.dpi": DPI,
         "savefig.dpi": DPI,
         "svg.hashsalt": "send-evidence-pack",
-        "axes.prop_cycle": plt.cycler(color=PALETTE),
+        "axes.prop_cycle": cycler(color=PALETTE),
         "xtick.labelsize": 11,
         "ytick.labelsize": 11,
         "legend.fontsize": 11,
@@ -48,7 +51,7 @@ def use_style() -> None:
     })
 
 
-def _opaque_legends(fig: plt.Figure) -> None:
+def _opaque_legends(fig: Figure) -> None:
     """Give every legend drawn inside a plot a white background, so gridlines never run through its text."""
     legends = [ax.get_legend() for ax in fig.axes] + list(fig.legends)
     for legend in legends:
@@ -61,7 +64,7 @@ def _opaque_legends(fig: plt.Figure) -> None:
         frame.set_alpha(1.0)
 
 
-def png_bytes(fig: plt.Figure) -> bytes:
+def png_bytes(fig: Figure) -> bytes:
     """The figure as PNG with no metadata that varies between runs (legends on an opaque background)."""
     _opaque_legends(fig)
     buf = io.BytesIO()
@@ -107,13 +110,18 @@ def spread_labels(values: list[float], gap: float, lo: float, hi: float) -> list
     return pos
 
 
-def label_line_ends(ax: plt.Axes, lines: dict[str, tuple[float, float]], *, fmt: str = "{label}") -> None:
+def _in_data_units(axis: Any, value: object) -> float:
+    """A date, category or number as the axis's float (Matplotlib's ``convert_units``, which is untyped)."""
+    return float(axis.convert_units(value))
+
+
+def label_line_ends(ax: Axes, lines: dict[str, tuple[float, float]], *, fmt: str = "{label}") -> None:
     """Label each series at its last point so the legend is not colour-only (``{label: (x, y)}``).
 
     Each label sits level with its own line's last value; labels that would overlap are spread apart just
     enough (:func:`spread_labels`, in screen space so the gap is one line of text) and a thin leader joins a
     moved label to its point, so a label is never read against the wrong line."""
-    lines = {k: v for k, v in lines.items() if np.isfinite(float(ax.yaxis.convert_units(v[1])))}  # no end, no label
+    lines = {k: v for k, v in lines.items() if np.isfinite(_in_data_units(ax.yaxis, v[1]))}  # no end, no label
     if not lines:
         return
     fig = ax.figure
@@ -121,13 +129,13 @@ def label_line_ends(ax: plt.Axes, lines: dict[str, tuple[float, float]], *, fmt:
     to_px = ax.transData
     items = list(lines.items())
     # dates and categories through the axes' own unit converters, then to pixels
-    px = [to_px.transform((float(ax.xaxis.convert_units(x)), float(ax.yaxis.convert_units(y))))
+    px = [to_px.transform((_in_data_units(ax.xaxis, x), _in_data_units(ax.yaxis, y)))
           for _, (x, y) in items]
     bbox = ax.get_window_extent()
     fontsize = 10.5
     gap = fontsize * 1.25 * fig.dpi / 72  # one text line, in pixels
     ys = spread_labels([float(p[1]) for p in px], gap, bbox.y0, bbox.y1)
-    for (label, (x, y)), p, ypx in zip(items, px, ys):
+    for (label, (x, y)), p, ypx in zip(items, px, ys, strict=True):
         moved = abs(ypx - p[1]) > gap * 0.15
         # the text goes to its spread position (offset in points); xy stays on the line's end, and a moved label
         # gets a leader back to it
