@@ -31,7 +31,7 @@ def repair_region_copies(table: pa.Table, columns: dict[str, int], keys: pd.Data
     topic = pc.utf8_trim_whitespace(table.column(columns["breakdown_topic"]))
     sex = table.filter(pc.equal(topic, spec.repair_topic))
     sex_keys = pd.DataFrame({
-        "year": pd.to_numeric(pd.Series(sex.column(columns["time_period"]).to_pylist()).str[:4]),
+        "year": pd.to_numeric(pd.Series(sex.column(columns["time_period"]).to_pylist()).str[:4], errors="coerce"),
         "area_code": pd.Series(sex.column(columns["old_la_code"]).to_pylist()).str.strip(),
         "level": pd.Series(sex.column(columns["geographic_level"]).to_pylist()).str.strip()})
     for measure, column in measure_columns.items():
