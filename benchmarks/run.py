@@ -140,7 +140,7 @@ def main() -> None:
         a = plain_loop(project)
         b = build(project, "--force")
         c = build(project)
-        edit_notebook(project / "notebooks" / "04_benchmarks.ipynb")
+        edit_notebook(project / "notebooks" / "05_benchmarks.ipynb")
         d = build(project)
         print(f"(a) plain papermill + nbconvert loop : {a:6.1f} s")
         print(f"(b) cold build                      : {b:6.1f} s   b/a = {b / a:.2f} (target <= 0.5)")

@@ -73,7 +73,7 @@ def test_growth_page_matches_release(kent_pack: Path) -> None:
 
 
 def test_benchmarks_page_shows_neighbours_and_funnel(kent_pack: Path) -> None:
-    page = (kent_pack / "04_benchmarks.html").read_text()
+    page = (kent_pack / "05_benchmarks.html").read_text()
     for name in NEIGHBOURS:
         assert name in page, name
     assert "funnel" in page.lower() and "2024" in page

@@ -80,7 +80,7 @@ def built(pristine: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A project holding a good pack (00 and 06 only, to keep the test fast)."""
     project = tmp_path_factory.mktemp("bad-inputs-built") / "project"
     shutil.copytree(pristine, project)
-    code = cli.main(["build", str(project / CONFIG), "--no-pdf", "--only", "06_assumptions"])
+    code = cli.main(["build", str(project / CONFIG), "--no-pdf", "--only", "09_assumptions"])
     assert code == 0
     return project
 
@@ -98,7 +98,7 @@ def test_build_rejects_bad_input_and_keeps_pack(case: Case, built: Path, tmp_pat
     pack = project / "reports" / "demo"
     before = snapshot(pack)
     broken = case.mutate(project)
-    code, err = run(["build", str(project / CONFIG), "--no-pdf", "--only", "06_assumptions"], capsys)
+    code, err = run(["build", str(project / CONFIG), "--no-pdf", "--only", "09_assumptions"], capsys)
     assert_one_clear_message(code, err, case, broken)
     assert snapshot(pack) == before
     assert not list((project / "reports").glob(".staging-*"))

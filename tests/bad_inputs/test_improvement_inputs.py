@@ -1,7 +1,7 @@
 """The therapies and outcomes returns (issue 16) keep the bad-input promise: a broken file ends the build with exit
 code 2 and one message naming the file, the line and the column, and the last good pack is left as it was.
 
-A project copy holding a good pack (``00_data_quality`` and ``05_improvement_evidence`` only) gets one broken cell
+A project copy holding a good pack (``00_data_quality`` and ``06_improvement_evidence`` only) gets one broken cell
 per case; ``evidence-pack build`` must refuse it without touching the pack, and ``evidence-pack check`` must refuse
 it too.
 """
@@ -20,7 +20,7 @@ from helpers.pack.keys import sha256_file
 
 THERAPIES = Path("data/demo/therapies_northby.csv")
 OUTCOMES = Path("data/demo/outcomes_northby.csv")
-NOTEBOOK = "05_improvement_evidence"
+NOTEBOOK = "06_improvement_evidence"
 #: (id, file, CSV line, column, bad value, words the message must hold)
 CASES = [
     ("therapies_negative_spend", THERAPIES, 5, "spend_gbp", "-120", ("line 5", "spend_gbp", "negative")),

@@ -112,7 +112,7 @@ def test_build_prints_the_pdf_with_networking_removed(tmp_path: Path):
     project = copy_project(tmp_path / "project")
     command = Path(sys.executable).with_name("evidence-pack")
     script = (f"ip link set lo up && ! ip route get 1.1.1.1 >/dev/null 2>&1 && "
-              f"exec {command} build config/demo.yaml --only 06_assumptions --jobs 1")
+              f"exec {command} build config/demo.yaml --only 09_assumptions --jobs 1")
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
     proc = subprocess.run(["unshare", "--net", "--map-root-user", "sh", "-c", script], cwd=project,
                           capture_output=True, text=True, timeout=600, env=env)

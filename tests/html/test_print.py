@@ -191,7 +191,7 @@ def hostile_links_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
     text = cfg.read_text(encoding="utf-8")
     assert "    evidence: 02_timeliness" in text
     cfg.write_text(text.replace("    evidence: 02_timeliness", f'    evidence: "{HOSTILE}"', 1), encoding="utf-8")
-    assert cli.main(["build", str(cfg), "--no-pdf", "--only", "05_inspection_readiness"]) == 0
+    assert cli.main(["build", str(cfg), "--no-pdf", "--only", "08_inspection_readiness"]) == 0
     return project / "reports" / "demo"
 
 

@@ -336,7 +336,7 @@ def test_print_page_joins_the_pages_main_content_in_order(tmp_path):
     (tmp_path / "index.html").write_text(PAGE.format(title="Summary", main=index_main))
     (tmp_path / "02_timeliness.html").write_text(PAGE.format(title="T", main=timeliness_main))
     (tmp_path / "glossary.html").write_text(PAGE.format(title="G", main=CELL.format("<h1>Glossary</h1>")))
-    tasks = [SimpleNamespace(name="02_timeliness"), SimpleNamespace(name="05_inspection_readiness")]
+    tasks = [SimpleNamespace(name="02_timeliness"), SimpleNamespace(name="08_inspection_readiness")]
     out = print_page.write_print_page(tmp_path, tasks, {"left": "Kent", "center": "", "right": "Public version"},
                                       title="Kent pack", numbers={"page-index": 2})
     text = out.read_text(encoding="utf-8")

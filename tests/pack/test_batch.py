@@ -77,6 +77,6 @@ def test_batch_keeps_the_neighbours_file_and_builds_a_chosen_group(project: Path
         assert la_cfg["inputs"]["neighbours"] == str(project / "data" / "sn.csv")
         assert "neighbours" not in la_cfg["comparators"]  # Northby's own list is not every council's
         assert code not in la_cfg["comparators"]["custom"]  # a council is never its own comparator
-        page = (out / code / "04_benchmarks.html").read_text()
+        page = (out / code / "05_benchmarks.html").read_text()
         assert "statistical neighbours are City of London, Camden, Greenwich" in page
     assert cli.main(["build", str(config), "--las", "302,Nowhere"]) == 2

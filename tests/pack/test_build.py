@@ -37,11 +37,11 @@ def add_notebook(project: Path, name: str, code: str) -> None:
 
 
 def test_failing_notebook_keeps_last_good_pack(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert build(project, "--only", "06_assumptions") == 0
+    assert build(project, "--only", "09_assumptions") == 0
     pack = project / "reports" / "demo"
     before = {p.name: sha256_file(p) for p in pack.glob("*.html")}
     add_notebook(project, "07_broken", "x = 1\n1 / 0")
-    assert build(project, "--only", "06_assumptions,07_broken") == 1
+    assert build(project, "--only", "09_assumptions,07_broken") == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1, err
     assert "07_broken" in err[0] and "cell 3" in err[0] and "ZeroDivisionError" in err[0]
@@ -52,13 +52,13 @@ def test_failing_notebook_keeps_last_good_pack(project: Path, capsys: pytest.Cap
 
 
 def test_bad_input_inside_build_exits_2_with_one_message(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert build(project, "--only", "06_assumptions") == 0
+    assert build(project, "--only", "09_assumptions") == 0
     index = (project / "reports" / "demo" / "index.html").read_bytes()
     requests = project / "data" / "demo" / "ees" / "data" / "requests.csv"
     lines = requests.read_text(encoding="utf-8-sig").splitlines()
     lines[3] = lines[3].rsplit(",", 1)[0] + ",lots"
     requests.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    assert build(project, "--only", "06_assumptions") == 2
+    assert build(project, "--only", "09_assumptions") == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "requests.csv" in err[0] and "Traceback" not in err[0], err
     assert (project / "reports" / "demo" / "index.html").read_bytes() == index
@@ -82,20 +82,20 @@ def test_unknown_la_exits_2(project: Path, capsys: pytest.CaptureFixture[str]) -
 
 
 def test_incremental_rebuild(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert build(project, "--only", "06_assumptions") == 0
+    assert build(project, "--only", "09_assumptions") == 0
     capsys.readouterr()
-    assert build(project, "--only", "06_assumptions") == 0
+    assert build(project, "--only", "09_assumptions") == 0
     out = capsys.readouterr().out
     assert "up to date" in out and "started" not in out
-    nb_path = project / "notebooks" / "06_assumptions.ipynb"
+    nb_path = project / "notebooks" / "09_assumptions.ipynb"
     nb = nbformat.read(nb_path, as_version=4)
     nb.cells[0].source += "\n\nAn extra sentence."
     nbformat.write(nb, nb_path)
-    assert build(project, "--only", "06_assumptions") == 0
+    assert build(project, "--only", "09_assumptions") == 0
     out = capsys.readouterr().out
-    assert "06_assumptions: started" in out and "00_data_quality: started" not in out
+    assert "09_assumptions: started" in out and "00_data_quality: started" not in out
     manifest = json.loads((project / "reports" / "demo" / "manifest.json").read_text())
-    assert manifest["executed_this_build"] == ["06_assumptions"]
+    assert manifest["executed_this_build"] == ["09_assumptions"]
 
 
 def test_manifest_records_provenance(demo_build: Path, root: Path) -> None:
@@ -105,6 +105,6 @@ def test_manifest_records_provenance(demo_build: Path, root: Path) -> None:
     workforce = "workforce:data/demo/ep_workforce_northby.csv"
     assert hashes[workforce] == sha256_file(root / "data" / "demo" / "ep_workforce_northby.csv")
     assert manifest["packages"]["papermill"] and manifest["packages"]["pandas"]
-    assert set(manifest["parameters"]) >= {"00_data_quality", "02_timeliness", "05_inspection_readiness"}
+    assert set(manifest["parameters"]) >= {"00_data_quality", "02_timeliness", "08_inspection_readiness"}
     assert all(v > 0 for v in manifest["notebook_seconds"].values())
     assert "git_commit" in manifest["code"]

@@ -5,7 +5,7 @@ said "up to date" (and the front page linked to the missing page); a ``keys.json
 every build with an ``AttributeError`` traceback; a read-only ``reports/`` and a full disk at the manifest ended in
 ``PermissionError`` / ``OSError`` tracebacks (exit 1); nothing stopped a second build of the same pack.
 
-One small pack (``--only 06_assumptions``: the data quality and assumptions pages) is built once; each test works
+One small pack (``--only 09_assumptions``: the data quality and assumptions pages) is built once; each test works
 on a copy of that project, which is up to date (the build's keys do not depend on where the project is).
 """
 
@@ -27,7 +27,7 @@ from helpers.pack.keys import sha256_file
 pytestmark = pytest.mark.slow
 
 COMMAND = Path(sys.executable).with_name("evidence-pack")
-ONLY = ["--only", "06_assumptions"]
+ONLY = ["--only", "09_assumptions"]
 
 
 def build(project: Path, *args: str) -> int:
@@ -63,16 +63,16 @@ def test_edited_page_and_lost_finishing_files_are_made_again(project: Path,
                                                              capsys: pytest.CaptureFixture[str]) -> None:
     """An edited page is rendered again and a deleted glossary or workbook re-made, without running notebooks."""
     pack = project / "reports" / "demo"
-    good = (pack / "06_assumptions.html").read_bytes()
-    (pack / "06_assumptions.html").write_text("<p>edited by hand</p>", encoding="utf-8")
+    good = (pack / "09_assumptions.html").read_bytes()
+    (pack / "09_assumptions.html").write_text("<p>edited by hand</p>", encoding="utf-8")
     (pack / "glossary.html").unlink()
     (pack / "downloads" / "all-tables.xlsx").unlink()
     assert build(project) == 0
     out = capsys.readouterr().out
     assert "up to date" not in out and "started" not in out, out
-    assert "3 output(s) missing or changed" in out and "06_assumptions.html" in out
+    assert "3 output(s) missing or changed" in out and "09_assumptions.html" in out
     assert (pack / "glossary.html").exists() and (pack / "downloads" / "all-tables.xlsx").exists()
-    page = (pack / "06_assumptions.html").read_bytes()
+    page = (pack / "09_assumptions.html").read_bytes()
     assert b"edited by hand" not in page and len(page) > len(good) // 2
     assert build(project) == 0
     assert "up to date" in capsys.readouterr().out
@@ -83,7 +83,7 @@ def test_lost_data_re_executes_the_notebook_that_wrote_it(project: Path,
     assert build(project) == 0
     assert "up to date" in capsys.readouterr().out  # so what runs next is due to the loss alone
     pack = project / "reports" / "demo"
-    download = next((pack / "downloads").glob("06_assumptions-*.csv"))
+    download = next((pack / "downloads").glob("09_assumptions-*.csv"))
     lost = [pack / "data" / "ees.parquet", pack / "data" / "metrics_06_assumptions.json", download]
     before = {f: f.read_bytes() for f in lost}
     for f in lost:
@@ -91,7 +91,7 @@ def test_lost_data_re_executes_the_notebook_that_wrote_it(project: Path,
     assert build(project) == 0
     out = capsys.readouterr().out
     assert "up to date" not in out
-    assert "00_data_quality: started" in out and "06_assumptions: started" in out
+    assert "00_data_quality: started" in out and "09_assumptions: started" in out
     for f in lost:
         assert f.read_bytes() == before[f], f  # the same bytes as before (the build is deterministic)
     assert build(project) == 0
@@ -153,7 +153,7 @@ def test_full_disk_at_manifest_is_one_message(project: Path, capsys: pytest.Capt
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(manifest, "write", full)
-    nb_path = project / "notebooks" / "06_assumptions.ipynb"
+    nb_path = project / "notebooks" / "09_assumptions.ipynb"
     nb = nbformat.read(nb_path, as_version=4)
     nb.cells[0].source += "\n\nAn extra sentence."
     nbformat.write(nb, nb_path)

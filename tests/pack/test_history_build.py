@@ -20,7 +20,7 @@ from project_copy import copy_project
 
 pytestmark = pytest.mark.slow
 
-ONLY = "02_timeliness,03_ep_workforce,05_inspection_readiness"
+ONLY = "02_timeliness,03_ep_workforce,08_inspection_readiness"
 
 
 def build(project: Path, *args: str) -> int:
@@ -47,7 +47,7 @@ def test_since_the_last_pack_and_history_survive_a_failed_build(tmp_path: Path) 
     pack = project / "reports" / "demo"
     assert build(project) == 0
     june = metrics(pack / "data")
-    first = (pack / "downloads" / "05_inspection_readiness-since-last-pack.csv")
+    first = (pack / "downloads" / "08_inspection_readiness-since-last-pack.csv")
     assert not first.exists()  # no earlier pack: one sentence, no table
     assert "There is no earlier pack to compare with" in (pack / "index.html").read_text(encoding="utf-8")
 
@@ -61,7 +61,7 @@ def test_since_the_last_pack_and_history_survive_a_failed_build(tmp_path: Path) 
     built = json.loads((pack / "history" / "2025-06-30" / "manifest.json").read_text())["finished"][:10]
 
     cfg = load_pack(config)
-    with open(pack / "downloads" / "05_inspection_readiness-since-last-pack.csv", encoding="utf-8") as f:
+    with open(pack / "downloads" / "08_inspection_readiness-since-last-pack.csv", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
     assert [r["Measure"] for r in rows][:5] and len(rows) == len(cfg.action_plan)
     threshold = cfg.disclosure.threshold

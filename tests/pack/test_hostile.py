@@ -52,7 +52,7 @@ def hostile_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
     text = text.replace('title: "Northby SEND evidence pack (synthetic demonstration)"', f"title: '{TITLE}'")
     text = text.replace("  name: Northby", f"  name: '{LA_NAME}'")
     cfg.write_text(text, encoding="utf-8")
-    code = cli.main(["build", str(cfg), "--no-pdf", "--only", "04_benchmarks,05_inspection_readiness"])
+    code = cli.main(["build", str(cfg), "--no-pdf", "--only", "05_benchmarks,08_inspection_readiness"])
     assert code == 0
     return project / "reports" / "demo"
 
@@ -63,7 +63,7 @@ def pages(pack: Path) -> dict[str, lxml.html.HtmlElement]:
 
 def test_no_markup_from_inputs(hostile_pack: Path) -> None:
     built = pages(hostile_pack)
-    assert {"index.html", "00_data_quality.html", "04_benchmarks.html", "glossary.html"} <= built.keys()
+    assert {"index.html", "00_data_quality.html", "05_benchmarks.html", "glossary.html"} <= built.keys()
     for name, doc in built.items():
         assert doc.xpath("//script") == [], name
         handlers = [(el.tag, a) for el in doc.iter() if isinstance(el.tag, str) for a in el.attrib
@@ -77,8 +77,8 @@ def test_names_shown_as_text(hostile_pack: Path) -> None:
     built = pages(hostile_pack)
     for name, doc in built.items():
         assert TITLE in doc.text_content(), name
-    benchmarks = built["04_benchmarks.html"].text_content()
+    benchmarks = built["05_benchmarks.html"].text_content()
     assert NEIGHBOUR in benchmarks
     assert LA_NAME in benchmarks
-    raw = (hostile_pack / "04_benchmarks.html").read_text(encoding="utf-8")
+    raw = (hostile_pack / "05_benchmarks.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in raw

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 #: Headers and captions that carry prices or provider-level spend (restricted build only).
 PRICE_WORDS = ("Cost per hour (£)", "Cost per child a month (£)", "Spend by provider")
-PAGE = "05_improvement_evidence.html"
+PAGE = "06_improvement_evidence.html"
 
 
 def provider_names() -> list[str]:
@@ -56,4 +56,4 @@ def test_restricted_pack_has_provider_names_and_prices(restricted_build: Path) -
     page = {w for name, w in found if name == PAGE}
     assert set(PRICE_WORDS) <= page
     assert len(page - set(PRICE_WORDS)) >= 10  # the providers paid in the latest year
-    assert any(name.startswith("downloads/05_improvement_evidence-therapy-providers") for name, _ in found)
+    assert any(name.startswith("downloads/06_improvement_evidence-therapy-providers") for name, _ in found)

@@ -2,7 +2,7 @@
 any file of the public build, no inspection page or folder there, and no identifier on the restricted page.
 
 Needs the build to skip a notebook whose ``metadata.evidence_pack.variants`` leaves out the build's variant
-(``09_inspection_data_request`` is restricted and reviewer only).
+(``10_inspection_data_request`` is restricted and reviewer only).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from test_privacy import leaks, pack_texts  # tests/pack is on sys.path (rootdir
 pytestmark = pytest.mark.slow
 
 END = pd.Timestamp("2025-09-30").date()
-NOTEBOOK = "09_inspection_data_request"
+NOTEBOOK = "10_inspection_data_request"
 
 
 def list_values(root: Path) -> set[str]:

@@ -53,7 +53,7 @@ def kill_mid_build(project: Path) -> tuple[list[str], list[int], list[Path]]:
     and the kernels' socket folders.
     """
     proc = subprocess.Popen(
-        [str(COMMAND), "build", "config/demo.yaml", "--no-pdf", "--only", "06_assumptions", "--force"],
+        [str(COMMAND), "build", "config/demo.yaml", "--no-pdf", "--only", "09_assumptions", "--force"],
         cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     lines: list[str] = []
     kernels: list[psutil.Process] = []
@@ -95,14 +95,14 @@ def interrupted(tmp_path_factory: pytest.TempPathFactory) -> Interrupted:
     project = copy_project(tmp_path_factory.mktemp("interrupt") / "project")
     config = str(project / "config" / "demo.yaml")
     pack = project / "reports" / "demo"
-    assert cli.main(["build", config, "--no-pdf", "--only", "06_assumptions"]) == 0
+    assert cli.main(["build", config, "--no-pdf", "--only", "09_assumptions"]) == 0
     before = snapshot(pack)
     output, alive, sockets = kill_mid_build(project)
     after_kill = snapshot(pack)
     staging_left = sorted((project / "reports").glob(".staging-demo-*"))
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        code = cli.main(["build", config, "--no-pdf", "--only", "06_assumptions", "--force"])
+        code = cli.main(["build", config, "--no-pdf", "--only", "09_assumptions", "--force"])
     sockets_left = [p for p in sockets if p.exists()]
     for folder in sockets_left:  # do not leave the killed build's litter in the shared temporary folder
         shutil.rmtree(folder)
@@ -122,16 +122,16 @@ def test_orphaned_kernels_exit(interrupted: Interrupted) -> None:
 
 
 def test_pack_intact_after_kill(interrupted: Interrupted) -> None:
-    assert "06_assumptions.html" in interrupted.before
+    assert "09_assumptions.html" in interrupted.before
     assert interrupted.after_kill == interrupted.before
 
 
 def test_next_build_succeeds_and_cleans_up(interrupted: Interrupted) -> None:
     assert interrupted.next_build == 0
-    assert "06_assumptions: started" in interrupted.next_output
+    assert "09_assumptions: started" in interrupted.next_output
     reports = interrupted.project / "reports"
     assert list(reports.glob(".staging-*")) == [] and list(reports.glob(".old-*")) == []
-    assert (reports / "demo" / "06_assumptions.html").exists()
+    assert (reports / "demo" / "09_assumptions.html").exists()
 
 
 def test_no_stray_socket_folders(interrupted: Interrupted) -> None:
@@ -176,7 +176,7 @@ def ctrl_c(interrupted: Interrupted) -> CtrlC:
     before = snapshot(pack)
     add_slow_notebook(project)
     proc = subprocess.Popen(
-        [str(COMMAND), "build", "config/demo.yaml", "--no-pdf", "--only", "06_assumptions,07_slow"],
+        [str(COMMAND), "build", "config/demo.yaml", "--no-pdf", "--only", "09_assumptions,07_slow"],
         cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     kernels: list[psutil.Process] = []
     try:
@@ -200,7 +200,7 @@ def ctrl_c(interrupted: Interrupted) -> CtrlC:
         kernel.kill()
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        assert cli.main(["build", str(project / "config" / "demo.yaml"), "--no-pdf", "--only", "06_assumptions"]) == 0
+        assert cli.main(["build", str(project / "config" / "demo.yaml"), "--no-pdf", "--only", "09_assumptions"]) == 0
     return CtrlC(before, snapshot(pack), proc.returncode, err, sorted((project / "reports").glob(".staging-*")),
                  [k.pid for k in alive], out.getvalue())
 

@@ -78,4 +78,4 @@ def test_key_messages_lead_with_the_largest_gap(demo_build: Path) -> None:
     """The first message is a comparison with England (the largest gap across the evidence), not the scorecard."""
     index = lxml.html.parse(str(demo_build / "index.html")).getroot()
     first_text, first_href = _messages(index)[0]
-    assert first_href == "04_benchmarks.html" and re.search(r" (than|above|below) England \(", first_text)
+    assert first_href == "05_benchmarks.html" and re.search(r" (than|above|below) England \(", first_text)

@@ -19,12 +19,12 @@ from helpers.pack.build import Builder
 from helpers.pack.keys import load_keys, lost_outputs, output_hashes, output_owner
 from helpers.pack.staging import pack_lock
 
-NAMES = {"00_data_quality", "02_timeliness", "05_inspection_readiness", "06_assumptions"}
+NAMES = {"00_data_quality", "02_timeliness", "08_inspection_readiness", "09_assumptions"}
 
 
 @pytest.mark.parametrize("rel, owner", [
     ("02_timeliness.html", ("render", "02_timeliness")),
-    ("index.html", ("render", "05_inspection_readiness")),  # the front page's page
+    ("index.html", ("render", "08_inspection_readiness")),  # the front page's page
     ("executed/02_timeliness.ipynb", ("execute", "02_timeliness")),
     ("data/metrics_02_timeliness.json", ("execute", "02_timeliness")),
     ("data/disclosure_02_timeliness.json", ("execute", "02_timeliness")),

@@ -58,7 +58,7 @@ def pack(tmp_path: Path) -> Path:
 
 #: The running header of the demo's public documents.
 HEADER = "Northby · data to 30 September 2025 · Synthetic demonstration data · Public version"
-TASKS = [SimpleNamespace(name="01_request_growth"), SimpleNamespace(name="05_inspection_readiness")]
+TASKS = [SimpleNamespace(name="01_request_growth"), SimpleNamespace(name="08_inspection_readiness")]
 
 
 def test_pack_docx_structure(pack: Path) -> None:

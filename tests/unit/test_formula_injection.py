@@ -59,7 +59,7 @@ def test_csv_safe_guards_text_cells_and_headers_only() -> None:
 
 
 def test_workbook_holds_text_not_formulas_or_links(tmp_path: Path) -> None:
-    src = tmp_path / "04_benchmarks-names.csv"
+    src = tmp_path / "05_benchmarks-names.csv"
     with src.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(["Area", "Change"])

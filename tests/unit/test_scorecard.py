@@ -233,7 +233,7 @@ def _gap_metrics() -> dict:
         if hib is not None:
             r["higher_is_better"] = hib
         return r
-    return {"04_benchmarks": {
+    return {"05_benchmarks": {
         "refusal_rate_pct": rec(57.9, 27.8, 30.0, None, "57.9% of decisions on requests were refusals", "Refusals"),
         "reviews_4_weeks_pct": rec(33.6, 44.4, 40.0, True, "33.6% of annual reviews in 4 weeks", "Reviews"),
         "timeliness_pct": rec(33.3, 46.4, 40.0, True, "33.3% of plans in 20 weeks", "Timeliness"),
@@ -255,7 +255,7 @@ def test_key_messages_lead_with_the_largest_gap_whether_or_not_on_the_action_pla
     assert [g.worse for g in ranked] == [None, True, True, False]
     msgs = km.key_messages(typed(m), cfg, la_name="Kent")
     assert msgs[0] == ("Kent: 57.9% of decisions on requests were refusals in 2024, above England (27.8%) and above "
-                       "its statistical neighbours (30.0%).", "04_benchmarks.html")
+                       "its statistical neighbours (30.0%).", "05_benchmarks.html")
     assert msgs[2][0] == ("Kent: 33.6% of annual reviews in 4 weeks in 2024, worse than England (44.4%) and worse "
                           "than its statistical neighbours (40.0%).")
     assert msgs[3][0] == ("Kent: 90.0% of decisions in 6 weeks in 2024, better than England (84.8%) and better than "
@@ -267,7 +267,7 @@ def test_key_messages_lead_with_the_largest_gap_whether_or_not_on_the_action_pla
 def test_medway_decisions_and_plans_over_a_year_appear():
     """Medway 2024: decisions within 6 weeks 22.8% against England's 84.8% (62.0 pp worse); plans taking over a
     year 27.8% against England's 6.8% (21.0 pp worse, lower is better)."""
-    m = {"04_benchmarks": {
+    m = {"05_benchmarks": {
         "decisions_6_weeks_pct": {"value": 22.8, "england": 84.8, "unit": "%", "period": "2024", "compare": True,
                                   "higher_is_better": True, "message": "22.8% of decisions were made in 6 weeks"},
         "over_a_year_pct": {"value": 27.8, "england": 6.8, "unit": "%", "period": "2024", "compare": True,
@@ -312,12 +312,12 @@ def test_key_messages_fall_back_to_notebook_findings():
     cfg = config(area(metric="01_request_growth.used"))
     m = {"01_request_growth": {"growth": {"value": 8.0, "unit": "%", "finding": "requests grew 8% a year"},
                                "used": {"value": 1.0, "unit": "%", "finding": "Already in the scorecard."}},
-         "04_benchmarks": {"a": {"value": 1}, "b": {"value": 2, "finding": "Timeliness is in band D."}}}
+         "05_benchmarks": {"a": {"value": 1}, "b": {"value": 2, "finding": "Timeliness is in band D."}}}
     msgs = km.key_messages(typed(m), cfg)
     assert [href for _, href in msgs] == ["#scorecard", "02_timeliness.html", "01_request_growth.html",
-                                          "04_benchmarks.html"]
+                                          "05_benchmarks.html"]
     assert msgs[2:] == [("Requests grew 8% a year.", "01_request_growth.html"),
-                        ("Timeliness is in band D.", "04_benchmarks.html")]
+                        ("Timeliness is in band D.", "05_benchmarks.html")]
 
 
 @pytest.mark.parametrize(("latest", "prev", "target", "due", "expected"), [
@@ -395,16 +395,16 @@ def test_a_malformed_metrics_record_is_refused_naming_the_file(tmp_path, record,
     down stops it with one clear message naming the file, not a wrong scorecard row."""
     bad = tmp_path / "metrics_02_timeliness.json"
     bad.write_text(json.dumps({"pct": record}), encoding="utf-8")
-    page = Page(config=config(area()), artefacts=tmp_path, variant="public", notebook="05_inspection_readiness")
+    page = Page(config=config(area()), artefacts=tmp_path, variant="public", notebook="08_inspection_readiness")
     with pytest.raises(InputError, match="not a valid metrics file") as caught:
         page.metrics()
     assert "metrics_02_timeliness.json" in str(caught.value) and why in str(caught.value)
 
 
 def test_write_metrics_refuses_a_plain_dict(tmp_path):
-    page = Page(config=config(area()), artefacts=tmp_path, variant="public", notebook="05_inspection_readiness")
+    page = Page(config=config(area()), artefacts=tmp_path, variant="public", notebook="08_inspection_readiness")
     with pytest.raises(TypeError, match="is a dict, not a Metric"):
         page.write_metrics({"areas_green": {"value": 1, "unit": "count", "label": "Green", "period": "Sep 2025"}})
     assert not (tmp_path / "metrics_05_inspection_readiness.json").exists()
     page.write_metrics(front.summary_metrics([], AS_OF))
-    assert set(page.metrics()["05_inspection_readiness"]) == {"areas_green", "areas_amber", "areas_red", "areas_grey"}
+    assert set(page.metrics()["08_inspection_readiness"]) == {"areas_green", "areas_amber", "areas_red", "areas_grey"}

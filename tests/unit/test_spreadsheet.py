@@ -16,7 +16,7 @@ from helpers.present.spreadsheet import write_workbook
 def csvs(tmp_path: Path) -> list[Path]:
     a = tmp_path / "02_timeliness-monthly-rate.csv"
     a.write_text("month,plans,pct\nJan 2025,12,33.3\nFeb 2025,fewer than 5,not shown\n", encoding="utf-8")
-    b = tmp_path / "04_benchmarks-neighbours.csv"
+    b = tmp_path / "05_benchmarks-neighbours.csv"
     b.write_text("la,pct\nNorthby,40.5\nSouthby,\n", encoding="utf-8")
     return [a, b]
 

@@ -1,6 +1,6 @@
 """``evidence-pack inspection CONFIG``: the inspection data request in minutes (restricted variant only).
 
-Builds ``00_data_quality`` and ``09_inspection_data_request`` into ``reports/<pack>-restricted/`` (the page shows
+Builds ``00_data_quality`` and ``10_inspection_data_request`` into ``reports/<pack>-restricted/`` (the page shows
 counts, never names), then writes the person-level lists to
 ``reports/<pack>-restricted/inspection/inspection_lists.xlsx`` (folder 0o700, file 0o600) and a record of what
 personal data were written and where, ``inspection/personal_data.json`` (0o600), which ``manifest.json`` carries
@@ -27,7 +27,7 @@ from helpers.present import inspection_workbook as workbook
 from helpers.present.page import local_cases
 
 VARIANT = "restricted"
-NOTEBOOK = "09_inspection_data_request"
+NOTEBOOK = "10_inspection_data_request"
 FOLDER = "inspection"
 RECORD = "personal_data.json"
 

@@ -3,7 +3,7 @@
 Uses nbconvert's own ``HTMLExporter`` with the project template (``templates/evidence_pack``, extending ``lab``),
 called in-process. Variants: ``public`` drops cells tagged ``exempt`` (and the CSVs they wrote) and hides code;
 ``restricted`` keeps exempt cells and says "Not for publication" on every page; ``reviewer`` shows code folded.
-The front-page notebook (``05_inspection_readiness``) becomes ``index.html``.
+The front-page notebook (``08_inspection_readiness``) becomes ``index.html``.
 """
 
 from __future__ import annotations

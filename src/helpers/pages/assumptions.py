@@ -4,7 +4,7 @@ The Analysis Function's quality assurance guidance (the Aqua Book, and govcookie
 ``docs/aqa/assumptions_caveats.md``) asks that each assumption is logged with its value, its source, who owns it
 and a quality rating, so that users know how far to trust the results. Assumptions priced in money (a locum day
 rate) are commercial information (Local Government Act 1972, Schedule 12A, paragraph 3), so they are listed apart
-for the notebook to put in a cell tagged ``exempt``. This is page 06 (``notebooks/06_assumptions.ipynb``): it
+for the notebook to put in a cell tagged ``exempt``. This is page 06 (``notebooks/09_assumptions.ipynb``): it
 returns sentences, :class:`~helpers.present.chart.Table` bundles and :class:`~helpers.metrics.Metric` records.
 """
 
@@ -18,7 +18,7 @@ from helpers.config import PackConfig
 from helpers.config_assumptions import Assumption
 from helpers.metrics import Metric
 from helpers.present.chart import Table
-from helpers.present.glossary import TERMS
+from helpers.present.glossary_terms import TERMS
 
 _QUALITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 

@@ -1,4 +1,4 @@
-"""The benchmarks page (``04_benchmarks``): how the council compares with England, its region and similar councils.
+"""The benchmarks page (``05_benchmarks``): how the council compares with England, its region and similar councils.
 
 :func:`prepare` works out everything the page shows once (comparator groups, the 20-week funnel, the LA's rank,
 each measure's latest figures, the trends); the other functions turn it into the page's sentences, charts,

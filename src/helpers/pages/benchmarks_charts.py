@@ -1,4 +1,4 @@
-"""Figures for the benchmarks page (04_benchmarks): the funnel plot of every council and the trend small multiples.
+"""Figures for the benchmarks page (05_benchmarks): the funnel plot of every council and the trend small multiples.
 
 Each function takes the tidy frames built in :mod:`helpers.analysis.benchmarks` and
 :mod:`helpers.analysis.benchmarks_funnel` and returns a Matplotlib figure; nothing is shown or saved here

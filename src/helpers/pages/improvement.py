@@ -1,4 +1,4 @@
-"""The improvement-evidence page (``notebooks/05_improvement_evidence.ipynb``): the council's own evidence that no
+"""The improvement-evidence page (``notebooks/06_improvement_evidence.ipynb``): the council's own evidence that no
 national file holds, starting with therapies commissioning and outcomes on the five-point scale (issue 16).
 
 ``ev = improvement.evidence(page)`` reads the two optional inputs (``inputs: therapies`` and ``inputs: outcomes``

@@ -1,4 +1,4 @@
-"""Figures for the improvement-evidence page (``notebooks/05_improvement_evidence.ipynb``).
+"""Figures for the improvement-evidence page (``notebooks/06_improvement_evidence.ipynb``).
 
 Each function takes a tidy frame from :mod:`helpers.analysis.therapies` or :mod:`helpers.analysis.outcomes` and
 returns a Matplotlib ``Figure``: no display, no files. Bars are hatched as well as coloured, lines carry markers

@@ -1,4 +1,4 @@
-"""The front page (``05_inspection_readiness``): the key messages, the action-plan scorecard, what moved since the
+"""The front page (``08_inspection_readiness``): the key messages, the action-plan scorecard, what moved since the
 last pack, and each area's finding.
 
 :func:`prepare` reads every notebook's metrics and rates the action plan once (:class:`Card`); the other

@@ -13,7 +13,7 @@ from helpers.config import PackConfig
 from helpers.metrics import Metric
 from helpers.pages.inspection_readiness_status import AreaStatus, scorecard
 from helpers.present import narrative
-from helpers.present.glossary import TERMS
+from helpers.present.glossary_terms import TERMS
 
 #: The rating rule per status, shown on the front page exactly as written here. "Improving" is the evidence page's
 #: own trend test where it has one (the Trend column names it), so the scorecard and the page cannot disagree.

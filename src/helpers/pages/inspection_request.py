@@ -1,4 +1,4 @@
-"""The inspection data request page (``notebooks/09_inspection_data_request.ipynb``, restricted builds only).
+"""The inspection data request page (``notebooks/10_inspection_data_request.ipynb``, restricted builds only).
 
 :func:`facts` works out the lists (:mod:`helpers.analysis.inspection`) and their counts and sample
 (:mod:`helpers.analysis.inspection_summary`) once; the other functions word them and bundle them for

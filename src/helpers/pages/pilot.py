@@ -1,4 +1,4 @@
-"""The early-support pilot page (``notebooks/05_early_support_pilot.ipynb``): did the pilot reduce requests?
+"""The early-support pilot page (``notebooks/07_early_support_pilot.ipynb``): did the pilot reduce requests?
 
 ``result = pilot.model(page)`` reads the two optional templates (``inputs: pilot_schools`` and
 ``pilot_requests``) and evaluates them (:func:`helpers.analysis.pilot.evaluate`); None without them, when the

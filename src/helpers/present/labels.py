@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from helpers.config import PackConfig
 
 #: The notebook whose page is the pack's front page (``index.html``).
-FRONT_PAGE = "05_inspection_readiness"
+FRONT_PAGE = "08_inspection_readiness"
 #: The banner each variant's pages carry ("" for none).
 VARIANT_LABELS = {"public": "", "restricted": "Restricted: not for publication",
                   "reviewer": "Reviewer version: not for publication"}
@@ -56,15 +56,7 @@ def page_label(cfg: PackConfig, variant: str) -> str:
     return " · ".join(v for v in (h["left"], h["center"], h["right"]) if v)
 
 
-#: Short navigation labels for notebooks whose metadata gives none (``metadata.evidence_pack.nav_label``).
-NAV_LABELS = {
-    "00_data_quality": "Data quality", "01_request_growth": "Requests", "02_timeliness": "20-week timeliness",
-    "03_ep_workforce": "Educational psychologists", "04_benchmarks": "Benchmarks",
-    "05_inspection_readiness": "Summary", "06_assumptions": "Assumptions",
-}
-
-
 def nav_label(name: str, given: str | None = None) -> str:
-    """A notebook's label in the navigation: ``given`` (from its metadata), a known short label, else its name
-    in words (``07_new_page`` → ``New Page``)."""
-    return given or NAV_LABELS.get(name) or name.split("_", 1)[-1].replace("_", " ").title()
+    """A notebook's label in the navigation: ``given`` (its ``metadata.evidence_pack.nav_label``), else its name
+    in words (``07_new_page`` → ``New page``)."""
+    return given or name.split("_", 1)[-1].replace("_", " ").capitalize()
