@@ -136,11 +136,29 @@ def spc_alt(chart: pd.DataFrame, target: float | None) -> str:
 def spc_table(monthly: MonthlySpc) -> pd.DataFrame:
     """The data behind the monthly SPC chart, one row per month, with the counts and the rule that fired."""
     chart, rates = monthly.chart, monthly.rates
-    return pd.DataFrame({
+    table = pd.DataFrame({
         "Month": chart["period"].dt.strftime("%b %Y"), "Plans issued": rates["plans"],
         "Within 20 weeks": rates["within_20_weeks"], "% within 20 weeks": chart["value"],
         "Average %": chart["mean"], "Lower limit %": chart["lpl"], "Upper limit %": chart["upl"],
         "Signal": chart["special_cause_type"]})
+    months = list(table["Month"])
+    # what each count is (helpers.analysis.disclosure_linked): the same plans as the 12-month bands table
+    table.attrs = {
+        "cells": {"Plans issued": [plans_key(m, "all") for m in months],
+                  "Within 20 weeks": [plans_key(m, "within 20 weeks") for m in months]},
+        "sums": [(plans_key(m, "all"), [plans_key(m, "within 20 weeks"), plans_key(m, "over 20 weeks")])
+                 for m in months]}
+    return table
+
+
+#: What the monthly and 12-month plan counts count (the population part of a disclosure key).
+PLANS_ISSUED = "new EHC plans issued, excluding exceptions"
+
+
+def plans_key(period: str, part: str) -> str:
+    """The disclosure key of a count of :data:`PLANS_ISSUED` in ``period`` (``"Oct 2024"``, or ``"12 months to
+    Sep 2025"``) and band ``part`` (``"all"``, ``"within 20 weeks"``, ...)."""
+    return f"{PLANS_ISSUED}|{period}|{part}"
 
 
 def spc_findings(chart: pd.DataFrame, variation: str, assurance: str | None, target: float | None) -> list[str]:
@@ -181,7 +199,8 @@ def spc_chart(monthly: MonthlySpc, target: float | None) -> Chart:
     """The monthly SPC chart bundle: figure, headline, alt text and its data (the monthly counts are child-level)."""
     return Chart(figures.spc_chart(monthly.chart, target), spc_title(monthly.chart), spc_alt(monthly.chart, target),
                  spc_table(monthly), name="spc-monthly-20-weeks",
-                 child_level_counts=("Plans issued", "Within 20 weeks"))
+                 child_level_counts=("Plans issued", "Within 20 weeks"),
+                 derived={"% within 20 weeks": ("Within 20 weeks", "Plans issued")})
 
 
 def monthly_metrics(monthly: MonthlySpc | None, target: float | None) -> dict[str, Metric]:
