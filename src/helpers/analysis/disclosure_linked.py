@@ -23,7 +23,7 @@ Pure: keys, numbers and frames in, keys and a registry out (the page writes it t
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -49,18 +49,20 @@ EXACT = 1e-6
 
 @dataclass(frozen=True)
 class Share:
-    """A shown percentage ``value`` (± ``tolerance`` points) of cell ``numerator`` over cell ``denominator``."""
+    """A percentage of cell ``numerator`` over cell ``denominator``, shown as ``value`` (± ``tolerance`` points;
+    None where it is not shown), published at ``place`` (``[file, column, row]``)."""
 
     numerator: str
     denominator: str
-    value: float
+    value: float | None
     tolerance: float = EXACT
+    place: list[Any] | None = None
 
 
 @dataclass
 class Registry:
     """Every registered child-level cell of a pack: ``cells`` (key → shown value, or None when hidden),
-    ``sums`` (``(whole, parts)`` margins), ``shares`` (shown percentages) and ``places`` (where each key is
+    ``sums`` (``(whole, parts)`` margins), ``shares`` (percentages) and ``places`` (where each key is
     published: ``[key, file, column, row]``, for the audit)."""
 
     cells: dict[str, float | None] = field(default_factory=dict)
@@ -72,7 +74,8 @@ class Registry:
         """The registry as the audit sees it: shown values, hidden cells, margins and percentage relations."""
         relations: list[Relation] = [total(whole, parts) for whole, parts in self.sums]
         for s in self.shares:
-            relations += share_relations(s.value, s.tolerance, s.numerator, s.denominator)
+            if s.value is not None and s.numerator != s.denominator:
+                relations += share_relations(s.value, s.tolerance, s.numerator, s.denominator)
         return Published(shown={k: v for k, v in self.cells.items() if v is not None},
                          hidden={k for k, v in self.cells.items() if v is None}, relations=relations)
 
@@ -86,7 +89,7 @@ class Registry:
     def record(self) -> dict[str, Any]:
         """The registry as JSON."""
         return {"cells": self.cells, "sums": [[w, p] for w, p in self.sums],
-                "shares": [[s.numerator, s.denominator, s.value, s.tolerance] for s in self.shares],
+                "shares": [[s.numerator, s.denominator, s.value, s.tolerance, s.place] for s in self.shares],
                 "places": self.places}
 
     @classmethod
@@ -140,6 +143,8 @@ def register(registry: Registry, shown: pd.DataFrame, original: pd.DataFrame,
     candidates = []
     for (i, col), key in keys.items():
         value = _numeric(original.at[i, col])
+        if value is None:  # a blank (e.g. a forecast month's count): nothing is published
+            continue
         visible = _numeric(shown.at[i, col]) is not None
         registry.places.append([key, file, col, int(original.index.get_loc(i))])
         if key in registry.cells and registry.cells[key] is not None:
@@ -173,7 +178,8 @@ def protect(registry: Registry, candidates: Iterable[str], threshold: float) -> 
 def _hide(registry: Registry, key: str) -> None:
     """Hide a cell, and every shown percentage of it."""
     registry.cells[key] = None
-    registry.shares = [s for s in registry.shares if not registry.pct_hidden(s.numerator, s.denominator)]
+    registry.shares = [replace(s, value=None) if registry.pct_hidden(s.numerator, s.denominator) else s
+                       for s in registry.shares]
 
 
 def _complement(registry: Registry, narrow: Mapping[str, Interval], free: set[str]) -> str | None:
@@ -206,17 +212,15 @@ def _group(cell: str, relations: list[Relation]) -> set[str]:
 
 
 def table_shares(data: pd.DataFrame, keys: Mapping[tuple[Any, str], str], derived: Mapping[str, tuple[str, str]],
-                 shares: Mapping[str, tuple[str, str, float]]) -> dict[tuple[Any, str], Share]:
+                 shares: Mapping[str, tuple[str, str, float]], file: str) -> dict[tuple[Any, str], Share]:
     """Each derived cell ``(row, column)`` of a table as a :class:`Share` of its numerator and denominator cells:
     ``derived`` columns (numerator and denominator columns of the same row; a column derived from one count has
     both the same) and declared ``shares`` (column → numerator column, denominator key, tolerance in points)."""
     out = {}
-    for col, (num, den) in derived.items():
-        for i in data.index:
-            if (i, num) in keys and (i, den) in keys:
-                out[(i, col)] = Share(keys[(i, num)], keys[(i, den)], _numeric(data.at[i, col]) or 0.0)
-    for col, (num, den_key, tolerance) in shares.items():
-        for i in data.index:
-            if (i, num) in keys:
-                out[(i, col)] = Share(keys[(i, num)], den_key, _numeric(data.at[i, col]) or 0.0, tolerance)
+    spec = {col: (num, None, EXACT) for col, (num, _) in derived.items()} | dict(shares)
+    for col, (num, den_key, tolerance) in spec.items():
+        for n, i in enumerate(data.index):
+            den = keys.get((i, derived[col][1])) if den_key is None else den_key
+            if (i, num) in keys and den is not None:
+                out[(i, col)] = Share(keys[(i, num)], den, _numeric(data.at[i, col]), tolerance, [file, col, n])
     return out

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -242,9 +242,10 @@ class Page:
         candidates = linked.register(combined, shown, data, keys, file)
         combined.sums += [(w, list(p)) for w, p in data.attrs.get("sums", [])]
         combined.sums += linked.table_margins(data, counts, keys)
-        pcts = linked.table_shares(data, keys, derived, data.attrs.get("shares", {}))
-        combined.shares += [s for (i, col), s in pcts.items() if s.numerator != s.denominator
-                            and _shown_number(shown, i, col) and not combined.pct_hidden(s.numerator, s.denominator)]
+        pcts = linked.table_shares(data, keys, derived, data.attrs.get("shares", {}), file)
+        before_shares = len(combined.shares)
+        combined.shares += [s if _shown_number(shown, i, col) and not combined.pct_hidden(s.numerator, s.denominator)
+                            else replace(s, value=None) for (i, col), s in pcts.items()]
         out = shown.copy()
         if self.suppress_small_counts:
             linked.protect(combined, candidates, self.config.disclosure.threshold)
@@ -256,10 +257,10 @@ class Page:
                 if combined.pct_hidden(s.numerator, s.denominator) and _shown_number(out, i, col):
                     out[col] = out[col].astype(object)
                     out.at[i, col] = disclosure.NOT_SHOWN
-        own.cells |= {key: combined.cells[key] for key in keys.values()}
+        own.cells |= {key: combined.cells[key] for key in keys.values() if key in combined.cells}
         own.places += combined.places[before[0]:]
         own.sums += combined.sums[before[1]:]
-        own.shares = [s for s in combined.shares if s.numerator in own.cells]
+        own.shares += combined.shares[before_shares:]
         self._write_registry(own)
         return out
 
