@@ -161,14 +161,36 @@ def plans_key(period: str, part: str) -> str:
     return f"{PLANS_ISSUED}|{period}|{part}"
 
 
-def spc_findings(chart: pd.DataFrame, variation: str, assurance: str | None, target: float | None) -> list[str]:
-    """Plain-English findings for an XmR chart of the monthly percentage (latest point, variation, assurance)."""
+def hidden_months(monthly: MonthlySpc, hide_below: int) -> pd.Series:
+    """True for each month of the chart whose plan counts are suppressed (1 to ``hide_below`` − 1 plans, or
+    within 20 weeks): its percentage would give them back, so it is not shown in the table, the alt text, the
+    sentences or the metrics (:mod:`helpers.analysis.disclosure_linked`)."""
+    rates = monthly.rates.reset_index(drop=True)
+    small = [(rates[c] > 0) & (rates[c] < hide_below) for c in ("plans", "within_20_weeks")]
+    return pd.Series((small[0] | small[1]).to_numpy(), index=monthly.chart.index)
+
+
+def _masked(chart: pd.DataFrame, hidden: pd.Series | None) -> pd.DataFrame:
+    """The chart with the percentages of ``hidden`` months blanked (the average and limits stay)."""
+    if hidden is None or not hidden.any():
+        return chart
+    return chart.assign(value=chart["value"].mask(hidden.to_numpy()))
+
+
+def spc_findings(chart: pd.DataFrame, variation: str, assurance: str | None, target: float | None, *,
+                 hidden: pd.Series | None = None) -> list[str]:
+    """Plain-English findings for an XmR chart of the monthly percentage (latest point, variation, assurance);
+    the latest month's percentage is not given where its counts are suppressed (``hidden``, from
+    :func:`hidden_months`)."""
     last = chart.iloc[-1]
     when = month(last["period"])
     flagged = int(chart["special_cause"].sum())
     signal = f" ({last['special_cause_type'].lower()})" if variation != "common_cause" else ""
+    latest = (f"In {when}, so few plans were issued that the month's percentage is not shown."
+              if hidden is not None and bool(hidden.iloc[-1]) else
+              f"In {when}, {narrative.fmt(last['value'], '%')} of plans were issued within 20 weeks.")
     out = [
-        (f"In {when}, {narrative.fmt(last['value'], '%')} of plans were issued within 20 weeks. The average over "
+        (f"{latest} The average over "
          f"the {len(chart)} months shown is {narrative.fmt(last['mean'], '%')}; months between "
          f"{narrative.fmt(max(last['lpl'], 0), '%')} and {narrative.fmt(min(last['upl'], 100), '%')} are within "
          "normal variation (the process limits)."),
@@ -195,20 +217,26 @@ def spc_notes(monthly: MonthlySpc) -> list[str]:
     return notes
 
 
-def spc_chart(monthly: MonthlySpc, target: float | None) -> Chart:
-    """The monthly SPC chart bundle: figure, headline, alt text and its data (the monthly counts are child-level)."""
-    return Chart(figures.spc_chart(monthly.chart, target), spc_title(monthly.chart), spc_alt(monthly.chart, target),
+def spc_chart(monthly: MonthlySpc, target: float | None, hide_below: int = 1) -> Chart:
+    """The monthly SPC chart bundle: figure, headline, alt text and its data (the monthly counts are child-level).
+
+    A month whose counts are suppressed (:func:`hidden_months`) is not drawn and not described: its percentage
+    would give its counts back. The average and limits are those of every month."""
+    shown = _masked(monthly.chart, hidden_months(monthly, hide_below))
+    return Chart(figures.spc_chart(shown, target), spc_title(monthly.chart), spc_alt(shown, target),
                  spc_table(monthly), name="spc-monthly-20-weeks",
                  child_level_counts=("Plans issued", "Within 20 weeks"),
                  derived={"% within 20 weeks": ("Within 20 weeks", "Plans issued")})
 
 
-def monthly_metrics(monthly: MonthlySpc | None, target: float | None) -> dict[str, Metric]:
+def monthly_metrics(monthly: MonthlySpc | None, target: float | None, hide_below: int = 1) -> dict[str, Metric]:
     """Metrics from the monthly SPC chart (none without one): the latest month's rate with the SPC trend, and the
-    variation and assurance icons with their plain-English meaning."""
+    variation and assurance icons with their plain-English meaning; a month's rate is withheld where its counts
+    are suppressed (:func:`hidden_months`)."""
     if monthly is None:
         return {}
-    chart, variation, assurance = monthly.chart, monthly.variation, monthly.assurance
+    hidden = hidden_months(monthly, hide_below)
+    chart, variation, assurance = _masked(monthly.chart, hidden), monthly.variation, monthly.assurance
     last_month = month(chart["period"].iloc[-1])
     trend: dict[str, Trend] = {"special_cause_improvement": "improving", "special_cause_concern": "deteriorating"}
     return {
@@ -217,7 +245,7 @@ def monthly_metrics(monthly: MonthlySpc | None, target: float | None) -> dict[st
             previous=chart["value"].iloc[-2] if len(chart) > 1 else None,
             label="New EHC plans issued within 20 weeks in the latest month (excluding exceptions)",
             trend=trend.get(variation, "no significant change"),
-            finding=spc_findings(chart, variation, assurance, target)[0]),
+            finding=spc_findings(chart, variation, assurance, target, hidden=hidden)[0]),
         "spc_variation": Metric(
             value=None, unit=None, period=last_month, extras={"code": variation},
             label="SPC variation in the monthly 20-week rate", finding=VARIATION_LABELS[variation]),

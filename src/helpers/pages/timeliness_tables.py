@@ -142,7 +142,10 @@ def local_bands(cases: pd.DataFrame, period_end: pd.Timestamp, hide_below: int) 
 
 def _monthly_links(cases: pd.DataFrame, period_end: pd.Timestamp, period: str, within: float,
                    plans: float) -> list[tuple[str, list[str]]]:
-    """The 12 months' plans (all, and within 20 weeks) as sums of the monthly SPC table's, where they add up."""
+    """The 12 months' plans (all, and within 20 weeks) as sums of the monthly SPC table's, where they add up (a
+    cases frame without every :data:`~helpers.analysis.cases.CASE_COLUMNS` has no monthly table to link)."""
+    if not set(case_table.CASE_COLUMNS) <= set(cases.columns):
+        return []
     monthly = case_table.by_period(cases, "M")
     start, end = year_to(period_end)
     months = monthly[(monthly["period"] >= start) & (monthly["period"] <= end)]
@@ -252,14 +255,17 @@ def backlog_metrics(backlog: pd.DataFrame | None, period_end: pd.Timestamp, hide
     }
 
 
-def impossible_dates_sentence(cases: pd.DataFrame) -> str:
+def impossible_dates_sentence(cases: pd.DataFrame, hide_below: int = 1) -> str:
     """One sentence: how many requests were left out for impossible dates
-    (:func:`helpers.analysis.cases.impossible_dates`)."""
+    (:func:`helpers.analysis.cases.impossible_dates`); a count from 1 to ``hide_below`` − 1 reads "fewer than
+    <hide_below>", as in the tables (the count is child-level)."""
     n = case_table.impossible_dates(cases)
     if n == 0:
         return "Every request in the local extract has its dates in a possible order, so none is left out."
-    return (f"{n:,} request{'s' if n != 1 else ''} in the local extract "
-            f"{'have' if n != 1 else 'has'} impossible dates (a decision or plan dated before the request was "
+    many = n != 1 or hide_below > 1
+    count = f"Fewer than {hide_below}" if n < hide_below else f"{n:,}"
+    return (f"{count} request{'s' if many else ''} in the local extract "
+            f"{'have' if many else 'has'} impossible dates (a decision or plan dated before the request was "
             "received, or a plan before the decision to assess) and "
-            f"{'are' if n != 1 else 'is'} left out of the timeliness figures; the data-quality page lists "
+            f"{'are' if many else 'is'} left out of the timeliness figures; the data-quality page lists "
             "the checks they fail.")
