@@ -2,6 +2,9 @@
 metrics, with the relations its pages registered), work out each suppressed count's feasible interval by linear
 programming (helpers.analysis.disclosure_pack). Every interval must be at least the threshold wide.
 
+Also with the labels as bounds ("fewer than 5" is at most 4): no primary-suppressed cell may be narrowed below
+[0, 4], i.e. the published numbers tell a reader nothing beyond the label.
+
 Run on the demo pack and on a second synthetic extract with many small cells: the demo SEN2 generator with about
 a tenth of the requests (some 6 a month), built from a throwaway copy of the project.
 """
@@ -17,7 +20,7 @@ import pandas as pd
 import pytest
 from project_copy import copy_project
 
-from helpers.analysis.disclosure_pack import PackCells, audit, pack_cells
+from helpers.analysis.disclosure_pack import PackCells, audit, audit_labels, pack_cells
 from helpers.demo import sen2 as demo_sen2
 from helpers.pack.build import Builder
 
@@ -65,6 +68,8 @@ def check(pack: Path, least_hidden: int) -> None:
     intervals, narrow = audit(cells, THRESHOLD)
     assert len(intervals) >= least_hidden, "too few suppressed cells for the audit to mean anything"
     assert narrow == {}, {k: (v.low, v.high) for k, v in narrow.items()}
+    # using the labels too, no "fewer than 5" cell is narrowed below what its label alone says
+    assert cells.small and audit_labels(cells, THRESHOLD) == {}
 
 
 def test_demo_pack_suppressed_cells_cannot_be_worked_out(demo_build: Path) -> None:

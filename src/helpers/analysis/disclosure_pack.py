@@ -19,17 +19,19 @@ from typing import Any
 import pandas as pd
 
 from helpers.analysis.disclosure import _numeric
-from helpers.analysis.disclosure_audit import Interval, Published, feasible_intervals, narrow_cells
+from helpers.analysis.disclosure_audit import EPSILON, Interval, Published, feasible_intervals, narrow_cells
 from helpers.analysis.disclosure_linked import Registry
 
 
 @dataclass(frozen=True)
 class PackCells:
-    """A pack's child-level cells as the audit sees them: ``published`` (values, hidden cells, relations) and
-    ``places`` (how many published numbers or labels the pack has for them)."""
+    """A pack's child-level cells as the audit sees them: ``published`` (values, hidden cells, relations),
+    ``places`` (how many published numbers or labels the pack has for them) and ``small`` (the hidden cells
+    labelled "fewer than ...": primary suppression)."""
 
     published: Published
     places: int
+    small: frozenset[str] = frozenset()
 
 
 def _value(place: list[Any], tables: Mapping[str, pd.DataFrame], metrics: Mapping[str, Mapping[str, Any]]) -> \
@@ -62,12 +64,15 @@ def pack_cells(registries: Iterable[Mapping[str, Any]], tables: Mapping[str, pd.
         merged.merge(Registry.from_record(record))
     shown: dict[str, float] = {}
     labelled: set[str] = set()
+    small: set[str] = set()
     for place in merged.places:
         key = place[0]
         value = _value(place, tables, metrics)
         if value is None:
             if _label(place, tables):
                 labelled.add(key)
+                if place[1] in tables and str(tables[place[1]].iloc[place[3]][place[2]]).startswith("fewer than"):
+                    small.add(key)
             continue
         if key in shown and abs(shown[key] - value) > 1e-9:
             raise ValueError(f"disclosure audit: {key!r} is shown as {shown[key]} and as {value}")
@@ -76,10 +81,19 @@ def pack_cells(registries: Iterable[Mapping[str, Any]], tables: Mapping[str, pd.
                      for s in merged.shares]
     published = merged.published()
     return PackCells(Published(shown=shown, hidden=labelled - set(shown), relations=published.relations),
-                     len(merged.places))
+                     len(merged.places), frozenset(small - set(shown)))
 
 
 def audit(cells: PackCells, threshold: float) -> tuple[dict[str, Interval], dict[str, Interval]]:
     """(every hidden cell's feasible interval, those narrower than ``threshold``: the unprotected ones)."""
     intervals = feasible_intervals(cells.published)
     return intervals, narrow_cells(intervals, threshold)
+
+
+def audit_labels(cells: PackCells, threshold: int) -> dict[str, Interval]:
+    """The stricter attack: the reader also uses each label ("fewer than 5" is at most ``threshold`` − 1). Returns
+    the primary-suppressed cells the published numbers pin down more than their label alone does (an interval
+    narrower than [0, ``threshold`` − 1])."""
+    labelled = replace(cells.published, upper={k: threshold - 1 for k in cells.small})
+    intervals = feasible_intervals(labelled, sorted(cells.small))
+    return {k: v for k, v in intervals.items() if v.width < threshold - 1 - EPSILON}
