@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
 
 import pandas as pd
 
 from helpers.analysis import spc
+from helpers.analysis.disclosure import NOT_SHOWN
+from helpers.analysis.disclosure_linked import CHILD_LEVEL_COUNT
 from helpers.analysis import timeliness_trend as trends
 from helpers.pages import timeliness_spc as spc_words
+from helpers.config import load_pack
+from helpers.metrics import Metric
 from helpers.pages import timeliness_tables as tables
+from helpers.present.chart import Table
+from helpers.present.page import Page
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def monthly(within: list[int], plans: list[int]) -> trends.MonthlySpc:
@@ -52,3 +62,53 @@ def test_a_small_number_of_impossible_dates_reads_fewer_than():
     assert tables.impossible_dates_sentence(cases, 5).startswith("Fewer than 5 requests in the local extract have")
     assert tables.impossible_dates_sentence(cases).startswith("2 requests in the local extract have")
     assert tables.impossible_dates_sentence(cases, 2).startswith("2 requests")
+
+
+def demo_page(tmp_path: Path, variant: str = "public", notebook: str = "02_x") -> Page:
+    (tmp_path / "data").mkdir(parents=True)
+    return Page(config=load_pack(ROOT / "config" / "demo.yaml"), artefacts=tmp_path / "data", variant=variant,
+                notebook=notebook)
+
+
+def bands_table() -> Table:
+    """Bands of the months' 42 plans: 13 within 20 weeks, 28 from 20 to 52, 1 over 52 weeks (hidden)."""
+    data = pd.DataFrame({"band": ["within", "mid", "over"], "Plans": [13, 28, 1]})
+    data.attrs = {"cells": {"Plans": ["p|y|within", "p|y|mid", "p|y|over"]},
+                  "sums": [("p|y|all", ["p|y|within", "p|y|mid", "p|y|over"]), ("p|y|all", ["p|m1|all", "p|m2|all"]),
+                           ("p|y|within", ["p|m1|within", "p|m2|within"])]}
+    return Table(data, "Bands", name="bands", child_level_counts=("Plans",))
+
+
+def months_table() -> Table:
+    data = pd.DataFrame({"month": ["m1", "m2"], "Plans": [20, 22], "Within": [6, 7], "%": [30.0, 700 / 22]})
+    data.attrs = {"cells": {"Plans": ["p|m1|all", "p|m2|all"], "Within": ["p|m1|within", "p|m2|within"]}}
+    return Table(data, "Months", name="months", child_level_counts=("Plans", "Within"),
+                 derived={"%": ("Within", "Plans")})
+
+
+def test_page_hides_a_complement_across_linked_tables(tmp_path: Path) -> None:
+    """The months give 42 plans and 13 within 20 weeks, so the bands' hidden 1 = 42 - 13 - 28: the page hides the
+    28 (not the 13, which the months give back), and records every cell in ``cells_<notebook>.json``."""
+    page = demo_page(tmp_path)
+    page.show(months_table())
+    page.show(bands_table())
+    shown = pd.read_csv(page.downloads / "02_x-bands.csv")["Plans"].tolist()
+    assert shown == ["13", NOT_SHOWN, "fewer than 5"]
+    record = json.loads((page.artefacts / "cells_02_x.json").read_text())
+    assert record["cells"]["p|y|mid"] is None and record["cells"]["p|m1|all"] == 20
+    reviewer = demo_page(tmp_path / "r", "reviewer")
+    reviewer.show(months_table())
+    reviewer.show(bands_table())
+    assert pd.read_csv(reviewer.downloads / "02_x-bands.csv")["Plans"].tolist() == [13, 28, 1]
+
+
+def test_a_metric_of_a_hidden_cell_is_withheld(tmp_path: Path) -> None:
+    page = demo_page(tmp_path)
+    page.show(months_table())
+    page.show(bands_table())
+    page.write_metrics({"mid": Metric(value=28, unit="count", label="Mid", period="y",
+                                      extras={CHILD_LEVEL_COUNT: "p|y|mid"}),
+                        "within": Metric(value=13, unit="count", label="Within", period="y",
+                                         extras={CHILD_LEVEL_COUNT: "p|y|within"})})
+    records = json.loads((page.artefacts / "metrics_02_x.json").read_text())
+    assert records["mid"]["value"] is None and records["within"]["value"] == 13

@@ -63,11 +63,6 @@ def total(whole: str, parts: Iterable[str]) -> Relation:
     return Relation(terms)
 
 
-def same(first: str, second: str) -> Relation:
-    """``first = second``: the same count published under two keys."""
-    return Relation({first: 1.0, second: -1.0})
-
-
 def share_relations(pct: float, tolerance: float, numerator: str, denominator: str) -> list[Relation]:
     """The two linear inequalities a rounded percentage gives: ``num >= (pct - tol)% of den`` and
     ``num <= (pct + tol)% of den``."""
