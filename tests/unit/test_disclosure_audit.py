@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pandas as pd
 import pytest
 
@@ -9,7 +11,7 @@ from helpers.analysis.disclosure_audit import Published, feasible_intervals, nar
 from helpers.analysis.disclosure_linked import Registry, Share, protect, register, table_keys, table_margins
 
 
-def two_way(hidden: set[str], cells: dict[str, float], rows: dict[str, list[str]],
+def two_way(hidden: set[str], cells: Mapping[str, float], rows: dict[str, list[str]],
             cols: dict[str, list[str]]) -> Published:
     """A table's cells with its row and column totals as relations."""
     margins = {**rows, **cols}
@@ -17,7 +19,7 @@ def two_way(hidden: set[str], cells: dict[str, float], rows: dict[str, list[str]
                      relations=[total(whole, parts) for whole, parts in margins.items()])
 
 
-def test_one_hidden_cell_of_a_2x2_table_with_margins_is_pinned():
+def test_one_hidden_cell_of_a_2x2_table_with_margins_is_pinned() -> None:
     """
     ::
 
@@ -35,7 +37,7 @@ def test_one_hidden_cell_of_a_2x2_table_with_margins_is_pinned():
     assert list(narrow_cells(feasible_intervals(pub), 5)) == ["a"]
 
 
-def test_four_hidden_cells_in_two_rows_and_two_columns():
+def test_four_hidden_cells_in_two_rows_and_two_columns() -> None:
     """
     ::
 
@@ -56,7 +58,7 @@ def test_four_hidden_cells_in_two_rows_and_two_columns():
     assert narrow_cells(feasible_intervals(pub), 5) == {}
 
 
-def test_a_percentage_beside_its_denominator_gives_the_count_back():
+def test_a_percentage_beside_its_denominator_gives_the_count_back() -> None:
     """Issue 20's example: 9 plans at 44.44...% within 20 weeks gives 4 within (4 / 9 = 44.44%)."""
     pub = Published(shown={"plans": 9}, hidden={"within"},
                     relations=share_relations(400 / 9, 1e-6, "within", "plans"))
@@ -64,14 +66,14 @@ def test_a_percentage_beside_its_denominator_gives_the_count_back():
     assert found.low == pytest.approx(4, abs=1e-4) and found.high == pytest.approx(4, abs=1e-4)
 
 
-def test_a_rounded_percentage_leaves_an_interval():
+def test_a_rounded_percentage_leaves_an_interval() -> None:
     """55% (whole numbers, so 54.5 to 55.5) of 563 plans: 306.8 to 312.5 within."""
     pub = Published(shown={"all": 563}, hidden={"mid"}, relations=share_relations(55, 0.5, "mid", "all"))
     found = feasible_intervals(pub)["mid"]
     assert found.low == pytest.approx(563 * 0.545) and found.high == pytest.approx(563 * 0.555)
 
 
-def test_bounds_from_labels_and_unbounded_cells():
+def test_bounds_from_labels_and_unbounded_cells() -> None:
     """x + y = 7 with y at most 4 ("fewer than 5"): x in [3, 7]; with no relation a hidden cell is unbounded."""
     pub = Published(shown={"t": 7}, hidden={"x", "y", "z"}, relations=[total("t", ["x", "y"])], upper={"y": 4})
     found = feasible_intervals(pub)
@@ -79,13 +81,13 @@ def test_bounds_from_labels_and_unbounded_cells():
     assert found["z"].high == float("inf")
 
 
-def test_inconsistent_published_cells_are_a_clear_error():
+def test_inconsistent_published_cells_are_a_clear_error() -> None:
     pub = Published(shown={"t": 7, "a": 9}, hidden={"b"}, relations=[total("t", ["a", "b"])])
     with pytest.raises(ValueError, match="inconsistent"):
         feasible_intervals(pub)
 
 
-def test_protect_hides_a_complement_that_widens_the_interval():
+def test_protect_hides_a_complement_that_widens_the_interval() -> None:
     """Two months of 20 and 22 plans (6 and 7 within 20 weeks) are shown; a second table gives the same 42 plans
     by band: within 20 weeks 13, 20 to 52 weeks 28, over 52 weeks 1 (hidden). 42 - 13 - 28 = 1 gives it back.
     Hiding the smallest other band (13) would not help, as the months give 6 + 7 = 13; so the 28 is hidden, and
@@ -97,14 +99,14 @@ def test_protect_hides_a_complement_that_widens_the_interval():
     assert (found.low, found.high) == pytest.approx((0, 29))
 
 
-def test_protect_drops_a_percentage_of_a_hidden_count():
+def test_protect_drops_a_percentage_of_a_hidden_count() -> None:
     """30% of 10 within 3 (hidden) and its 10 plans shown: 3 is pinned; hiding the plans count (the only
     candidate) drops the percentage too."""
     reg = Registry(cells={"plans": 10, "within": None}, shares=[Share("within", "plans", 30.0)])
     assert protect(reg, ["plans"], 5) == {"plans"} and reg.shares == [Share("within", "plans", None)]
 
 
-def test_table_keys_margins_and_register():
+def test_table_keys_margins_and_register() -> None:
     """Default keys are file|column|row label; an 'All' row is the sum of the others; text cells are hidden."""
     data = pd.DataFrame({"stage": ["a", "b", "All"], "n": [3, 10, 13]})
     shown = data.assign(n=["fewer than 5", "not shown", 13])

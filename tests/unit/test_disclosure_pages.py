@@ -31,7 +31,7 @@ def monthly(within: list[int], plans: list[int]) -> trends.MonthlySpc:
     return found
 
 
-def test_months_with_a_small_count_are_hidden_and_not_described():
+def test_months_with_a_small_count_are_hidden_and_not_described() -> None:
     """Months: 5/10, 3/10, 6/12, 2/8 (threshold 5): the 3 and the 2 are hidden, so the second and fourth months'
     percentages go from the alt text, the latest-month sentence and the metric (value None, previous 50%)."""
     m = monthly([5, 3, 6, 2], [10, 10, 12, 8])
@@ -48,7 +48,7 @@ def test_months_with_a_small_count_are_hidden_and_not_described():
     assert spc_words.monthly_metrics(m, 60)["monthly_pct_within_20_weeks"].value == 25
 
 
-def test_spc_table_declares_what_each_count_counts():
+def test_spc_table_declares_what_each_count_counts() -> None:
     m = monthly([5, 3, 6, 2], [10, 10, 12, 8])
     attrs = spc_words.spc_table(m).attrs
     assert attrs["cells"]["Plans issued"][0] == spc_words.plans_key("Jan 2024", "all")
@@ -57,7 +57,7 @@ def test_spc_table_declares_what_each_count_counts():
                                  spc_words.plans_key("Jan 2024", "over 20 weeks")])
 
 
-def test_a_small_number_of_impossible_dates_reads_fewer_than():
+def test_a_small_number_of_impossible_dates_reads_fewer_than() -> None:
     cases = pd.DataFrame({"dates_impossible": [True, True, False]})
     assert tables.impossible_dates_sentence(cases, 5).startswith("Fewer than 5 requests in the local extract have")
     assert tables.impossible_dates_sentence(cases).startswith("2 requests in the local extract have")
