@@ -112,3 +112,22 @@ def test_a_metric_of_a_hidden_cell_is_withheld(tmp_path: Path) -> None:
                                          extras={CHILD_LEVEL_COUNT: "p|y|within"})})
     records = json.loads((page.artefacts / "metrics_02_x.json").read_text())
     assert records["mid"]["value"] is None and records["within"]["value"] == 13
+
+
+def test_months_that_add_up_to_a_published_year_get_a_complement(tmp_path: Path) -> None:
+    """Twelve months of 2024 with 10 plans (5 within 20 weeks), June 3 (2 within): June's counts are hidden, but
+    DfE publishes the year (113 plans, 57 within), so 113 - 110 = 3 and 57 - 55 = 2 would give them back. The page
+    hides another month's counts too (the smallest, first by key: April's 10 and 5), and its percentage."""
+    plans, within = [10] * 12, [5] * 12
+    plans[5], within[5] = 3, 2
+    m = monthly(within, plans)
+    annual = pd.DataFrame({"year": [2024], "level": ["la"], "plans_issued_ex": [113.0],
+                           "plans_issued_within_20_weeks_ex": [57.0]})
+    assert spc_words.spc_table(m, annual).attrs["known"] == {spc_words.plans_key("2024", "all"): 113.0,
+                                                            spc_words.plans_key("2024", "within 20 weeks"): 57.0}
+    page = demo_page(tmp_path)
+    page.show(spc_words.spc_chart(m, 60, 5, annual))
+    shown = pd.read_csv(page.downloads / "02_x-spc-monthly-20-weeks.csv", dtype=str)
+    assert shown.loc[5, ["Plans issued", "Within 20 weeks"]].tolist() == ["fewer than 5"] * 2
+    assert shown.loc[3, ["Plans issued", "Within 20 weeks", "% within 20 weeks"]].tolist() == [NOT_SHOWN] * 3
+    assert (shown.drop([3, 5])["Plans issued"] == "10.0").all()

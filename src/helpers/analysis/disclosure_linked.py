@@ -63,12 +63,14 @@ class Share:
 class Registry:
     """Every registered child-level cell of a pack: ``cells`` (key → shown value, or None when hidden),
     ``sums`` (``(whole, parts)`` margins), ``shares`` (percentages) and ``places`` (where each key is
-    published: ``[key, file, column, row]``, for the audit)."""
+    published: ``[key, file, column, row]``, for the audit); ``known`` holds figures published by others (DfE)
+    that child-level cells add up to."""
 
     cells: dict[str, float | None] = field(default_factory=dict)
     sums: list[tuple[str, list[str]]] = field(default_factory=list)
     shares: list[Share] = field(default_factory=list)
     places: list[list[Any]] = field(default_factory=list)
+    known: dict[str, float] = field(default_factory=dict)
 
     def published(self) -> Published:
         """The registry as the audit sees it: shown values, hidden cells, margins and percentage relations."""
@@ -76,7 +78,7 @@ class Registry:
         for s in self.shares:
             if s.value is not None and s.numerator != s.denominator:
                 relations += share_relations(s.value, s.tolerance, s.numerator, s.denominator)
-        return Published(shown={k: v for k, v in self.cells.items() if v is not None},
+        return Published(shown={**self.known, **{k: v for k, v in self.cells.items() if v is not None}},
                          hidden={k for k, v in self.cells.items() if v is None}, relations=relations)
 
     def hidden(self, key: str) -> bool:
@@ -90,12 +92,13 @@ class Registry:
         """The registry as JSON."""
         return {"cells": self.cells, "sums": [[w, p] for w, p in self.sums],
                 "shares": [[s.numerator, s.denominator, s.value, s.tolerance, s.place] for s in self.shares],
-                "places": self.places}
+                "places": self.places, "known": self.known}
 
     @classmethod
     def from_record(cls, record: Mapping[str, Any]) -> Registry:
         return cls(cells=dict(record["cells"]), sums=[(w, list(p)) for w, p in record["sums"]],
-                   shares=[Share(*s) for s in record["shares"]], places=[list(p) for p in record["places"]])
+                   shares=[Share(*s) for s in record["shares"]], places=[list(p) for p in record["places"]],
+                   known=dict(record.get("known", {})))
 
     def merge(self, other: Registry) -> None:
         """Add another page's cells; a value shown anywhere is known."""
@@ -105,6 +108,7 @@ class Registry:
         self.sums += other.sums
         self.shares += other.shares
         self.places += other.places
+        self.known |= other.known
 
 
 def table_keys(data: pd.DataFrame, columns: Iterable[str], cells: Mapping[str, list[str]] | None,

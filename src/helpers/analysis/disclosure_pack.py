@@ -80,6 +80,7 @@ def pack_cells(registries: Iterable[Mapping[str, Any]], tables: Mapping[str, pd.
     merged.shares = [replace(s, value=_value([None, *s.place], tables, metrics)) if s.place else s
                      for s in merged.shares]
     published = merged.published()
+    shown = {**merged.known, **shown}
     return PackCells(Published(shown=shown, hidden=labelled - set(shown), relations=published.relations),
                      len(merged.places), frozenset(small - set(shown)))
 

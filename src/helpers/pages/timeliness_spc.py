@@ -133,8 +133,11 @@ def spc_alt(chart: pd.DataFrame, target: float | None) -> str:
             + (f" The target line is at {narrative.fmt(target, '%')}." if target is not None else ""))
 
 
-def spc_table(monthly: MonthlySpc) -> pd.DataFrame:
-    """The data behind the monthly SPC chart, one row per month, with the counts and the rule that fired."""
+def spc_table(monthly: MonthlySpc, annual: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The data behind the monthly SPC chart, one row per month, with the counts and the rule that fired.
+
+    ``attrs`` say what each count is (:mod:`helpers.analysis.disclosure_linked`), and with ``annual``
+    (:func:`~helpers.analysis.timeliness.annual_series`) which published DfE years the months add up to."""
     chart, rates = monthly.chart, monthly.rates
     table = pd.DataFrame({
         "Month": chart["period"].dt.strftime("%b %Y"), "Plans issued": rates["plans"],
@@ -148,7 +151,35 @@ def spc_table(monthly: MonthlySpc) -> pd.DataFrame:
                   "Within 20 weeks": [plans_key(m, "within 20 weeks") for m in months]},
         "sums": [(plans_key(m, "all"), [plans_key(m, "within 20 weeks"), plans_key(m, "over 20 weeks")])
                  for m in months]}
+    if annual is not None:
+        table.attrs["known"], years = _published_years(monthly, annual)
+        table.attrs["sums"] += years
     return table
+
+
+def _published_years(monthly: MonthlySpc, annual: pd.DataFrame) -> tuple[dict[str, float],
+                                                                          list[tuple[str, list[str]]]]:
+    """DfE's published plans for each calendar year the chart covers whole, where the months add up to them:
+    the year's count is then the sum of the months' (months left out of the chart had no plans)."""
+    periods = pd.to_datetime(monthly.chart["period"]).reset_index(drop=True)
+    rates = monthly.rates.reset_index(drop=True)
+    known: dict[str, float] = {}
+    sums: list[tuple[str, list[str]]] = []
+    la = annual[annual["level"] == "la"]
+    for row in la.itertuples(index=False):
+        year = int(row.year)
+        inside = (periods.dt.year == year).to_numpy()
+        if periods.min() > pd.Timestamp(year, 1, 1) or periods.max() < pd.Timestamp(year, 12, 1):
+            continue
+        names = [f"{p:%b %Y}" for p in periods[inside]]
+        for part, column, field in (("all", "plans", "plans_issued_ex"),
+                                    ("within 20 weeks", "within_20_weeks", "plans_issued_within_20_weeks_ex")):
+            value = getattr(row, field)
+            if pd.isna(value) or float(rates.loc[inside, column].sum()) != float(value):
+                continue
+            known[plans_key(str(year), part)] = float(value)
+            sums.append((plans_key(str(year), part), [plans_key(m, part) for m in names]))
+    return known, sums
 
 
 #: What the monthly and 12-month plan counts count (the population part of a disclosure key).
@@ -217,14 +248,16 @@ def spc_notes(monthly: MonthlySpc) -> list[str]:
     return notes
 
 
-def spc_chart(monthly: MonthlySpc, target: float | None, hide_below: int = 1) -> Chart:
+def spc_chart(monthly: MonthlySpc, target: float | None, hide_below: int = 1,
+              annual: pd.DataFrame | None = None) -> Chart:
     """The monthly SPC chart bundle: figure, headline, alt text and its data (the monthly counts are child-level).
 
     A month whose counts are suppressed (:func:`hidden_months`) is not drawn and not described: its percentage
-    would give its counts back. The average and limits are those of every month."""
+    would give its counts back. The average and limits are those of every month. ``annual`` (the published DfE
+    series) links whole calendar years of months to DfE's published counts (:func:`spc_table`)."""
     shown = _masked(monthly.chart, hidden_months(monthly, hide_below))
     return Chart(figures.spc_chart(shown, target), spc_title(monthly.chart), spc_alt(shown, target),
-                 spc_table(monthly), name="spc-monthly-20-weeks",
+                 spc_table(monthly, annual), name="spc-monthly-20-weeks",
                  child_level_counts=("Plans issued", "Within 20 weeks"),
                  derived={"% within 20 weeks": ("Within 20 weeks", "Plans issued")})
 

@@ -233,7 +233,8 @@ class Page:
     def _linked(self, data: pd.DataFrame, shown: pd.DataFrame, counts: list[str],
                 derived: Mapping[str, tuple[str, str]], file: str) -> pd.DataFrame:
         """Register a child-level table's cells (keys declared in ``data.attrs["cells"]``, margins in
-        ``data.attrs["sums"]``, percentages of a declared denominator in ``data.attrs["shares"]``), then, where
+        ``data.attrs["sums"]``, percentages of a declared denominator in ``data.attrs["shares"]``, figures others
+        publish that they add up to in ``data.attrs["known"]``), then, where
         the build suppresses, hide further cells of it until no hidden cell of any page can be worked out
         (:func:`helpers.analysis.disclosure_linked.protect`); a percentage follows its counts."""
         combined, own = self._registries()
@@ -241,6 +242,8 @@ class Page:
         before = len(combined.places), len(combined.sums)
         candidates = linked.register(combined, shown, data, keys, file)
         combined.sums += [(w, list(p)) for w, p in data.attrs.get("sums", [])]
+        combined.known |= data.attrs.get("known", {})
+        own.known |= data.attrs.get("known", {})
         combined.sums += linked.table_margins(data, counts, keys)
         pcts = linked.table_shares(data, keys, derived, data.attrs.get("shares", {}), file)
         before_shares = len(combined.shares)
