@@ -2,11 +2,12 @@
 metrics, with the relations its pages registered), work out each suppressed count's feasible interval by linear
 programming (helpers.analysis.disclosure_pack). Every interval must be at least the threshold wide.
 
-Also with the labels as bounds ("fewer than 5" is at most 4): no primary-suppressed cell may be narrowed below
-[0, 4], i.e. the published numbers tell a reader nothing beyond the label.
+Also with the labels as bounds ("fewer than 5" is 1 to 4): no primary-suppressed cell may be narrowed below
+[1, 4], i.e. the published numbers tell a reader nothing beyond the label.
 
 Run on the demo pack and on a second synthetic extract with many small cells: the demo SEN2 generator with about
-a tenth of the requests (some 6 a month), built from a throwaway copy of the project.
+a tenth of the requests (some 6 a month) and its matching synthetic DfE release (so the published years link to
+the months), built from a throwaway copy of the project.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import pytest
 from project_copy import copy_project
 
 from helpers.analysis.disclosure_pack import PackCells, audit, audit_labels, pack_cells
+from helpers.demo import __main__ as demo_data
 from helpers.demo import sen2 as demo_sen2
 from helpers.pack.build import Builder
 
@@ -49,15 +51,15 @@ def read_pack(pack: Path) -> PackCells:
 
 @pytest.fixture(scope="module")
 def small_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A public pack built from a demo-style SEN2 extract with a tenth of the requests (many cells of 1 to 4)."""
+    """A public pack built from demo-style data with a tenth of the requests (many cells of 1 to 4)."""
     project = copy_project(tmp_path_factory.mktemp("small") / "project")
-    out = project / "generated"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(demo_sen2, "_SEASON", {m: v * SMALL for m, v in demo_sen2._SEASON.items()})
-        demo_sen2.write_demo(out, seed=7)
     demo = project / "data" / "demo"
-    (demo / "sen2_northby.xml.gz").write_bytes(gzip.compress((out / "sen2_northby.xml").read_bytes(), mtime=0))
-    (demo / "ep_workforce_northby.csv").write_bytes((out / "ep_workforce_northby.csv").read_bytes())
+    with pytest.MonkeyPatch.context() as mp:  # the demo generator (SEN2, workforce and DfE release) at a tenth
+        mp.setattr(demo_sen2, "_SEASON", {m: v * SMALL for m, v in demo_sen2._SEASON.items()})
+        assert demo_data.main(["--out", str(demo), "--seed", "7"]) == 0
+    small = demo / "sen2_northby.xml"  # small enough to be written uncompressed; the config names the .xml.gz
+    (demo / "sen2_northby.xml.gz").write_bytes(gzip.compress(small.read_bytes(), mtime=0))
+    small.unlink()
     builder = Builder(project / "config" / "demo.yaml", variant="public", reports=project / "reports", pdf=False,
                       progress=lambda m: None)
     return builder.run().pack_dir

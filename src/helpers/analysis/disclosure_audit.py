@@ -53,6 +53,7 @@ class Published:
     hidden: set[str] = field(default_factory=set)
     relations: list[Relation] = field(default_factory=list)
     upper: dict[str, float] = field(default_factory=dict)
+    lower: dict[str, float] = field(default_factory=dict)
 
 
 def total(whole: str, parts: Iterable[str]) -> Relation:
@@ -92,8 +93,9 @@ def _component(target: str, relations: list[Relation], free: set[str]) -> tuple[
 
 
 def _solve(target: str, cells: list[str], relations: list[Relation], shown: Mapping[str, float],
-           upper: Mapping[str, float]) -> Interval:
-    """Minimise and maximise ``target`` over ``cells >= 0`` subject to ``relations`` with shown values put in."""
+           bounds: tuple[Mapping[str, float], Mapping[str, float]]) -> Interval:
+    """Minimise and maximise ``target`` over ``cells`` (within ``bounds``: lower, upper; default 0 and none)
+    subject to ``relations`` with shown values put in."""
     index = {c: i for i, c in enumerate(cells)}
     a_ub: list[np.ndarray] = []
     b_ub: list[float] = []
@@ -117,13 +119,13 @@ def _solve(target: str, cells: list[str], relations: list[Relation], shown: Mapp
         if np.isfinite(rel.low):
             a_ub.append(-row)
             b_ub.append(known - rel.low)
-    bounds = [(0.0, upper.get(c)) for c in cells]
+    limits = [(bounds[0].get(c, 0.0), bounds[1].get(c)) for c in cells]
     ends = []
     for sign in (1.0, -1.0):
         cost = np.zeros(len(cells))
         cost[index[target]] = sign
         res = linprog(cost, A_ub=np.array(a_ub) if a_ub else None, b_ub=b_ub or None,
-                      A_eq=np.array(a_eq) if a_eq else None, b_eq=b_eq or None, bounds=bounds, method="highs")
+                      A_eq=np.array(a_eq) if a_eq else None, b_eq=b_eq or None, bounds=limits, method="highs")
         if res.status == 3:  # unbounded
             ends.append(-sign * np.inf)
         elif res.status != 0:
@@ -143,7 +145,7 @@ def feasible_intervals(published: Published, targets: Iterable[str] | None = Non
     out = {}
     for target in sorted(published.hidden if targets is None else targets):
         cells, used = _component(target, relations, free)
-        out[target] = _solve(target, sorted(cells), used, published.shown, published.upper)
+        out[target] = _solve(target, sorted(cells), used, published.shown, (published.lower, published.upper))
     return out
 
 

@@ -92,9 +92,10 @@ def audit(cells: PackCells, threshold: float) -> tuple[dict[str, Interval], dict
 
 
 def audit_labels(cells: PackCells, threshold: int) -> dict[str, Interval]:
-    """The stricter attack: the reader also uses each label ("fewer than 5" is at most ``threshold`` − 1). Returns
-    the primary-suppressed cells the published numbers pin down more than their label alone does (an interval
-    narrower than [0, ``threshold`` − 1])."""
-    labelled = replace(cells.published, upper={k: threshold - 1 for k in cells.small})
+    """The stricter attack: the reader also uses each label ("fewer than 5" is 1 to ``threshold`` − 1, as 0 is
+    shown). Returns the primary-suppressed cells the published numbers pin down more than their label alone does
+    (an interval narrower than [1, ``threshold`` − 1])."""
+    labelled = replace(cells.published, upper={k: threshold - 1 for k in cells.small},
+                       lower={k: 1 for k in cells.small})
     intervals = feasible_intervals(labelled, sorted(cells.small))
-    return {k: v for k, v in intervals.items() if v.width < threshold - 1 - EPSILON}
+    return {k: v for k, v in intervals.items() if v.width < threshold - 2 - EPSILON}
