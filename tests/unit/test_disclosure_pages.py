@@ -131,3 +131,18 @@ def test_months_that_add_up_to_a_published_year_get_a_complement(tmp_path: Path)
     assert shown.loc[5, ["Plans issued", "Within 20 weeks"]].tolist() == ["fewer than 5"] * 2
     assert shown.loc[3, ["Plans issued", "Within 20 weeks", "% within 20 weeks"]].tolist() == [NOT_SHOWN] * 3
     assert (shown.drop([3, 5])["Plans issued"] == "10.0").all()
+
+
+def test_an_average_of_percentages_does_not_give_a_hidden_month_back(tmp_path: Path) -> None:
+    """Four months of 10 plans, 5, 5, 5 and 3 within 20 weeks (50, 50, 50, 30%; average 45%): April's 3 is
+    hidden, but 4 x 45 - 150 = 30% of its 10 shown plans gives 3 back. The page hides April's plans too; then the
+    average still gives April's 30%, which with fewer than 5 within can only be 3 of 10, so a second month's
+    counts are hidden as well, leaving two unknown percentages that only add up to 80."""
+    m = monthly([5, 5, 5, 3], [10, 10, 10, 10])
+    assert spc_words.spc_table(m).attrs["means"]["Average %"][3] == (spc_words.plans_key("Apr 2024", "within 20 weeks"),
+                                                                     spc_words.plans_key("Apr 2024", "all"))
+    page = demo_page(tmp_path)
+    page.show(spc_words.spc_chart(m, 60, 5))
+    shown = pd.read_csv(page.downloads / "02_x-spc-monthly-20-weeks.csv", dtype=str)
+    assert shown.loc[3, "Within 20 weeks"] == "fewer than 5" and shown.loc[3, "Plans issued"] == NOT_SHOWN
+    assert (shown["% within 20 weeks"] == NOT_SHOWN).sum() == 2

@@ -43,6 +43,12 @@ from helpers.analysis.disclosure_audit import (
 #: The extra (``Metric.extras``) by which a metric says its value is a child-level count: the cell's key.
 CHILD_LEVEL_COUNT = "child_level_count"
 
+#: Key prefix of a hidden percentage that a shown mean involves (an unknown from 0 to 100).
+RATIO = "% of "
+
+#: A hidden percentage known within less than this (percentage points) counts as given back.
+RATIO_WIDTH = 1.0
+
 #: Tolerance (percentage points) of a percentage shown unrounded.
 EXACT = 1e-6
 
@@ -59,6 +65,19 @@ class Share:
     place: list[Any] | None = None
 
 
+@dataclass(frozen=True)
+class Mean:
+    """A shown mean ``value`` of the percentages of ``items`` (``[numerator, denominator]`` pairs, each a
+    :class:`Share` of the registry), e.g. an SPC chart's average, published at ``place``. With the shown
+    percentages it gives back the sum of the hidden ones; a hidden percentage whose denominator is shown is linear
+    in its numerator (``100 * numerator / denominator``), one whose denominator is hidden too is an unknown from 0
+    to 100 (:meth:`Registry.published`)."""
+
+    value: float | None
+    items: list[list[str]]
+    place: list[Any] | None = None
+
+
 @dataclass
 class Registry:
     """Every registered child-level cell of a pack: ``cells`` (key → shown value, or None when hidden),
@@ -71,6 +90,7 @@ class Registry:
     shares: list[Share] = field(default_factory=list)
     places: list[list[Any]] = field(default_factory=list)
     known: dict[str, float] = field(default_factory=dict)
+    means: list[Mean] = field(default_factory=list)
 
     def published(self) -> Published:
         """The registry as the audit sees it: shown values, hidden cells, margins and percentage relations."""
@@ -78,8 +98,29 @@ class Registry:
         for s in self.shares:
             if s.value is not None and s.numerator != s.denominator:
                 relations += share_relations(s.value, s.tolerance, s.numerator, s.denominator)
+        upper: dict[str, float] = {}
+        for mean in self.means:
+            if mean.value is not None:
+                relations.append(self._mean_relation(mean, upper))
         return Published(shown={**self.known, **{k: v for k, v in self.cells.items() if v is not None}},
-                         hidden={k for k, v in self.cells.items() if v is None}, relations=relations)
+                         hidden={k for k, v in self.cells.items() if v is None}, relations=relations, upper=upper)
+
+    def _mean_relation(self, mean: Mean, upper: dict[str, float]) -> Relation:
+        """``sum of the items' percentages = n * mean``, linear in what is not shown (see :class:`Mean`)."""
+        shown = {(s.numerator, s.denominator): s.value for s in self.shares}
+        terms: dict[str, float] = {}
+        rest = len(mean.items) * float(mean.value or 0)
+        for num, den in mean.items:
+            pct, den_value = shown.get((num, den)), self.cells.get(den)
+            if pct is not None:
+                rest -= pct
+            elif den_value:
+                terms[num] = terms.get(num, 0.0) + 100 / den_value
+            else:
+                terms[RATIO + num] = 1.0
+                upper[RATIO + num] = 100.0
+        slack = EXACT * len(mean.items)
+        return Relation(terms, rest - slack, rest + slack)
 
     def hidden(self, key: str) -> bool:
         return key in self.cells and self.cells[key] is None
@@ -92,13 +133,14 @@ class Registry:
         """The registry as JSON."""
         return {"cells": self.cells, "sums": [[w, p] for w, p in self.sums],
                 "shares": [[s.numerator, s.denominator, s.value, s.tolerance, s.place] for s in self.shares],
-                "places": self.places, "known": self.known}
+                "places": self.places, "known": self.known,
+                "means": [[m.value, m.items, m.place] for m in self.means]}
 
     @classmethod
     def from_record(cls, record: Mapping[str, Any]) -> Registry:
         return cls(cells=dict(record["cells"]), sums=[(w, list(p)) for w, p in record["sums"]],
                    shares=[Share(*s) for s in record["shares"]], places=[list(p) for p in record["places"]],
-                   known=dict(record.get("known", {})))
+                   known=dict(record.get("known", {})), means=[Mean(*m) for m in record.get("means", [])])
 
     def merge(self, other: Registry) -> None:
         """Add another page's cells; a value shown anywhere is known."""
@@ -109,6 +151,7 @@ class Registry:
         self.shares += other.shares
         self.places += other.places
         self.known |= other.known
+        self.means += other.means
 
 
 def table_keys(data: pd.DataFrame, columns: Iterable[str], cells: Mapping[str, list[str]] | None,
@@ -170,13 +213,21 @@ def protect(registry: Registry, candidates: Iterable[str], threshold: float) -> 
     free = {c for c in candidates if registry.cells.get(c)}
     extra: set[str] = set()
     while True:
-        narrow = narrow_cells(feasible_intervals(registry.published()), threshold)
-        pick = _complement(registry, narrow, free)
+        pick = _complement(registry, exposed(registry.published(), threshold), free)
         if pick is None:
             return extra
         _hide(registry, pick)
         free.discard(pick)
         extra.add(pick)
+
+
+def exposed(published: Published, threshold: float) -> dict[str, Interval]:
+    """The hidden cells whose feasible interval is narrower than ``threshold``, and the hidden percentages (of a
+    shown mean) known within :data:`RATIO_WIDTH` points: with a small count, a known ratio gives the count back
+    (3 of 10 is the only count below 5 at 29.5% to 30.5%)."""
+    out = narrow_cells(feasible_intervals(published), threshold)
+    ratios = sorted({k for r in published.relations for k in r.terms if k.startswith(RATIO)})
+    return out | {k: v for k, v in feasible_intervals(published, ratios).items() if v.width < RATIO_WIDTH}
 
 
 def _hide(registry: Registry, key: str) -> None:
@@ -188,14 +239,18 @@ def _hide(registry: Registry, key: str) -> None:
 
 def _complement(registry: Registry, narrow: Mapping[str, Interval], free: set[str]) -> str | None:
     """The cell to hide next: for the first exposed cell that has one, the smallest free cell linked to it (in a
-    relation with it first, then anywhere in its linked group) whose hiding widens its interval."""
+    relation with it first, then anywhere in its linked group; for a pinned percentage, a count of another of the
+    averaged percentages) whose hiding widens its interval."""
     relations = registry.published().relations
+    averaged = {k for mean in registry.means for item in mean.items for k in item}
     for cell in sorted(narrow):
         direct = {k for r in relations if cell in r.terms for k in r.terms} & free
+        if cell.startswith(RATIO):  # a pinned percentage: hide another averaged month's counts
+            direct = averaged & free
         group = (_group(cell, relations) & free) - direct
         for pool in (direct, group):
             for key in sorted(pool, key=lambda k: (registry.cells[k] or 0, k)):
-                trial = Registry(cells=dict(registry.cells), sums=registry.sums, shares=list(registry.shares))
+                trial = replace(registry, cells=dict(registry.cells), shares=list(registry.shares))
                 _hide(trial, key)
                 if feasible_intervals(trial.published(), [cell])[cell].width > narrow[cell].width + EPSILON:
                     return key

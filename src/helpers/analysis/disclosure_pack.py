@@ -19,8 +19,8 @@ from typing import Any
 import pandas as pd
 
 from helpers.analysis.disclosure import _numeric
-from helpers.analysis.disclosure_audit import EPSILON, Interval, Published, feasible_intervals, narrow_cells
-from helpers.analysis.disclosure_linked import Registry
+from helpers.analysis.disclosure_audit import EPSILON, Interval, Published, feasible_intervals
+from helpers.analysis.disclosure_linked import Registry, exposed
 
 
 @dataclass(frozen=True)
@@ -77,25 +77,28 @@ def pack_cells(registries: Iterable[Mapping[str, Any]], tables: Mapping[str, pd.
         if key in shown and abs(shown[key] - value) > 1e-9:
             raise ValueError(f"disclosure audit: {key!r} is shown as {shown[key]} and as {value}")
         shown[key] = value
+    merged.cells = {k: shown.get(k) for k in merged.cells}
     merged.shares = [replace(s, value=_value([None, *s.place], tables, metrics)) if s.place else s
                      for s in merged.shares]
+    merged.means = [replace(m, value=_value([None, *m.place], tables, metrics)) if m.place else m
+                    for m in merged.means]
     published = merged.published()
     shown = {**merged.known, **shown}
-    return PackCells(Published(shown=shown, hidden=labelled - set(shown), relations=published.relations),
-                     len(merged.places), frozenset(small - set(shown)))
+    return PackCells(Published(shown=shown, hidden=labelled - set(shown), relations=published.relations,
+                               upper=published.upper), len(merged.places), frozenset(small - set(shown)))
 
 
 def audit(cells: PackCells, threshold: float) -> tuple[dict[str, Interval], dict[str, Interval]]:
-    """(every hidden cell's feasible interval, those narrower than ``threshold``: the unprotected ones)."""
-    intervals = feasible_intervals(cells.published)
-    return intervals, narrow_cells(intervals, threshold)
+    """(every hidden cell's feasible interval, the unprotected ones: narrower than ``threshold``, or a hidden
+    percentage pinned to one value, :func:`~helpers.analysis.disclosure_linked.exposed`)."""
+    return feasible_intervals(cells.published), exposed(cells.published, threshold)
 
 
 def audit_labels(cells: PackCells, threshold: int) -> dict[str, Interval]:
     """The stricter attack: the reader also uses each label ("fewer than 5" is 1 to ``threshold`` − 1, as 0 is
     shown). Returns the primary-suppressed cells the published numbers pin down more than their label alone does
     (an interval narrower than [1, ``threshold`` − 1])."""
-    labelled = replace(cells.published, upper={k: threshold - 1 for k in cells.small},
+    labelled = replace(cells.published, upper=cells.published.upper | {k: threshold - 1 for k in cells.small},
                        lower={k: 1 for k in cells.small})
     intervals = feasible_intervals(labelled, sorted(cells.small))
     return {k: v for k, v in intervals.items() if v.width < threshold - 2 - EPSILON}

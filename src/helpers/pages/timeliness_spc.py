@@ -7,6 +7,8 @@ makes the metrics records. The notebook reaches these through :mod:`helpers.page
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from helpers.analysis import spc
@@ -151,6 +153,10 @@ def spc_table(monthly: MonthlySpc, annual: pd.DataFrame | None = None) -> pd.Dat
                   "Within 20 weeks": [plans_key(m, "within 20 weeks") for m in months]},
         "sums": [(plans_key(m, "all"), [plans_key(m, "within 20 weeks"), plans_key(m, "over 20 weeks")])
                  for m in months]}
+    if chart["mean"].nunique() == 1 and math.isclose(chart["mean"].iloc[0], chart["value"].mean()):
+        # the average is the mean of the monthly percentages: with the shown ones it gives back the hidden ones'
+        table.attrs["means"] = {"Average %": [(plans_key(m, "within 20 weeks"), plans_key(m, "all"))
+                                              for m in months]}
     if annual is not None:
         table.attrs["known"], years = _published_years(monthly, annual)
         table.attrs["sums"] += years

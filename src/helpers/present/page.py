@@ -234,7 +234,8 @@ class Page:
                 derived: Mapping[str, tuple[str, str]], file: str) -> pd.DataFrame:
         """Register a child-level table's cells (keys declared in ``data.attrs["cells"]``, margins in
         ``data.attrs["sums"]``, percentages of a declared denominator in ``data.attrs["shares"]``, figures others
-        publish that they add up to in ``data.attrs["known"]``), then, where
+        publish that they add up to in ``data.attrs["known"]``, a column holding the mean of percentages in
+        ``data.attrs["means"]``), then, where
         the build suppresses, hide further cells of it until no hidden cell of any page can be worked out
         (:func:`helpers.analysis.disclosure_linked.protect`); a percentage follows its counts."""
         combined, own = self._registries()
@@ -243,6 +244,10 @@ class Page:
         candidates = linked.register(combined, shown, data, keys, file)
         combined.sums += [(w, list(p)) for w, p in data.attrs.get("sums", [])]
         combined.known |= data.attrs.get("known", {})
+        means = [linked.Mean(disclosure._numeric(shown[col].iloc[0]), [list(i) for i in items], [file, col, 0])
+                 for col, items in data.attrs.get("means", {}).items()]
+        combined.means += means
+        own.means += means
         own.known |= data.attrs.get("known", {})
         combined.sums += linked.table_margins(data, counts, keys)
         pcts = linked.table_shares(data, keys, derived, data.attrs.get("shares", {}), file)
