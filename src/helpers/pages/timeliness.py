@@ -24,6 +24,7 @@ from helpers.pages.timeliness_spc import (
     NO_TARGET,
     SPC_EXPLANATION,
     basis_description,
+    hidden_months,
     monthly_gap,
     monthly_metrics,
     spc_chart,
@@ -52,9 +53,9 @@ from helpers.present.page import Page
 __all__ = [
     "BACKLOG_EXPLANATION", "NO_SEN2_BACKLOG", "NO_SEN2_MONTHLY", "NO_TARGET", "SPC_EXPLANATION", "Facts",
     "annual_metric", "backlog_by_stage", "backlog_sentence", "bands_chart", "comparison_chart", "decisions_metrics",
-    "decisions_sentence", "facts", "headline", "impossible_dates_sentence", "local_bands", "metrics", "monthly_gap",
-    "open_by_weeks_overdue", "reviews_metrics", "reviews_sentence", "spc_chart", "spc_findings", "spc_notes",
-    "target_text",
+    "decisions_sentence", "facts", "headline", "hidden_months", "impossible_dates_sentence", "local_bands",
+    "metrics", "monthly_gap", "open_by_weeks_overdue", "reviews_metrics", "reviews_sentence", "spc_chart",
+    "spc_findings", "spc_notes", "target_text",
 ]
 
 
@@ -222,7 +223,7 @@ def reviews_metrics(reviews: pd.DataFrame) -> dict[str, Metric]:
 
 def metrics(f: Facts) -> dict[str, Metric]:
     """Every metric the page publishes for the front page, the scorecard and the history."""
-    return {**annual_metric(f.annual, f.verdict, f.basis), **monthly_metrics(f.monthly, f.target),
+    return {**annual_metric(f.annual, f.verdict, f.basis), **monthly_metrics(f.monthly, f.target, f.hide_below),
             **backlog_metrics(f.backlog, f.end, f.hide_below), **decisions_metrics(f.decisions),
             **reviews_metrics(f.reviews), **target_metrics(f.forecast, f.basis, f.verdict),
             **over_year_metrics(f.bands)}

@@ -7,6 +7,8 @@ makes the metrics records. The notebook reaches these through :mod:`helpers.page
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from helpers.analysis import spc
@@ -133,24 +135,99 @@ def spc_alt(chart: pd.DataFrame, target: float | None) -> str:
             + (f" The target line is at {narrative.fmt(target, '%')}." if target is not None else ""))
 
 
-def spc_table(monthly: MonthlySpc) -> pd.DataFrame:
-    """The data behind the monthly SPC chart, one row per month, with the counts and the rule that fired."""
+def spc_table(monthly: MonthlySpc, annual: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The data behind the monthly SPC chart, one row per month, with the counts and the rule that fired.
+
+    ``attrs`` say what each count is (:mod:`helpers.analysis.disclosure_linked`), and with ``annual``
+    (:func:`~helpers.analysis.timeliness.annual_series`) which published DfE years the months add up to."""
     chart, rates = monthly.chart, monthly.rates
-    return pd.DataFrame({
+    table = pd.DataFrame({
         "Month": chart["period"].dt.strftime("%b %Y"), "Plans issued": rates["plans"],
         "Within 20 weeks": rates["within_20_weeks"], "% within 20 weeks": chart["value"],
         "Average %": chart["mean"], "Lower limit %": chart["lpl"], "Upper limit %": chart["upl"],
         "Signal": chart["special_cause_type"]})
+    months = list(table["Month"])
+    # what each count is (helpers.analysis.disclosure_linked): the same plans as the 12-month bands table
+    table.attrs = {
+        "cells": {"Plans issued": [plans_key(m, "all") for m in months],
+                  "Within 20 weeks": [plans_key(m, "within 20 weeks") for m in months]},
+        "sums": [(plans_key(m, "all"), [plans_key(m, "within 20 weeks"), plans_key(m, "over 20 weeks")])
+                 for m in months]}
+    if chart["mean"].nunique() == 1 and math.isclose(chart["mean"].iloc[0], chart["value"].mean()):
+        # the average is the mean of the monthly percentages: with the shown ones it gives back the hidden ones'
+        table.attrs["means"] = {"Average %": [(plans_key(m, "within 20 weeks"), plans_key(m, "all"))
+                                              for m in months]}
+    if annual is not None:
+        table.attrs["known"], years = _published_years(monthly, annual)
+        table.attrs["sums"] += years
+    return table
 
 
-def spc_findings(chart: pd.DataFrame, variation: str, assurance: str | None, target: float | None) -> list[str]:
-    """Plain-English findings for an XmR chart of the monthly percentage (latest point, variation, assurance)."""
+def _published_years(monthly: MonthlySpc, annual: pd.DataFrame) -> tuple[dict[str, float],
+                                                                          list[tuple[str, list[str]]]]:
+    """DfE's published plans for each calendar year the chart covers whole, where the months add up to them:
+    the year's count is then the sum of the months' (months left out of the chart had no plans)."""
+    periods = pd.to_datetime(monthly.chart["period"]).reset_index(drop=True)
+    rates = monthly.rates.reset_index(drop=True)
+    known: dict[str, float] = {}
+    sums: list[tuple[str, list[str]]] = []
+    la = annual[annual["level"] == "la"]
+    for row in la.itertuples(index=False):
+        year = int(row.year)
+        inside = (periods.dt.year == year).to_numpy()
+        if periods.min() > pd.Timestamp(year, 1, 1) or periods.max() < pd.Timestamp(year, 12, 1):
+            continue
+        names = [f"{p:%b %Y}" for p in periods[inside]]
+        for part, column, field in (("all", "plans", "plans_issued_ex"),
+                                    ("within 20 weeks", "within_20_weeks", "plans_issued_within_20_weeks_ex")):
+            value = getattr(row, field)
+            if pd.isna(value) or float(rates.loc[inside, column].sum()) != float(value):
+                continue
+            known[plans_key(str(year), part)] = float(value)
+            sums.append((plans_key(str(year), part), [plans_key(m, part) for m in names]))
+    return known, sums
+
+
+#: What the monthly and 12-month plan counts count (the population part of a disclosure key).
+PLANS_ISSUED = "new EHC plans issued, excluding exceptions"
+
+
+def plans_key(period: str, part: str) -> str:
+    """The disclosure key of a count of :data:`PLANS_ISSUED` in ``period`` (``"Oct 2024"``, or ``"12 months to
+    Sep 2025"``) and band ``part`` (``"all"``, ``"within 20 weeks"``, ...)."""
+    return f"{PLANS_ISSUED}|{period}|{part}"
+
+
+def hidden_months(monthly: MonthlySpc, hide_below: int) -> pd.Series:
+    """True for each month of the chart whose plan counts are suppressed (1 to ``hide_below`` − 1 plans, or
+    within 20 weeks): its percentage would give them back, so it is not shown in the table, the alt text, the
+    sentences or the metrics (:mod:`helpers.analysis.disclosure_linked`)."""
+    rates = monthly.rates.reset_index(drop=True)
+    small = [(rates[c] > 0) & (rates[c] < hide_below) for c in ("plans", "within_20_weeks")]
+    return pd.Series((small[0] | small[1]).to_numpy(), index=monthly.chart.index)
+
+
+def _masked(chart: pd.DataFrame, hidden: pd.Series | None) -> pd.DataFrame:
+    """The chart with the percentages of ``hidden`` months blanked (the average and limits stay)."""
+    if hidden is None or not hidden.any():
+        return chart
+    return chart.assign(value=chart["value"].mask(hidden.to_numpy()))
+
+
+def spc_findings(chart: pd.DataFrame, variation: str, assurance: str | None, target: float | None, *,
+                 hidden: pd.Series | None = None) -> list[str]:
+    """Plain-English findings for an XmR chart of the monthly percentage (latest point, variation, assurance);
+    the latest month's percentage is not given where its counts are suppressed (``hidden``, from
+    :func:`hidden_months`)."""
     last = chart.iloc[-1]
     when = month(last["period"])
     flagged = int(chart["special_cause"].sum())
     signal = f" ({last['special_cause_type'].lower()})" if variation != "common_cause" else ""
+    latest = (f"In {when}, so few plans were issued that the month's percentage is not shown."
+              if hidden is not None and bool(hidden.iloc[-1]) else
+              f"In {when}, {narrative.fmt(last['value'], '%')} of plans were issued within 20 weeks.")
     out = [
-        (f"In {when}, {narrative.fmt(last['value'], '%')} of plans were issued within 20 weeks. The average over "
+        (f"{latest} The average over "
          f"the {len(chart)} months shown is {narrative.fmt(last['mean'], '%')}; months between "
          f"{narrative.fmt(max(last['lpl'], 0), '%')} and {narrative.fmt(min(last['upl'], 100), '%')} are within "
          "normal variation (the process limits)."),
@@ -177,19 +254,28 @@ def spc_notes(monthly: MonthlySpc) -> list[str]:
     return notes
 
 
-def spc_chart(monthly: MonthlySpc, target: float | None) -> Chart:
-    """The monthly SPC chart bundle: figure, headline, alt text and its data (the monthly counts are child-level)."""
-    return Chart(figures.spc_chart(monthly.chart, target), spc_title(monthly.chart), spc_alt(monthly.chart, target),
-                 spc_table(monthly), name="spc-monthly-20-weeks",
-                 child_level_counts=("Plans issued", "Within 20 weeks"))
+def spc_chart(monthly: MonthlySpc, target: float | None, hide_below: int = 1,
+              annual: pd.DataFrame | None = None) -> Chart:
+    """The monthly SPC chart bundle: figure, headline, alt text and its data (the monthly counts are child-level).
+
+    A month whose counts are suppressed (:func:`hidden_months`) is not drawn and not described: its percentage
+    would give its counts back. The average and limits are those of every month. ``annual`` (the published DfE
+    series) links whole calendar years of months to DfE's published counts (:func:`spc_table`)."""
+    shown = _masked(monthly.chart, hidden_months(monthly, hide_below))
+    return Chart(figures.spc_chart(shown, target), spc_title(monthly.chart), spc_alt(shown, target),
+                 spc_table(monthly, annual), name="spc-monthly-20-weeks",
+                 child_level_counts=("Plans issued", "Within 20 weeks"),
+                 derived={"% within 20 weeks": ("Within 20 weeks", "Plans issued")})
 
 
-def monthly_metrics(monthly: MonthlySpc | None, target: float | None) -> dict[str, Metric]:
+def monthly_metrics(monthly: MonthlySpc | None, target: float | None, hide_below: int = 1) -> dict[str, Metric]:
     """Metrics from the monthly SPC chart (none without one): the latest month's rate with the SPC trend, and the
-    variation and assurance icons with their plain-English meaning."""
+    variation and assurance icons with their plain-English meaning; a month's rate is withheld where its counts
+    are suppressed (:func:`hidden_months`)."""
     if monthly is None:
         return {}
-    chart, variation, assurance = monthly.chart, monthly.variation, monthly.assurance
+    hidden = hidden_months(monthly, hide_below)
+    chart, variation, assurance = _masked(monthly.chart, hidden), monthly.variation, monthly.assurance
     last_month = month(chart["period"].iloc[-1])
     trend: dict[str, Trend] = {"special_cause_improvement": "improving", "special_cause_concern": "deteriorating"}
     return {
@@ -198,7 +284,7 @@ def monthly_metrics(monthly: MonthlySpc | None, target: float | None) -> dict[st
             previous=chart["value"].iloc[-2] if len(chart) > 1 else None,
             label="New EHC plans issued within 20 weeks in the latest month (excluding exceptions)",
             trend=trend.get(variation, "no significant change"),
-            finding=spc_findings(chart, variation, assurance, target)[0]),
+            finding=spc_findings(chart, variation, assurance, target, hidden=hidden)[0]),
         "spc_variation": Metric(
             value=None, unit=None, period=last_month, extras={"code": variation},
             label="SPC variation in the monthly 20-week rate", finding=VARIATION_LABELS[variation]),

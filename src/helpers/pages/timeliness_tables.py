@@ -13,9 +13,11 @@ from typing import Any
 import pandas as pd
 
 from helpers.analysis import cases as case_table
-from helpers.analysis.timeliness import BANDS, latest_la_year, local_issue_time_bands, year_to
+from helpers.analysis.timeliness import ALL_OPEN, BANDS, latest_la_year, local_issue_time_bands, year_to
+from helpers.analysis.disclosure_linked import CHILD_LEVEL_COUNT
 from helpers.metrics import Metric
 from helpers.pages import timeliness_charts as figures
+from helpers.pages.timeliness_spc import plans_key
 from helpers.present import narrative
 from helpers.present.chart import Chart, Table
 
@@ -123,9 +125,35 @@ def local_bands_caption(period_end: pd.Timestamp) -> str:
 
 
 def local_bands(cases: pd.DataFrame, period_end: pd.Timestamp, hide_below: int) -> Table:
-    """The council's own time-bands table bundle (its plan counts are child-level)."""
-    return Table(local_bands_table(cases, period_end, hide_below), local_bands_caption(period_end),
-                 name="weeks-to-issue-local", child_level_counts=("Plans",))
+    """The council's own time-bands table bundle (its plan counts are child-level), with what each count is:
+    the 12 months' plans, which are the monthly SPC table's plans added up (declared only where they are)."""
+    table = local_bands_table(cases, period_end, hide_below)
+    period = f"12 months to {pd.Timestamp(period_end):%b %Y}"
+    whole = plans_key(period, "all")
+    counts = table["Plans"].astype(float)
+    shown = table["% of plans"].astype("Float64")
+    exact = all(pd.isna(p) or round(c / counts.sum() * 100, 1) == p for c, p in zip(counts, shown, strict=True))
+    table.attrs = {"cells": {"Plans": [plans_key(period, str(band).lower()) for band in table["Time taken"]]},
+                   "sums": [(whole, [plans_key(period, str(band).lower()) for band in table["Time taken"]])],
+                   "shares": {"% of plans": ("Plans", whole, 0.05 if exact else 0.5)}}
+    table.attrs["sums"] += _monthly_links(cases, period_end, period, counts.iloc[0], counts.sum())
+    return Table(table, local_bands_caption(period_end), name="weeks-to-issue-local", child_level_counts=("Plans",))
+
+
+def _monthly_links(cases: pd.DataFrame, period_end: pd.Timestamp, period: str, within: float,
+                   plans: float) -> list[tuple[str, list[str]]]:
+    """The 12 months' plans (all, and within 20 weeks) as sums of the monthly SPC table's, where they add up (a
+    cases frame without every :data:`~helpers.analysis.cases.CASE_COLUMNS` has no monthly table to link)."""
+    if not set(case_table.CASE_COLUMNS) <= set(cases.columns):
+        return []
+    monthly = case_table.by_period(cases, "M")
+    start, end = year_to(period_end)
+    months = monthly[(monthly["period"] >= start) & (monthly["period"] <= end)]
+    if months["plans_issued_ex"].sum() != plans or months["plans_issued_within_20_weeks_ex"].sum() != within:
+        return []
+    names = [f"{pd.Timestamp(m):%b %Y}" for m in months["period"]]
+    return [(plans_key(period, "all"), [plans_key(m, "all") for m in names]),
+            (plans_key(period, "within 20 weeks"), [plans_key(m, "within 20 weeks") for m in names])]
 
 
 # --- the open caseload past 20 weeks -----------------------------------------------------------------------
@@ -176,14 +204,31 @@ def backlog_caption(period_end: pd.Timestamp) -> str:
 
 def backlog_by_stage(backlog: pd.DataFrame, period_end: pd.Timestamp) -> Table:
     """The backlog table bundle: open requests past 20 weeks by stage (the counts are child-level)."""
-    return Table(backlog_table(backlog), backlog_caption(period_end), name="overdue-backlog",
+    table = backlog_table(backlog)
+    table.attrs = {"cells": {"Requests open past 20 weeks": [
+        open_key(period_end, "all" if stage == ALL_OPEN else f"stage: {stage}")
+        for stage in backlog["stage"]]}}
+    return Table(table, backlog_caption(period_end), name="overdue-backlog",
                  child_level_counts=("Requests open past 20 weeks",))
+
+
+#: What the backlog counts count (the population part of a disclosure key, see helpers.analysis.disclosure_linked).
+OPEN_PAST_20_WEEKS = "requests open past 20 weeks"
+
+
+def open_key(period_end: pd.Timestamp, part: str) -> str:
+    """The disclosure key of a count of :data:`OPEN_PAST_20_WEEKS` on ``period_end`` in breakdown ``part``."""
+    return f"{OPEN_PAST_20_WEEKS}|{pd.Timestamp(period_end):%d %b %Y}|{part}"
 
 
 def open_by_weeks_overdue(cases: pd.DataFrame, period_end: pd.Timestamp) -> Table:
     """Every request still open at ``period_end`` by how long past 20 weeks it is
     (:func:`helpers.analysis.cases.open_by_weeks_overdue`; the counts are child-level)."""
     table = case_table.open_by_weeks_overdue(cases).set_axis(["Time past the 20-week limit", "Open requests"], axis=1)
+    bands = [str(band) for band in table["Time past the 20-week limit"]]
+    keys = [f"open requests|{pd.Timestamp(period_end):%d %b %Y}|{bands[0]}",
+            *(open_key(period_end, f"overdue: {band}") for band in bands[1:])]
+    table.attrs = {"cells": {"Open requests": keys}, "sums": [(open_key(period_end, "all"), keys[1:])]}
     return Table(table, f"All requests still open on {period_end:%d %B %Y}, by how long past 20 weeks they are",
                  name="open-by-weeks-overdue", child_level_counts=("Open requests",))
 
@@ -198,7 +243,8 @@ def backlog_metrics(backlog: pd.DataFrame | None, period_end: pd.Timestamp, hide
     period = f"{pd.Timestamp(period_end):%d %b %Y}"
     waiting: dict[str, Any] = {"value": None if small else total["open_past_20_weeks"], "unit": "count",
                                "higher_is_better": False, "period": period,
-                               "label": "Requests open past the 20-week limit"}
+                               "label": "Requests open past the 20-week limit",
+                               "extras": {CHILD_LEVEL_COUNT: open_key(period_end, "all")}}
     if small:  # the finding is set only when the count is withheld
         waiting["finding"] = f"Fewer than {hide_below} requests were open past 20 weeks"
     return {
@@ -209,14 +255,17 @@ def backlog_metrics(backlog: pd.DataFrame | None, period_end: pd.Timestamp, hide
     }
 
 
-def impossible_dates_sentence(cases: pd.DataFrame) -> str:
+def impossible_dates_sentence(cases: pd.DataFrame, hide_below: int = 1) -> str:
     """One sentence: how many requests were left out for impossible dates
-    (:func:`helpers.analysis.cases.impossible_dates`)."""
+    (:func:`helpers.analysis.cases.impossible_dates`); a count from 1 to ``hide_below`` − 1 reads "fewer than
+    <hide_below>", as in the tables (the count is child-level)."""
     n = case_table.impossible_dates(cases)
     if n == 0:
         return "Every request in the local extract has its dates in a possible order, so none is left out."
-    return (f"{n:,} request{'s' if n != 1 else ''} in the local extract "
-            f"{'have' if n != 1 else 'has'} impossible dates (a decision or plan dated before the request was "
+    many = n != 1 or hide_below > 1
+    count = f"Fewer than {hide_below}" if n < hide_below else f"{n:,}"
+    return (f"{count} request{'s' if many else ''} in the local extract "
+            f"{'have' if many else 'has'} impossible dates (a decision or plan dated before the request was "
             "received, or a plan before the decision to assess) and "
-            f"{'are' if n != 1 else 'is'} left out of the timeliness figures; the data-quality page lists "
+            f"{'are' if many else 'is'} left out of the timeliness figures; the data-quality page lists "
             "the checks they fail.")

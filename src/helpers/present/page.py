@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from IPython.display import HTML, Markdown, display
 
 from helpers.analysis import cases as case_table
 from helpers.analysis import disclosure
+from helpers.analysis import disclosure_linked as linked
 from helpers.areas import LA, find_la, share_code_history
 from helpers.config import VARIANTS, PackConfig, load_pack
 from helpers.errors import InputError
@@ -170,7 +171,7 @@ class Page:
         for key, metric in metrics.items():
             if not isinstance(metric, Metric):
                 raise TypeError(f"metric {key!r} of {self.notebook} is a {type(metric).__name__}, not a Metric")
-        records = {key: metric.record() for key, metric in metrics.items()}
+        records = {key: self._counted(key, metric).record() for key, metric in metrics.items()}
         path = self.artefacts / f"metrics_{self.notebook}.json"
         path.write_text(json.dumps(jsonable(records), indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
@@ -204,10 +205,91 @@ class Page:
         known = json.loads(record.read_text(encoding="utf-8")) if record.exists() else {}
         known[file] = sorted(set(counts) | set(derived))
         record.write_text(json.dumps(known, indent=1, sort_keys=True), encoding="utf-8")
-        if not self.suppress_small_counts:
-            return data
-        return disclosure.suppress(data, list(counts), threshold=self.config.disclosure.threshold,
-                                   derived=dict(derived) or None)
+        shown = data
+        if self.suppress_small_counts:
+            shown = disclosure.suppress(data, list(counts), threshold=self.config.disclosure.threshold,
+                                        derived=dict(derived) or None)
+        return self._linked(data, shown, list(counts), derived, file)
+
+    def _counted(self, name: str, metric: Metric) -> Metric:
+        """A metric whose value is a child-level count (``extras[CHILD_LEVEL_COUNT]`` is its cell's key) is
+        registered with the page's cells, and withheld where that cell is hidden in a table."""
+        key = metric.extra(linked.CHILD_LEVEL_COUNT)
+        if not isinstance(key, str):
+            return metric
+        combined, own = self._registries()
+        if combined.hidden(key) and self.suppress_small_counts:
+            metric = metric.model_copy(update={"value": None})
+        if combined.cells.get(key) is None:
+            combined.cells[key] = None if metric.value is None else float(metric.value)
+        own.cells[key] = combined.cells[key]
+        own.places.append([key, f"metrics_{self.notebook}.json", name, -1])
+        self._write_registry(own)
+        return metric
+
+    # --- the registry of child-level cells (secondary suppression across linked tables) -----------------------
+    def _registries(self) -> tuple[linked.Registry, linked.Registry]:
+        """(every page's registered cells so far, this page's own): the former read once from the other pages'
+        ``<artefacts>/cells_<notebook>.json``."""
+        if "registry" not in self._cache:
+            combined = linked.Registry()
+            for path in sorted(self.artefacts.glob("cells_*.json")):
+                if path.stem != f"cells_{self.notebook}":
+                    combined.merge(linked.Registry.from_record(json.loads(path.read_text(encoding="utf-8"))))
+            self._cache["registry"] = (combined, linked.Registry())
+        pair: tuple[linked.Registry, linked.Registry] = self._cache["registry"]
+        return pair
+
+    def _linked(self, data: pd.DataFrame, shown: pd.DataFrame, counts: list[str],
+                derived: Mapping[str, tuple[str, str]], file: str) -> pd.DataFrame:
+        """Register a child-level table's cells (keys declared in ``data.attrs["cells"]``, margins in
+        ``data.attrs["sums"]``, percentages of a declared denominator in ``data.attrs["shares"]``, figures others
+        publish that they add up to in ``data.attrs["known"]``, a column holding the mean of percentages in
+        ``data.attrs["means"]``), then, where
+        the build suppresses, hide further cells of it until no hidden cell of any page can be worked out
+        (:func:`helpers.analysis.disclosure_linked.protect`); a percentage follows its counts."""
+        combined, own = self._registries()
+        keys = linked.table_keys(data, counts, data.attrs.get("cells"), file)
+        before = len(combined.places), len(combined.sums)
+        candidates = linked.register(combined, shown, data, keys, file)
+        combined.sums += [(w, list(p)) for w, p in data.attrs.get("sums", [])]
+        combined.known |= data.attrs.get("known", {})
+        means = [linked.Mean(disclosure._numeric(shown[col].iloc[0]), [list(i) for i in items], [file, col, 0])
+                 for col, items in data.attrs.get("means", {}).items()]
+        combined.means += means
+        own.means += means
+        own.known |= data.attrs.get("known", {})
+        combined.sums += linked.table_margins(data, counts, keys)
+        pcts = linked.table_shares(data, keys, derived, data.attrs.get("shares", {}), file)
+        before_shares = len(combined.shares)
+        combined.shares += [s if _shown_number(shown, i, col) and not combined.pct_hidden(s.numerator, s.denominator)
+                            else replace(s, value=None) for (i, col), s in pcts.items()]
+        out = shown.copy()
+        if self.suppress_small_counts:
+            linked.protect(combined, candidates, self.config.disclosure.threshold)
+            for (i, col), key in keys.items():
+                if combined.hidden(key) and _shown_number(out, i, col):
+                    out[col] = out[col].astype(object)
+                    out.at[i, col] = disclosure.NOT_SHOWN
+            for (i, col), s in pcts.items():
+                if combined.pct_hidden(s.numerator, s.denominator) and _shown_number(out, i, col):
+                    out[col] = out[col].astype(object)
+                    out.at[i, col] = disclosure.NOT_SHOWN
+        own.cells |= {key: combined.cells[key] for key in keys.values() if key in combined.cells}
+        own.places += combined.places[before[0]:]
+        own.sums += combined.sums[before[1]:]
+        own.shares += combined.shares[before_shares:]
+        self._write_registry(own)
+        return out
+
+    def _write_registry(self, own: linked.Registry) -> None:
+        path = self.artefacts / f"cells_{self.notebook}.json"
+        path.write_text(json.dumps(jsonable(own.record()), indent=1, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def _shown_number(frame: pd.DataFrame, row: object, col: str) -> bool:
+    """True where a cell of a shown table holds a number (not a suppression label, not missing)."""
+    return disclosure._numeric(frame.at[row, col]) is not None
 
 
 def _emit(markup: str) -> None:
