@@ -89,7 +89,7 @@ def test_no_percentage_beside_a_hidden_count(small_build: Path) -> None:
     checked = 0
     for record in registries(small_build):
         for num, den, _, _, (file, column, row) in record["shares"]:
-            if num in hidden or den in hidden:
+            if (num in hidden or den in hidden) and file in shown:  # (an exempt table is not in a public pack)
                 text = shown[file].iloc[row][column]
                 assert pd.isna(pd.to_numeric(text.replace(",", ""), errors="coerce")), (file, column, row, text)
                 checked += 1

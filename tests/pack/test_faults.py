@@ -84,7 +84,7 @@ def test_lost_data_re_executes_the_notebook_that_wrote_it(project: Path,
     assert "up to date" in capsys.readouterr().out  # so what runs next is due to the loss alone
     pack = project / "reports" / "demo"
     download = next((pack / "downloads").glob("09_assumptions-*.csv"))
-    lost = [pack / "data" / "ees.parquet", pack / "data" / "metrics_06_assumptions.json", download]
+    lost = [pack / "data" / "ees.parquet", pack / "data" / "metrics_09_assumptions.json", download]
     before = {f: f.read_bytes() for f in lost}
     for f in lost:
         f.unlink()

@@ -405,6 +405,6 @@ def test_write_metrics_refuses_a_plain_dict(tmp_path):
     page = Page(config=config(area()), artefacts=tmp_path, variant="public", notebook="08_inspection_readiness")
     with pytest.raises(TypeError, match="is a dict, not a Metric"):
         page.write_metrics({"areas_green": {"value": 1, "unit": "count", "label": "Green", "period": "Sep 2025"}})
-    assert not (tmp_path / "metrics_05_inspection_readiness.json").exists()
+    assert not (tmp_path / "metrics_08_inspection_readiness.json").exists()
     page.write_metrics(front.summary_metrics([], AS_OF))
     assert set(page.metrics()["08_inspection_readiness"]) == {"areas_green", "areas_amber", "areas_red", "areas_grey"}

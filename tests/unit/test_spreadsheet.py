@@ -33,7 +33,7 @@ def test_workbook_sheets_and_tables_read_back(csvs: list[Path], tmp_path: Path):
         write_workbook(csvs, out, "Northby SEND evidence pack", synthetic=True)
     wb = openpyxl.load_workbook(out)
     assert wb.sheetnames == ["Cover", "Contents", "Notes", "T01_02_timeliness_monthly_rate",
-                             "T02_04_benchmarks_neighbours"]
+                             "T02_05_benchmarks_neighbours"]
     cover = [r[0] for r in rows(wb["Cover"])]
     assert cover[0] == "Northby SEND evidence pack"
     assert any(str(t).startswith("SYNTHETIC DEMONSTRATION DATA") for t in cover)
@@ -44,11 +44,11 @@ def test_workbook_sheets_and_tables_read_back(csvs: list[Path], tmp_path: Path):
     assert t1[header + 1] == ("Jan 2025", 12, 33.3)  # numbers stay numbers
     assert t1[header + 2] == ("Feb 2025", "fewer than 5", "not shown")
 
-    t2 = rows(wb["T02_04_benchmarks_neighbours"])
+    t2 = rows(wb["T02_05_benchmarks_neighbours"])
     assert t2[-1] == ("Southby", "[x]")  # a blank is written as the GSS "not available" shorthand
 
     contents = [r[0] for r in rows(wb["Contents"])]
-    assert "T01_02_timeliness_monthly_rate" in contents and "T02_04_benchmarks_neighbours" in contents
+    assert "T01_02_timeliness_monthly_rate" in contents and "T02_05_benchmarks_neighbours" in contents
     notes = rows(wb["Notes"])
     assert len([r for r in notes if isinstance(r[0], int)]) == 2
 
@@ -77,7 +77,7 @@ def test_empty_table_is_listed_on_cover_not_given_a_sheet(csvs: list[Path], tmp_
     empty.write_text("code,name\n", encoding="utf-8")
     out = write_workbook([empty, *csvs], tmp_path / "x.xlsx", "T", synthetic=False)
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames[3:] == ["T01_02_timeliness_monthly_rate", "T02_04_benchmarks_neighbours"]
+    assert wb.sheetnames[3:] == ["T01_02_timeliness_monthly_rate", "T02_05_benchmarks_neighbours"]
     cover = " ".join(str(r[0]) for r in rows(wb["Cover"]))
     assert "not included: 00_data_quality-code-changes.csv" in cover
 

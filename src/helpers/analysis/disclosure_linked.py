@@ -157,13 +157,19 @@ class Registry:
 def table_keys(data: pd.DataFrame, columns: Iterable[str], cells: Mapping[str, list[str]] | None,
                prefix: str) -> dict[tuple[Any, str], str]:
     """The key of each child-level cell ``(row index, column)``: the table's declared ``cells`` (column → one key
-    per row), else ``"<prefix>|<column>|<row label>"`` (the row label is the first column's value)."""
+    per row), else ``"<prefix>|<column>|<row label>"``. The row label is the first column's value, or, where that
+    repeats (a table by period and group), the values of every column that is not a count, joined by "/"."""
+    columns = list(columns)
+    labels = [str(v) for v in data.iloc[:, 0]] if len(data.columns) else []
+    if len(set(labels)) < len(labels):
+        text = [c for c in data.columns if c not in columns]
+        labels = ["/".join(str(data.at[i, c]) for c in text) for i in data.index]
     out: dict[tuple[Any, str], str] = {}
     for col in columns:
         if cells and col in cells:
             out |= {(i, col): key for i, key in zip(data.index, cells[col], strict=True)}
         else:
-            out |= {(i, col): f"{prefix}|{col}|{data.iloc[n, 0]}" for n, i in enumerate(data.index)}
+            out |= {(i, col): f"{prefix}|{col}|{label}" for i, label in zip(data.index, labels, strict=True)}
     return out
 
 

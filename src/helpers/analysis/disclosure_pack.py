@@ -40,6 +40,8 @@ def _value(place: list[Any], tables: Mapping[str, pd.DataFrame], metrics: Mappin
     _, file, column, row = place
     if file in metrics:
         return _numeric(metrics[file].get(column, {}).get("value"))
+    if file not in tables:  # not published (an exempt table left out of the public pack)
+        return None
     text = tables[file].iloc[row][column]
     return _numeric(str(text).replace(",", "")) if isinstance(text, str) else _numeric(text)
 
@@ -67,6 +69,8 @@ def pack_cells(registries: Iterable[Mapping[str, Any]], tables: Mapping[str, pd.
     small: set[str] = set()
     for place in merged.places:
         key = place[0]
+        if place[1] not in tables and place[1] not in metrics:
+            continue  # a table the build did not publish (exempt in a public pack): a reader never sees it
         value = _value(place, tables, metrics)
         if value is None:
             if _label(place, tables):

@@ -114,6 +114,7 @@ def render_notebook(pack: Path, cfg: PackConfig, variant: str, name: str, tasks:
     shown, exempt_files = prepare(nb, variant)
     for f in exempt_files:
         (pack / "downloads" / f).unlink(missing_ok=True)
+    _forget_downloads(pack / "data" / f"disclosure_{name}.json", exempt_files)
     kept = _without_exempt(nb) if variant == "public" else nb
     nbformat.write(without_machine_paths(kept, machine_paths(pack, cfg)), executed)  # type: ignore[no-untyped-call]
     title = next((heading_and_summary(tk.path)[0] for tk in tasks if tk.name == name), name)
@@ -155,6 +156,16 @@ def without_machine_paths(nb: nbformat.NotebookNode, paths: list[tuple[str, str]
 
     cleaned: nbformat.NotebookNode = nbformat.from_dict(clean(json.loads(json.dumps(nb))))  # type: ignore[no-untyped-call]
     return cleaned
+
+
+def _forget_downloads(record: Path, files: list[str]) -> None:
+    """Drop deleted (exempt) CSVs from a notebook's record of child-level columns, so it names only published files."""
+    if not files or not record.exists():
+        return
+    known = json.loads(record.read_text(encoding="utf-8"))
+    kept = {k: v for k, v in known.items() if k not in files}
+    if kept != known:
+        record.write_text(json.dumps(kept, indent=1, sort_keys=True), encoding="utf-8")
 
 
 def _without_exempt(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
