@@ -113,7 +113,7 @@ def exempt_phrases(restricted: Path) -> tuple[set[str], set[str]]:
                 links |= cell_links
             else:
                 shared |= lines
-    shared_text = "\n".join(shared)  # a line of an exempt cell that other cells also show (a therapy type) is not exempt
+    shared_text = "\n".join(shared)  # a line of an exempt cell that other cells show too (a therapy type) is shared
     return {p for p in exempt - shared if p not in shared_text}, links
 
 
