@@ -4,6 +4,7 @@ no imports hidden inside functions, small modules and functions."""
 from __future__ import annotations
 
 import ast
+import json
 from pathlib import Path
 
 import pytest
@@ -138,3 +139,19 @@ def test_modules_and_functions_are_small(path: Path) -> None:
             if size > MAX_FUNCTION_LINES and LONG_REASON not in (ast.get_docstring(node) or ""):
                 long.append(f"{node.name} (line {node.lineno}): {size} lines")
     assert not long, f"{name}: over {MAX_FUNCTION_LINES} lines without {LONG_REASON!r} in the docstring: {long}"
+
+
+#: A notebook is thin narrative: each code cell calls a page module in a few lines.
+MAX_CELL_LINES = 10
+
+
+@pytest.mark.parametrize("path", sorted((SRC.parents[1] / "notebooks").glob("*.ipynb")), ids=lambda p: p.stem)
+def test_notebooks_are_thin_and_open_the_page_first(path: Path) -> None:
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    code = [c for c in cells if c["cell_type"] == "code"]
+    sizes = {i: len("".join(c["source"]).rstrip("\n").splitlines()) for i, c in enumerate(code)}
+    long = {i: n for i, n in sizes.items() if n > MAX_CELL_LINES}
+    assert not long, f"{path.name}: code cells over {MAX_CELL_LINES} lines: {long}"
+    assert all(not c.get("outputs") for c in code), f"{path.name} is committed with outputs"
+    first = next(c for c in code if "parameters" not in c.get("metadata", {}).get("tags", []))
+    assert "open_page(" in "".join(first["source"]), f"{path.name}: the first cell after parameters opens the page"
