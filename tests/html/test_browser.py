@@ -156,3 +156,19 @@ def test_full_page_screenshots_for_review(browser, demo_build: Path, html_summar
         assert height > viewport_height, f"{file} is not full-page ({height} px high)"
         written.append(str((OUTPUT / file).relative_to(OUTPUT.parents[1])))
     html_summary["screenshots"] = ", ".join(written)
+
+
+def test_restricted_inspection_page_passes_axe_and_stays_offline(browser, restricted_build: Path) -> None:
+    """Issue 17: the inspection data request page exists only in the restricted build, and passes the same
+    WCAG 2.2 A/AA audit as the public pages, loading nothing from outside the pack."""
+    path = restricted_build / "10_inspection_data_request.html"
+    assert path.exists(), sorted(p.name for p in restricted_build.glob("*.html"))
+    axe = pytest.importorskip("axe_playwright_python.sync_playwright").Axe()
+    requests: list[str] = []
+    page = _open(browser, path, requests)
+    response = axe.run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS},
+                                      "resultTypes": ["violations"]}).response
+    page.close()
+    found = [_violation_text(path.name, v) for v in response["violations"]]
+    assert found == [], "\n".join(found)
+    assert all(url.startswith(ALLOWED_SCHEMES) for url in requests), requests

@@ -98,7 +98,10 @@ def _reason(rag: str, *, tested: str | None, basis: str | None, higher_is_better
         return text + "."
     if rag == AMBER:
         return f"Amber because there is no trend test for it and the figure is better than {reference} ({change})."
-    return f"Red because there is no trend test for it and the figure is not better than {reference} ({change})."
+    why = ("there is no trend test and no earlier figure to show it moving towards its target"
+           if change == "no earlier figure" else
+           f"there is no trend test for it and the figure is not better than {reference} ({change})")
+    return f"Red because {why}."
 
 
 def _benchmark(metric: Metric, latest: float, unit: str | None, higher_is_better: bool) -> str:

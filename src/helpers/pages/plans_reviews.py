@@ -96,7 +96,8 @@ def headline(p: PlansPage) -> str:
     year, last = int(own.index[-1]), own.iloc[-1]
     parts = [f"{p.la_name} maintained {fmt(last, 'count')} EHC plans in January {year}"]
     if year - 1 in own.index:
-        parts.append(f"{fmt(last / own.loc[year - 1] * 100 - 100, '%')} more than a year before")
+        change = last / own.loc[year - 1] * 100 - 100
+        parts.append(f"{fmt(abs(change), '%')} {'more' if change >= 0 else 'fewer'} than a year before")
     rate, england = plans.annual_rate(own, 5), plans.annual_rate(group_plans(p, p.england), 5)
     text = ", ".join(parts)
     if not pd.isna(rate):
@@ -305,9 +306,11 @@ def stock_flow_sentence(p: PlansPage) -> str:
                 "plans cannot be checked against the flows.")
     last = t.iloc[-1]
     more = "more" if last["gap"] >= 0 else "fewer"
+    expected = last["previous"] + last["new_plans"] - last["ceased"]
     return (f"In January {int(last['year'])} DfE published {fmt(last['published'], 'count')} plans for "
-            f"{p.la_name}: {fmt(abs(last['gap']), 'count')} {more} than the {fmt(last['previous'], 'count')} a year "
-            f"before plus {fmt(last['new_plans'], 'count')} new plans minus {fmt(last['ceased'], 'count')} ceased "
-            f"would give ({fmt(abs(last['gap_pct']), '%')} of the total). Gaps come from children moving in or out of "
+            f"{p.la_name}. The {fmt(last['previous'], 'count')} plans of a year before, plus "
+            f"{fmt(last['new_plans'], 'count')} new plans, minus {fmt(last['ceased'], 'count')} that ended, would "
+            f"give {fmt(expected, 'count')}: the published figure is {fmt(abs(last['gap']), 'count')} {more} "
+            f"({fmt(abs(last['gap_pct']), '%')} of the total). Gaps come from children moving in or out of "
             "the area, late corrections and recording differences; a large or growing gap is worth checking against "
             "the council's own records.")

@@ -67,12 +67,14 @@ def officer_time_sentence(p: PlansPage) -> str:
         return "There are no published annual-review figures to work out a shortfall from."
     last = t.iloc[-1]
     gap = f"{fmt(last['gap'], 'count')} of the {fmt(last['expected'], 'count')} reviews due in {int(last['year'])}"
+    missing = "were not completed" if last["completed_basis"] == "reviews completed" else \
+        "have no review decision recorded in the year"
     if p.review_hours is None:
-        return (f"{gap} were not completed. The pack config does not set the assumption {REVIEW_HOURS} (officer "
-                "hours per annual review), so the officer time this represents is not worked out; add it under "
-                "assumptions to see it.")
+        return (f"{gap} {missing}. The officer time this represents is not shown, because the pack has no agreed "
+                f"figure for the hours one review takes (the assumption {REVIEW_HOURS}, listed on the assumptions "
+                "page when it is set).")
     time = reviews.officer_time(last["gap"], p.review_hours)
-    return (f"{gap} were not completed. At {fmt(p.review_hours)} officer hours per review (assumption "
+    return (f"{gap} {missing}. At {fmt(p.review_hours)} officer hours per review (assumption "
             f"{REVIEW_HOURS}), completing them would take about {fmt(time['hours'], 'count')} hours: "
             f"{fmt(time['weeks'], 'count')} weeks of one full-time officer ({fmt(time['fte_years'], 'FTE')} for a "
             "year).")
