@@ -354,7 +354,10 @@ def test_messages_and_rule_html_escape_and_link():
 
 def test_headline_grammar_via_narrative():
     statuses = status.scorecard(config(area()), typed(metrics()))
-    assert km.headline("Kent", statuses, AS_OF) == "Kent at 30 September 2025: 0 of 1 action-plan area is on target."
+    # one area: "the one action-plan area is not on target", not "0 of 1 action-plan area is on target"
+    assert km.headline("Kent", statuses, AS_OF) == \
+        "Kent at 30 September 2025: the one action-plan area is not on target."
+    assert km.scorecard_sentence(statuses) == "The one action-plan area is improving but not yet on target (Amber)."
 
 
 def test_headline_and_summary_metrics():

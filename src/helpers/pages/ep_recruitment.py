@@ -148,5 +148,6 @@ def route_note(rec: RecruitmentView) -> str:
     return (f"In the 12 months to {s.last_month:%B %Y}, {narrative.fmt(s.reports_last_year, 'count')} requests for EP "
             f"advice were met by independent reports (about {narrative.fmt(s.reports_per_week)} a week). Those "
             f"requests are not in the staffing return's requests, so closing the route sends them back to the "
-            f"council's EPs. Both lines use the 'As now' choice above: today's EPs and locums, the same leaving and "
-            f"joining, and the same growth in demand; with the route open, it closes after a year.")
+            f"council's EPs. Both lines otherwise use the 'As now' choice above: today's EPs and locums, the same "
+            f"leaving and joining, and the same growth in demand; with the route open, it closes after a year. The "
+            f"'As now' line above assumes independent reports carry on for ever, which is why it ends lower than both.")

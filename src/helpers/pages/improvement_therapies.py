@@ -149,7 +149,8 @@ def concentration_sentence(t: TherapyFacts) -> str:
             f"provider has it all, and with {last.providers} providers an equal split would score "
             f"{last.equal_herfindahl:,.0f}. In {calc.year_label(last.year)} the index was {last.herfindahl:,.0f} and "
             f"the five largest providers had {_pct(last.top_share_pct)} of spend; competition authorities treat an "
-            "index under 1,000 as unconcentrated, so the council is not dependent on a few providers.") \
+            "index under 1,000 as unconcentrated: no single provider dominates, though the five largest "
+            "together hold the share above.") \
         if last.herfindahl < 1000 else (
             f"In {calc.year_label(last.year)} the five largest providers had {_pct(last.top_share_pct)} of spend and "
             f"the Herfindahl index was {last.herfindahl:,.0f} (10,000 = one provider; {last.equal_herfindahl:,.0f} "

@@ -68,6 +68,10 @@ def _count_phrase(n: int, word: str, meaning: str) -> str:
 def scorecard_sentence(statuses: list[AreaStatus]) -> str:
     """The scorecard in one sentence: how many areas are on target, improving, off target, without data."""
     counts = rules.status_counts([s.rag for s in statuses])
+    if len(statuses) == 1:
+        meaning = {GREEN: "on target", AMBER: "improving but not yet on target", RED: "off target and not improving",
+                   GREY: "without data in this pack"}[statuses[0].rag]
+        return f"The one action-plan area is {meaning} ({statuses[0].rag})."
     parts = [_count_phrase(counts[GREEN], GREEN, "on target"),
              _count_phrase(counts[AMBER], AMBER, "improving but not yet on target"),
              _count_phrase(counts[RED], RED, "off target and not improving")]
@@ -153,4 +157,6 @@ def headline(la_name: str, statuses: list[AreaStatus], as_of: dt.date) -> str:
     if not statuses:
         return f"{la_name} at {when}: the pack config lists no action-plan areas to rate."
     green = sum(s.rag == GREEN for s in statuses)
+    if len(statuses) == 1:
+        return f"{la_name} at {when}: the one action-plan area is {'' if green else 'not '}on target."
     return f"{la_name} at {when}: {narrative.count_of(green, len(statuses), 'action-plan area')} on target."

@@ -179,7 +179,9 @@ def appeals_chart(p: PlansPage) -> Chart | None:
                                               "decisions": f"{p.la_name}: appealable decisions", "rate": "drop"})
     data = counts.drop(columns="drop").merge(wide.round(2).rename(columns=lambda c: f"{c}: appeal rate (%)")
                                              .rename_axis("Year").reset_index(), on="Year", how="outer")
-    return Chart(figures.rate_lines(wide), title, alt, data, name="tribunal-appeals")
+    note = ("Appeals per appealable decision (DfE's tribunal table). The benchmarks page and the summary show a "
+            "different figure: the share of requests for an assessment that were linked to a tribunal.")
+    return Chart(figures.rate_lines(wide), title, alt, data, name="tribunal-appeals", note=note)
 
 
 # --- phase transfers (2026 release onward) ------------------------------------------------------------------------

@@ -201,4 +201,8 @@ PHRASES: dict[str, str] = {
                               "tend to fall back afterwards even with no programme at all.",
     "spot purchase": "Buying a service case by case from a provider on no agreed list, at the provider's price.",
     "time to fill": "The months from advertising an EP post to appointing someone to it.",
+    "Erlang C": "The standard queueing formula for a service with several staff working in parallel, used to "
+                "estimate how long cases wait for an EP; checked against a simulation (Ciw).",
+    "stock and flow": "Working out next year's plans in place from this year's, plus the new plans expected, minus "
+                      "the plans expected to end.",
 }
