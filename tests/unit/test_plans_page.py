@@ -59,3 +59,23 @@ def test_phase_transfer_sentence_only_when_published() -> None:
                phase_transfers_final_next_year=[np.nan, np.nan, 3.0])
     text = phase_transfer_sentence(_page(ees))
     assert text is not None and "for 2026, 1,500 are due (England 1,500)" in text
+
+
+def test_local_overdue_reviews_sentence_follows_suppression() -> None:
+    """Issue 15: reviews overdue from SEN2. 30 + 3 + 0 + 1 = 34 plans; 3 + 0 + 1 = 4 overdue is a small count, so
+    the public sentence says "fewer than 5", as the table does; the reviewer build shows 4."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from helpers.analysis.inspection_summary import REVIEW_BANDS
+    from helpers.pages import plans_reviews_local as local
+
+    bands = pd.DataFrame({"band": list(REVIEW_BANDS), "count": [30, 3, 0, 1]})
+    cfg = SimpleNamespace(period_end=dt.date(2025, 9, 30), disclosure=SimpleNamespace(threshold=5))
+    public = SimpleNamespace(config=cfg, suppress_small_counts=True)
+    reviewer = SimpleNamespace(config=cfg, suppress_small_counts=False)
+    assert local.overdue_sentence(bands, public).startswith(  # type: ignore[arg-type]
+        "In the council's own records, fewer than 5 of the 34 plans maintained on 30 September 2025")
+    assert "records, 4 of the 34 plans" in local.overdue_sentence(bands, reviewer)  # type: ignore[arg-type]
+    table = local.overdue_table(bands, public)  # type: ignore[arg-type]
+    assert table.child_level_counts == ("Plans",) and table.data["Plans"].tolist() == [30, 3, 0, 1, 34]
