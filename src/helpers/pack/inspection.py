@@ -27,7 +27,6 @@ from helpers.present import inspection_workbook as workbook
 from helpers.present.page import local_cases
 
 VARIANT = "restricted"
-NOTEBOOK = "10_inspection_data_request"
 FOLDER = "inspection"
 RECORD = "personal_data.json"
 
@@ -71,13 +70,15 @@ def personal_data_record(pack_dir: Path, workbook_path: Path, rows: dict[str, in
 
 
 def run(config: str | Path, *, progress: Progress = print, reports: Path | None = None) -> dict[str, Any]:
-    """Write the lists into ``reports/<pack>-restricted/inspection/``, then build 00 and 09 for the restricted
-    variant (the build copies the folder into the new pack, so its manifest can carry the record); returns the
-    personal-data record, which is also put in ``manifest.json`` when the build did not (:func:`note_in_manifest`).
+    """Write the lists into ``reports/<pack>-restricted/inspection/``, then build the restricted pack, its
+    inspection page included (the build copies the folder into the new pack, so its manifest can carry the
+    record); returns the personal-data record, which is also put in ``manifest.json`` when the build did not
+    (:func:`note_in_manifest`).
     """
     cfg = load_pack(config)
-    builder = Builder(config, variant=VARIANT, only=[NOTEBOOK], pdf=False, formats=["html"], progress=progress,
-                      reports=reports)
+    # the whole restricted pack (what is up to date is not re-run), so the command adds the lists to it rather than
+    # replacing it with two pages
+    builder = Builder(config, variant=VARIANT, pdf=False, formats=["html"], progress=progress, reports=reports)
     builder.reports.mkdir(parents=True, exist_ok=True)
     with pack_lock(builder.reports, builder.pack_dir.name):  # not while a build of this pack is swapping it
         la_name = cfg.la.name or f"Council {cfg.la.old_code or cfg.la.code}"
