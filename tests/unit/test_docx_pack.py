@@ -128,7 +128,7 @@ def test_cover_report_sections_and_figures(pack: Path) -> None:
                      "2. Recommendations", "3. Key figures", "4. Changes since the last report", "5. The full pack"]
     rows = [[c.text for c in r.cells] for r in doc.tables[1].rows]
     assert rows[1] == ["New plans within 20 weeks", "No earlier pack", "43.5% (2024)", "60.0%",
-                       "Amber: not met yet, improving"]
+                       "Amber: not met yet, moving towards it"]
     assert rows[2][2] == "fewer than 5 (30 Sep 2025)"
     assert doc.tables[1].rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
     links = [r.target_ref for r in doc.part.rels.values() if r.reltype.endswith("/hyperlink")]

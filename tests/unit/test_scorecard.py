@@ -280,7 +280,7 @@ def test_medway_decisions_and_plans_over_a_year_appear():
 
 def test_table_has_status_words_and_rule_mentions_every_status():
     table = front.scorecard_frame(status.scorecard(config(area()), typed(metrics())))
-    assert table.loc[0, "Status"] == "Amber: not met yet, improving"
+    assert table.loc[0, "Status"] == "Amber: not met yet, moving towards it"
     assert table.loc[0, "Latest"] == "33.3% (2024)"
     assert table.loc[0, "Due"] == "31 Mar 2026"
     assert table.loc[0, "Baseline"] == "16.4%, 2022"
@@ -299,11 +299,12 @@ def test_key_messages_worst_first_with_links():
          "03_ep_workforce": {"adv": {"value": 30.0, "unit": "%", "label": "EP advice in 6 weeks"}}}
     msgs = km.key_messages(typed(m), cfg)
     assert 3 <= len(msgs) <= 5
-    assert msgs[0] == (("Of 4 action-plan areas, 1 is on target (Green), 1 is improving but not yet on target "
-                        "(Amber), 1 is off target and not improving (Red) and 1 has no data in this pack (Grey)."),
+    assert msgs[0] == (("Of 4 action-plan areas, 1 is on target (Green), 1 is moving towards its target but not yet "
+                        "on it (Amber), 1 is off target and not moving towards it (Red) and 1 has no data in this pack "
+                        "(Grey)."),
                        "#scorecard")
     assert [href for _, href in msgs[1:]] == ["03_ep_workforce.html", "02_timeliness.html", "02_timeliness.html"]
-    assert msgs[1][0] == "Red – EP advice in 6 weeks: 30.0%, off target and not improving (scorecard below)."
+    assert msgs[1][0] == "Red – EP advice in 6 weeks: 30.0%, off target and not moving towards it (scorecard below)."
 
 
 def test_key_messages_fall_back_to_notebook_findings():
@@ -357,7 +358,8 @@ def test_headline_grammar_via_narrative():
     # one area: "the one action-plan area is not on target", not "0 of 1 action-plan area is on target"
     assert km.headline("Kent", statuses, AS_OF) == \
         "Kent at 30 September 2025: the one action-plan area is not on target."
-    assert km.scorecard_sentence(statuses) == "The one action-plan area is improving but not yet on target (Amber)."
+    assert km.scorecard_sentence(statuses) == \
+        "The one action-plan area is moving towards its target but not yet on it (Amber)."
 
 
 def test_headline_and_summary_metrics():

@@ -19,11 +19,12 @@ from helpers.present.glossary_terms import TERMS
 #: own trend test where it has one (the Trend column names it), so the scorecard and the page cannot disagree.
 RAG_RULES: dict[str, str] = {
     GREEN: "the latest figure meets the target.",
-    AMBER: "the target is not met yet, but the figure is improving: a statistically significant improvement by the "
-           "trend test on the evidence page where it tests the trend (the Trend column names the test), otherwise "
-           "better than the baseline.",
-    RED: "the target is not met and the figure is not improving by that rule (a change since the baseline that the "
-         "trend test does not find significant does not count), or the due date has passed without meeting it.",
+    AMBER: "the target is not met yet, but the figure is moving towards it: a statistically significant improvement by "
+           "the trend test on the evidence page where it tests the trend (the Trend column names the test), otherwise "
+           "better than the baseline (the Trend column then says 'Not tested').",
+    RED: "the target is not met and the figure is not moving towards it by that rule (a change since the baseline "
+         "that the trend test does not find significant does not count), or the due date has passed without meeting "
+         "it.",
     GREY: "no figure in this pack; the area needs local evidence.",
 }
 #: The whole rule as one paragraph.
@@ -32,8 +33,8 @@ RAG_RULE = " ".join(f"{word}: {text}" for word, text in RAG_RULES.items())
 #: What each status means, for a key beside the table.
 RAG_MEANING: dict[str, str] = {
     GREEN: "target met",
-    AMBER: "not met yet, improving",
-    RED: "not met, not improving",
+    AMBER: "not met yet, moving towards it",
+    RED: "not met, not moving towards it",
     GREY: "no data, needs local evidence",
 }
 
@@ -69,12 +70,12 @@ def scorecard_sentence(statuses: list[AreaStatus]) -> str:
     """The scorecard in one sentence: how many areas are on target, improving, off target, without data."""
     counts = rules.status_counts([s.rag for s in statuses])
     if len(statuses) == 1:
-        meaning = {GREEN: "on target", AMBER: "improving but not yet on target", RED: "off target and not improving",
-                   GREY: "without data in this pack"}[statuses[0].rag]
+        meaning = {GREEN: "on target", AMBER: "moving towards its target but not yet on it",
+                   RED: "off target and not moving towards it", GREY: "without data in this pack"}[statuses[0].rag]
         return f"The one action-plan area is {meaning} ({statuses[0].rag})."
     parts = [_count_phrase(counts[GREEN], GREEN, "on target"),
-             _count_phrase(counts[AMBER], AMBER, "improving but not yet on target"),
-             _count_phrase(counts[RED], RED, "off target and not improving")]
+             _count_phrase(counts[AMBER], AMBER, "moving towards its target but not yet on it"),
+             _count_phrase(counts[RED], RED, "off target and not moving towards it")]
     if counts[GREY]:
         parts.append(f"{counts[GREY]} {'has' if counts[GREY] == 1 else 'have'} no data in this pack ({GREY})")
     return narrative.sentence(

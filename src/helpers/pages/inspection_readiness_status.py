@@ -54,7 +54,7 @@ class AreaStatus:
         (the baseline, target and due date are in the scorecard table below)."""
         when = f" {period_phrase(self.period)}" if self.period else ""
         meaning = {GREEN: "on target", AMBER: "not on target yet, but improving",
-                   RED: "off target and not improving", GREY: "no data in this pack"}[self.rag]
+                   RED: "off target and not moving towards it", GREY: "no data in this pack"}[self.rag]
         return f"{self.rag} – {self.measure}: {self.latest_text}{when}, {meaning} (scorecard below)."
 
 
