@@ -90,8 +90,8 @@ TERMS: dict[str, Term] = {
                  "code PMLD)."),
     "QA": Term("quality assurance", "Checks that the analysis is correct and fit for purpose, as the Analysis "
                "Function's guidance describes."),
-    "RAG": Term("red, amber, green", "A status rating: green on target, amber not yet on target but improving, red "
-                "not on target and not improving; the word is always shown as well as the colour."),
+    "RAG": Term("red, amber, green", "A status rating: green on target, amber not yet on target but moving towards "
+                "it, red not on target and not moving towards it; the word is always shown as well as the colour."),
     "RAP": Term("reproducible analytical pipeline", "Analysis produced end to end by code so that anyone can re-run "
                 "it and get the same results."),
     "SE": Term("standard error", "How much an estimate would vary from sample to sample; smaller is more precise."),
