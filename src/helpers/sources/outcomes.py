@@ -21,7 +21,6 @@ import pandas as pd
 
 from helpers.errors import InputError
 from helpers.sources import template_cells as cells
-from helpers.sources.textfile import read_csv_text
 
 KIND = "the outcomes tracking template (see data/templates/README.md)"
 COLUMNS: tuple[str, ...] = ("child_id", "outcome_area", "review_date", "age_at_review", "score")
@@ -94,8 +93,7 @@ def read(path: Path | str) -> pd.DataFrame:
         Naming the file, line and column of the first problem (see the module docstring).
     """
     file = Path(path)
-    raw, lines = read_csv_text(file, KIND)
-    cells.check_header(raw, COLUMNS, file, "one row per child, outcome area and review")
+    raw, lines = cells.read_template(file, KIND, COLUMNS, "one row per child, outcome area and review")
     records = [_record(row, file, f"line {lines[index]}") for index, row in raw.iterrows()]
     frame = pd.DataFrame.from_records(records, columns=list(COLUMNS)).astype({"review_date": "datetime64[us]"})
     _check_reviews(frame, file, lines.reset_index(drop=True))

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.errors import InputError
-from helpers.sources import template_csv as cells
+from helpers.sources import template_cells as cells
 
 SCHOOLS_KIND = "the pilot schools template (see data/templates/README.md)"
 REQUESTS_KIND = "the requests by school template (see data/templates/README.md)"
@@ -35,7 +35,7 @@ def read_schools(path: Path | str) -> pd.DataFrame:
 
 def _schools(file: Path) -> tuple[pd.DataFrame, pd.Series]:
     """The pilot schools and the file line of each."""
-    raw, lines = cells.read_template(file, SCHOOLS_KIND, SCHOOL_COLUMNS)
+    raw, lines = cells.read_template(file, SCHOOLS_KIND, SCHOOL_COLUMNS, "one row per " + SCHOOLS_KIND)
     records = [{"urn": cells.urn(row["urn"], file, f"line {lines[i]}"),
                 "start_date": cells.date(row["start_date"], file, f"line {lines[i]}", "start_date")}
                for i, row in raw.iterrows()]
@@ -64,7 +64,7 @@ def read_requests(path: Path | str) -> pd.DataFrame:
     """Requests by school and month: ``urn`` (int), ``month`` (first day, Timestamp), ``requests`` and ``pupils``
     (int), one row per school and month, sorted by school then month."""
     file = Path(path)
-    raw, lines = cells.read_template(file, REQUESTS_KIND, REQUEST_COLUMNS)
+    raw, lines = cells.read_template(file, REQUESTS_KIND, REQUEST_COLUMNS, "one row per " + REQUESTS_KIND)
     records = [_request_row(row, file, f"line {lines[i]}") for i, row in raw.iterrows()]
     frame = pd.DataFrame.from_records(records, columns=list(REQUEST_COLUMNS))
     repeat = cells.first_repeat(frame["urn"].astype(str) + " " + frame["month"].astype(str))

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from helpers.errors import InputError
-from helpers.sources import template_csv as cells
+from helpers.sources import template_cells as cells
 
 KIND = "the EP recruitment template (see data/templates/README.md)"
 COLUMNS: tuple[str, ...] = ("month", "posts_advertised", "applications", "appointments", "campaign_cost_gbp",
@@ -38,7 +38,7 @@ def read(path: Path | str) -> pd.DataFrame:
     """The recruitment months: ``month`` (first day, Timestamp), the counts as int and ``campaign_cost_gbp`` as
     float, in month order."""
     file = Path(path)
-    raw, lines = cells.read_template(file, KIND, COLUMNS)
+    raw, lines = cells.read_template(file, KIND, COLUMNS, "one row per " + KIND)
     records = []
     for i, row in raw.iterrows():
         where = f"line {lines[i]}"

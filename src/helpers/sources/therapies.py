@@ -21,7 +21,6 @@ import pandas as pd
 
 from helpers.errors import InputError
 from helpers.sources import template_cells as cells
-from helpers.sources.textfile import read_csv_text
 
 KIND = "the therapies commissioning template (see data/templates/README.md)"
 COLUMNS: tuple[str, ...] = ("month", "provider", "therapy_type", "framework_status", "children", "hours",
@@ -83,8 +82,7 @@ def read(path: Path | str) -> pd.DataFrame:
         Naming the file, line and column of the first problem (see the module docstring).
     """
     file = Path(path)
-    raw, lines = read_csv_text(file, KIND)
-    cells.check_header(raw, COLUMNS, file, "one row per purchase or per provider and month")
+    raw, lines = cells.read_template(file, KIND, COLUMNS, "one row per purchase or per provider and month")
     records = [_record(row, file, f"line {lines[index]}") for index, row in raw.iterrows()]
     frame = pd.DataFrame.from_records(records, columns=list(COLUMNS)).astype({
         "month": "datetime64[us]", "children": float, "hours": float, "spend_gbp": float})

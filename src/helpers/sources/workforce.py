@@ -12,7 +12,6 @@ backlog is cleared), more completed within 6 weeks than completed, and periods o
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from pathlib import Path
 
@@ -20,7 +19,7 @@ import pandas as pd
 
 from helpers import schemas
 from helpers.errors import InputError
-from helpers.sources.textfile import read_csv_text
+from helpers.sources import template_cells
 
 KIND = "the EP workforce template (see data/templates/README.md)"
 COLUMNS: tuple[str, ...] = (
@@ -117,19 +116,7 @@ def read(path: Path | str) -> pd.DataFrame:
         Naming the file, line and column of the first problem (see the module docstring).
     """
     file = Path(path)
-    raw, lines = read_csv_text(file, KIND)
-    missing = [c for c in COLUMNS if c not in raw.columns]
-    if missing:
-        raise InputError(file, "required columns are missing", where="line 1", field=missing[0],
-                         expected="columns " + ", ".join(missing))
-    unknown = [c for c in raw.columns if c not in COLUMNS]
-    if unknown:
-        close = difflib.get_close_matches(unknown[0], COLUMNS, n=1)
-        hint = f"; did you mean {close[0]}?" if close else ""
-        raise InputError(file, f"unknown column{hint}", where="line 1", field=unknown[0],
-                         expected="the columns in data/templates/README.md")
-    if raw.empty:
-        raise InputError(file, "the template has no rows", where="line 2", expected="one row per month or quarter")
+    raw, lines = template_cells.read_template(file, KIND, COLUMNS, "one row per month or quarter")
     records = []
     for index, row in raw.iterrows():
         where = f"line {lines[index]}"
