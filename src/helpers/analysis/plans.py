@@ -14,6 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from helpers.analysis.growth import cagr
 from helpers.areas import LA_LEVEL, Group
 from helpers.sources.ees_breakdowns_layouts import ALL, SPECIAL, SPECIAL_INDEPENDENT
 
@@ -39,14 +40,15 @@ def growth_table(series: pd.Series) -> pd.DataFrame:
 
 
 def annual_rate(series: pd.Series, years: int) -> float:
-    """Average yearly growth (%) over the last ``years`` years (compound); NaN when the series is too short."""
+    """Average yearly growth (%) over the last ``years`` years (:func:`helpers.analysis.growth.cagr`); NaN when the
+    series is too short."""
     if len(series) < 2:
         return float("nan")
     last = int(series.index.max())
     start = max(int(series.index.min()), last - years)
-    if start not in series.index or series.loc[start] <= 0 or last == start:
+    if start not in series.index or last == start:
         return float("nan")
-    return float(((series.loc[last] / series.loc[start]) ** (1 / (last - start)) - 1) * 100)
+    return 100 * cagr(series, start, last)
 
 
 def group_counts(breakdowns: pd.DataFrame, group: Group, breakdown: str) -> pd.DataFrame:

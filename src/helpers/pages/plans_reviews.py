@@ -114,9 +114,14 @@ def growth_chart(p: PlansPage) -> Chart:
     base = int(counts.index[0])
     index = counts / counts.iloc[0] * 100
     own, england = index.iloc[-1, 0], index[p.england.name].iloc[-1]
-    faster = "faster" if own > england else "more slowly"
-    title = (f"{p.la_name}'s plans in place have grown {faster} than England's since {base}: "
-             f"{own / 100:.1f} times the {base} number (England {england / 100:.1f} times)")
+    faster = own > england
+    title = (f"{p.la_name}'s plans in place have grown {'faster' if faster else 'more slowly'} than England's since "
+             f"{base}: {own / 100:.1f} times the {base} number (England {england / 100:.1f} times)")
+    rate = plans.annual_rate(counts.iloc[:, 0].dropna(), 5)
+    england_rate = plans.annual_rate(counts[p.england.name].dropna(), 5)
+    if not (pd.isna(rate) or pd.isna(england_rate)) and (rate > england_rate) != faster:
+        # the headline quotes the last five years; say so when they point the other way from the whole period
+        title += f", though {'faster' if rate > england_rate else 'more slowly'} over the last five years"
     alt = (f"Line chart of plans in place from January {base} to January {int(index.index[-1])}, indexed so that "
            f"{base} = 100, for {', '.join(index.columns)}. {p.la_name} ends at {own:.0f} and England at "
            f"{england:.0f}.")

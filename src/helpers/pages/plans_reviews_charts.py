@@ -7,27 +7,35 @@ import matplotlib.pyplot as plt
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from helpers.present.style import LINESTYLES, MARKERS, PALETTE, label_line_ends
 
 
-def index_lines(index: pd.DataFrame, *, base_year: int) -> Figure:
-    """Plans in place indexed to ``base_year`` = 100, one line per area (columns of ``index``, by year)."""
+def _area_lines(frame: pd.DataFrame, xlabel: str, ylabel: str) -> tuple[Figure, Axes]:
+    """One line per area (columns of ``frame``, by year), the council's (first) thicker, each labelled at its end."""
     fig, ax = plt.subplots()
     ends = {}
-    for i, name in enumerate(index.columns):
-        series = index[name].dropna()
+    for i, name in enumerate(frame.columns):
+        series = frame[name].dropna()
         ax.plot(series.index, series.to_numpy(), color=PALETTE[i % len(PALETTE)], marker=MARKERS[i % len(MARKERS)],
                 linestyle=LINESTYLES[i % len(LINESTYLES)], linewidth=2.6 if i == 0 else 1.6, label=name)
         if len(series):
             ends[name] = (series.index[-1], float(series.iloc[-1]))
-    ax.axhline(100, color="#505a5f", linewidth=0.8)
-    ax.set_xlabel("January census")
-    ax.set_ylabel(f"Plans in place ({base_year} = 100)")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.margins(y=0.08)
     label_line_ends(ax, ends)
     fig.tight_layout()
+    return fig, ax
+
+
+def index_lines(index: pd.DataFrame, *, base_year: int) -> Figure:
+    """Plans in place indexed to ``base_year`` = 100, one line per area (columns of ``index``, by year)."""
+    fig, ax = _area_lines(index, "January census", f"Plans in place ({base_year} = 100)")
+    ax.axhline(100, color="#505a5f", linewidth=0.8)
     return fig
 
 
@@ -45,7 +53,8 @@ def share_bars(table: pd.DataFrame, columns: list[str], *, xlabel: str = "Share 
     ax.set_yticks(y)
     ax.set_yticklabels(rows["category"].tolist())
     ax.set_xlabel(xlabel)
-    ax.legend(loc="lower right")
+    # above the bars, where a reader starts, rather than below a long list of categories
+    ax.legend(loc="lower left", bbox_to_anchor=(0, 1.01), ncol=min(len(columns), 3), frameon=False)
     fig.tight_layout()
     return fig
 
@@ -90,19 +99,7 @@ def stock_flow_bars(table: pd.DataFrame) -> Figure:
 
 
 def rate_lines(rates: pd.DataFrame) -> Figure:
-    """One line per area (columns of ``rates``, by year): a percentage over time."""
-    fig, ax = plt.subplots()
-    ends = {}
-    for i, name in enumerate(rates.columns):
-        series = rates[name].dropna()
-        ax.plot(series.index, series.to_numpy(), color=PALETTE[i % len(PALETTE)], marker=MARKERS[i % len(MARKERS)],
-                linestyle=LINESTYLES[i % len(LINESTYLES)], linewidth=2.6 if i == 0 else 1.6, label=name)
-        if len(series):
-            ends[name] = (series.index[-1], float(series.iloc[-1]))
+    """One line per area (columns of ``rates``, by year): appeals per 100 appealable decisions over time."""
+    fig, ax = _area_lines(rates, "Calendar year", "Appeals per 100 appealable decisions")
     ax.set_ylim(bottom=0)
-    ax.set_xlabel("Calendar year")
-    ax.set_ylabel("Appeals per 100 appealable decisions")
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    label_line_ends(ax, ends)
-    fig.tight_layout()
     return fig

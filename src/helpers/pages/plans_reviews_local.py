@@ -16,8 +16,8 @@ from helpers.present.chart import Table
 from helpers.present.page import Page
 
 #: Said when the pack has no SEN2 extract.
-NO_SEN2 = ("With the council's own SEN2 extract (inputs: sen2) this section would show the plans whose annual "
-           "review is overdue at the period end, by how long.")
+NO_SEN2 = ("This pack is built from the DfE release only. With the council's own case records (its SEN2 extract) "
+           "this section would show the plans whose annual review is overdue now, and by how long.")
 
 
 def overdue_by_band(page: Page) -> pd.DataFrame | None:
