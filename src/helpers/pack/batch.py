@@ -29,6 +29,7 @@ from helpers.pack.build import Builder
 from helpers.pack.kernels import KernelPool
 from helpers.pack.render import pack_css
 from helpers.sources import ees
+from helpers.sources.ees_breakdowns import BREAKDOWNS_FILE, read_breakdowns
 
 Progress = Callable[[str], None]
 
@@ -194,6 +195,7 @@ def build_all_las(config: str | Path | PackConfig, *, jobs: int | None = None, f
     release = ees.read_release(cfg.inputs.ees)
     shared = out / "_release"
     ees.save_release(release, shared)
+    read_breakdowns(cfg.inputs.ees).to_parquet(shared / BREAKDOWNS_FILE, index=False)  # read once for every LA
     chosen = current_las(release.table)
     if las:
         chosen = chosen_las(release.table, chosen, las)

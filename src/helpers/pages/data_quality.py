@@ -7,6 +7,8 @@ The notebook opens the page, reads the release with :func:`read_release` (which 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from helpers.analysis import dataquality as checks
@@ -18,6 +20,7 @@ from helpers.metrics import Metric
 from helpers.present.chart import Table
 from helpers.present.page import Page
 from helpers.sources import ees
+from helpers.sources.ees_breakdowns import BREAKDOWNS_FILE, read_breakdowns
 from helpers.sources.sen2 import Sen2Tables
 
 #: Measures shown in the coverage table, with reader-friendly names.
@@ -50,9 +53,15 @@ NO_WORKFORCE = "No educational psychologist staffing file was supplied for this 
 
 
 def read_release(page: Page, release_cache: str = "") -> ees.Release:
-    """The DfE release (from a batch build's cache when given), its wide table written as ``ees.parquet``."""
+    """The DfE release (from a batch build's cache when given), its wide table written as ``ees.parquet`` and its
+    breakdowns of plans in place (placement, need, age, ceased, appeals) as ``ees_breakdowns.parquet``, so the
+    plans page reads neither zip again."""
     release = ees.load_release(release_cache) if release_cache else ees.read_release(page.config.inputs.ees)
     release.table.to_parquet(page.artefacts / "ees.parquet", index=False)
+    cached = Path(release_cache) / BREAKDOWNS_FILE if release_cache else None
+    breakdowns = pd.read_parquet(cached) if cached is not None and cached.exists() else \
+        read_breakdowns(page.config.inputs.ees)
+    breakdowns.to_parquet(page.artefacts / BREAKDOWNS_FILE, index=False)
     return release
 
 

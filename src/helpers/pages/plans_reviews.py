@@ -22,7 +22,7 @@ from helpers.present.chart import Chart, Table
 from helpers.present.page import Page
 from helpers.pages import plans_reviews_charts as figures
 from helpers.pages.request_growth_forecasts import METHOD_WORDS, too_few_years_sentence
-from helpers.sources.ees_breakdowns import read_breakdowns
+from helpers.sources.ees_breakdowns import BREAKDOWNS_TABLE
 from helpers.sources.ees_breakdowns_layouts import (
     AGE_BANDS,
     AGE_UNKNOWN,
@@ -70,7 +70,7 @@ def load(page: Page) -> PlansPage:
     la, ees, c = page.la, page.ees, page.config.comparators
     groups = comparator_groups(ees, la.old_code, neighbours=neighbours_for(la, page.config, ees), custom=c.custom,
                                custom_name=c.custom_name)
-    breakdowns = read_breakdowns(page.config.inputs.ees)
+    breakdowns = page.table(BREAKDOWNS_TABLE)  # read from the release once, by 00_data_quality
     breakdowns = breakdowns[breakdowns["year"] >= plans.FIRST_YEAR].reset_index(drop=True)  # EHC plans, not statements
     return PlansPage(la.name, la.old_code, ees, breakdowns, tuple(groups),
                      assumption_or_none(page.config, REVIEW_HOURS))

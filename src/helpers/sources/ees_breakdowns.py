@@ -31,6 +31,10 @@ from helpers.sources.ees_breakdowns_appeals import FILE_NAMES as APPEAL_FILES
 from helpers.sources.ees_breakdowns_appeals import read_appeals
 
 COLUMNS: tuple[str, ...] = ("year", "geographic_level", "area_code", "breakdown", "category", "count")
+#: The breakdowns as a pack table: ``00_data_quality`` writes ``<artefacts>/ees_breakdowns.parquet`` (and a batch its
+#: shared cache), so pages read them with ``page.table(BREAKDOWNS_TABLE)`` instead of opening the zips again.
+BREAKDOWNS_TABLE = "ees_breakdowns"
+BREAKDOWNS_FILE = f"{BREAKDOWNS_TABLE}.parquet"
 LEVELS: tuple[str, ...] = ("National", "Regional", "Local authority")
 #: Breakdowns counted over a calendar year (the others are January censuses).
 CALENDAR_YEAR_BREAKDOWNS: frozenset[str] = frozenset({"appeals", "ceased_reason", "ceased_age"})
